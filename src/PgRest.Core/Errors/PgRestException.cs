@@ -1,0 +1,14 @@
+namespace PgRest.Errors;
+
+/// <summary>An error the user sees as <c>ERROR: [NNN]: message</c>; the process exits with <see cref="Code"/>.</summary>
+public sealed class PgRestException : Exception
+{
+    public PgRestException(ErrorCode code, string message, Exception? inner = null) : base(message, inner) => Code = code;
+
+    public ErrorCode Code { get; }
+
+    public int ExitCode => (int)Code;
+
+    /// <summary>pgBackRest's error type name, e.g. <c>ArchiveMismatchError</c>.</summary>
+    public string TypeName => Code + "Error";
+}
