@@ -30,8 +30,13 @@ public interface IStorage
     Task<Stream?> OpenReadAsync(string path, long offset = 0, long? length = null, bool ignoreMissing = false, CancellationToken cancellationToken = default);
 
     /// <summary>Opens a file for writing. Nothing is visible at <paramref name="path"/> until
-    /// <see cref="StorageWriteStream.CommitAsync"/>; disposing without commit leaves nothing behind.</summary>
-    Task<StorageWriteStream> OpenWriteAsync(string path, CancellationToken cancellationToken = default);
+    /// <see cref="StorageWriteStream.CommitAsync"/>; disposing without commit leaves nothing behind.
+    /// <paramref name="durable"/> false skips the per-file flush for bulk writes (backup files) that the caller makes
+    /// durable at once with <see cref="SyncAsync"/> before anything refers to them.</summary>
+    Task<StorageWriteStream> OpenWriteAsync(string path, bool durable = true, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every write so far durable (posix: one syncfs); object stores are durable per write.</summary>
+    Task SyncAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Stat; null when missing.</summary>
     Task<StorageInfo?> InfoAsync(string path, CancellationToken cancellationToken = default);

@@ -1,0 +1,35 @@
+using PgRest.Errors;
+using PgRest.Info;
+using PgRest.Repository;
+
+namespace PgRest.Commands.Archive;
+
+/// <summary>archive.info of every repository; when none can be read the command fails as pgBackRest's does (RepoInvalidError).</summary>
+internal static class ArchiveInfoLoader
+{
+    public sealed record Result(List<(Repo Repo, ArchiveInfo Info)> Valid, List<(Repo Repo, PgRestException Error)> Failed);
+
+    public static async Task<Result> LoadValidAsync(CommandContext context, string stanza)
+    {
+        var result = new Result([], []);
+        foreach (var repo in context.Repos)
+        {
+            try
+            {
+                result.Valid.Add((repo, await WalArchive.LoadInfoAsync(repo, stanza, context.Cancellation).ConfigureAwait(false)));
+            }
+            catch (PgRestException e)
+            {
+                result.Failed.Add((repo, e));
+            }
+        }
+
+        if (result.Valid.Count == 0)
+        {
+            throw new PgRestException(ErrorCode.RepoInvalid,
+                "unable to find a valid repository:\n" + string.Join("\n", result.Failed.Select(f => $"{f.Repo.Name}: [{f.Error.TypeName}] {f.Error.Message}")));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,16 @@
+using PgRest.Errors;
+
+namespace PgRest.Commands.Archive;
+
+internal static class ArchivePaths
+{
+    /// <summary>PostgreSQL passes <c>%p</c> relative to the data directory, which is its working directory.</summary>
+    public static string Resolve(CommandContext context, string path)
+    {
+        if (Path.IsPathRooted(path))
+            return path;
+        if (!context.Config.IsSet("pg1-path"))
+            throw new PgRestException(ErrorCode.OptionRequired, $"option 'pg1-path' must be specified when relative wal paths are used");
+        return Path.Combine(context.PgPath, path);
+    }
+}

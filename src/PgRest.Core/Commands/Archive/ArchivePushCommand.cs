@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using PgRest.Commands.Control;
+using PgRest.Common;
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Filters;
+using PgRest.Info;
+using PgRest.Logging;
+using PgRest.Postgres;
+using PgRest.Repository;
+
+namespace PgRest.Commands.Archive;
+
+/// <summary><c>archive-push %p</c>: store one WAL file from <c>archive_command</c> in every repository.</summary>
+public static class ArchivePushCommand
+{
+    public static async Task RunAsync(CommandContext context)
+    {
+        var config = context.Config;
+        if (config.Parameters.Count == 0)
+            throw new PgRestException(ErrorCode.ParamRequired, "WAL segment to push required");
+
+        var walPath = ArchivePaths.Resolve(context, config.Parameters[0]);
+        var walName = Path.GetFileName(walPath);
+        var stanza = context.Stanza;
+        StopFile.ThrowIfStopped(config, stanza);
+
+        if (config.GetBool("archive-async"))
+            Log.Detail("archive-async is not implemented yet: WAL is pushed synchronously");
+
+        if (QueueExceeded(config, walPath, out var queueMessage))
+        {
+            Log.Warn(queueMessage);
+            return;
+        }
+
+        var pgControl = config.IsSet("pg1-path") ? PgControl.Read(context.PgPath) : null;
+
+        // The segment is read once into a pooled buffer: its SHA-1 names the stored file, so it is needed before the
+        // write starts; compression then runs from memory.
+        using var segment = await PooledBuffer.ReadFileAsync(walPath, context.Cancellation).ConfigureAwait(false);
+        var isSegment = Wal.IsSegment(walName);
+        WalHeader? header = isSegment && config.GetBool("archive-header-check") ? WalHeader.Read(segment.Span) : null;
+
+        var sha1 = Convert.ToHexStringLower(SHA1.HashData(segment.Span));
+        var compressType = CompressTypes.Parse(config.GetString("compress-type") ?? "gz");
+        var compressLevel = config.IsSet("compress-level") ? (int)config.GetInteger("compress-level") : CompressTypes.DefaultLevel(compressType);
+
+        var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, stanza).ConfigureAwait(false);
+        var errors = new List<(Repo Repo, PgRestException Error)>();
+        foreach (var (repo, archiveInfo) in archiveInfos.Valid)
+        {
+            try
+            {
+                await PushToRepoAsync(context, repo, archiveInfo, stanza, walPath, walName, isSegment, segment.Memory, sha1, pgControl, header, compressType, compressLevel).ConfigureAwait(false);
+            }
+            catch (PgRestException e) when (context.Repos.Count > 1)
+            {
+                errors.Add((repo, e));
+            }
+        }
+
+        errors.AddRange(archiveInfos.Failed);
+        if (errors.Count > 0)
+        {
+            throw new PgRestException(ErrorCode.Command,
+                $"{context.Repos.Count - errors.Count} of {context.Repos.Count} repositories pushed WAL file '{walName}'; failed:\n" +
+                string.Join("\n", errors.Select(e => $"{e.Repo.Name}: [{e.Error.TypeName}] {e.Error.Message}")));
+        }
+
+        Log.Info($"pushed WAL file '{walName}' to the archive");
+    }
+
+    private static async Task PushToRepoAsync(
+        CommandContext context, Repo repo, ArchiveInfo archiveInfo, string stanza, string walPath, string walName, bool isSegment, ReadOnlyMemory<byte> data,
+        string sha1, PgControl? pgControl, WalHeader? header, CompressType compressType, int compressLevel)
+    {
+        var cancellation = context.Cancellation;
+
+        if (pgControl is not null && (pgControl.DbVersion != archiveInfo.DbVersion || pgControl.SystemId != archiveInfo.SystemId))
+        {
+            throw new PgRestException(ErrorCode.ArchiveMismatch,
+                $"PostgreSQL version {pgControl.DbVersion}, system-id {pgControl.SystemId} do not match {repo.Name} stanza version {archiveInfo.DbVersion}, system-id {archiveInfo.SystemId}" +
+                "\nHINT: are you archiving to the correct stanza?");
+        }
+
+        if (header is not null && (header.DbVersion != archiveInfo.DbVersion || header.SystemId != archiveInfo.SystemId))
+        {
+            throw new PgRestException(ErrorCode.ArchiveMismatch,
+                $"WAL file '{walPath}' version {header.DbVersion}, system-id {header.SystemId} do not match stanza version {archiveInfo.DbVersion}, system-id {archiveInfo.SystemId}");
+        }
+
+        var archiveId = archiveInfo.ArchiveId;
+        string storedName;
+        if (isSegment)
+        {
+            var existing = await WalArchive.FindSegmentAsync(repo, stanza, archiveId, walName, cancellation).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                if (existing.Any(name => WalArchive.ChecksumOf(name, walName) == sha1))
+                {
+                    if (context.Config.GetBool("archive-mode-check"))
+                    {
+                        Log.Warn($"WAL file '{walName}' already exists in the {repo.Name} archive with the same checksum" +
+                            "\nHINT: this is valid in some recovery scenarios but may also indicate a problem.");
+                    }
+
+                    return;
+                }
+
+                throw new PgRestException(ErrorCode.ArchiveDuplicate, $"WAL file '{walName}' already exists in the {repo.Name} archive with a different checksum");
+            }
+
+            storedName = walName + "-" + sha1 + CompressTypes.Extension(compressType);
+        }
+        else
+        {
+            // History and backup history files are stored under their own name and never compressed.
+            storedName = walName;
+            compressType = CompressType.None;
+        }
+
+        var path = RepositoryLayout.ArchiveFilePath(stanza, archiveId, storedName);
+        await RepoFiles.WriteAsync(repo, path, data, compressType, compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary><c>archive-push-queue-max</c>: when the ready queue is over the limit, drop the WAL (PITR gap) rather than fill the disk.</summary>
+    private static bool QueueExceeded(Configuration config, string walPath, out string message)
+    {
+        message = "";
+        if (!config.IsSet("archive-push-queue-max"))
+            return false;
+        var queueMax = config.GetSize("archive-push-queue-max");
+        var statusPath = Path.Combine(Path.GetDirectoryName(walPath)!, "archive_status");
+        if (!Directory.Exists(statusPath))
+            return false;
+        var ready = Directory.GetFiles(statusPath, "*.ready");
+        if (ready.Length == 0)
+            return false;
+        var firstSize = new FileInfo(walPath).Length;
+        if ((long)ready.Length * firstSize <= queueMax)
+            return false;
+        message = $"dropped WAL file '{Path.GetFileName(walPath)}' because archive queue exceeded {Format.Size(queueMax)}";
+        return true;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using PgRest.Common;
+using PgRest.Filters;
+using PgRest.Info;
+using PgRest.Logging;
+using PgRest.Repository;
+
+namespace PgRest.Commands.Backup;
+
+/// <summary>
+/// Decides per file whether to copy it or reference the prior backup (diff/incr: same size and mtime, or same SHA-1
+/// with <c>--delta</c>), then copies with <c>process-max</c> files in flight, largest first.
+/// </summary>
+internal sealed class BackupCopier
+{
+    private readonly CommandContext _context;
+    private readonly Repo _repo;
+    private readonly string _stanza;
+    private readonly Manifest _manifest;
+    private readonly Dictionary<string, ScannedFile> _sources;
+    private readonly Manifest? _prior;
+    private readonly CompressType _compressType;
+    private readonly int _compressLevel;
+    private readonly bool _checksumPage;
+    private long _copiedBytes;
+    private long _totalBytes;
+    private int _pageErrorFiles;
+
+    public BackupCopier(CommandContext context, Repo repo, string stanza, Manifest manifest, DataDirectoryScanner scanner, Manifest? prior,
+        CompressType compressType, int compressLevel, bool checksumPage)
+    {
+        _context = context;
+        _repo = repo;
+        _stanza = stanza;
+        _manifest = manifest;
+        _sources = scanner.Files.ToDictionary(f => f.ManifestName, StringComparer.Ordinal);
+        _prior = prior;
+        _compressType = compressType;
+        _compressLevel = compressLevel;
+        _checksumPage = checksumPage;
+    }
+
+    public int PageErrorFiles => _pageErrorFiles;
+
+    public async Task CopyAsync()
+    {
+        var delta = _context.Config.GetBool("delta");
+        var priorFiles = _prior?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var toCopy = new List<(ManifestFile Entry, ManifestFile? Prior)>();
+        foreach (var entry in _manifest.Files)
+        {
+            ManifestFile? prior = null;
+            if (priorFiles is not null && priorFiles.TryGetValue(entry.Name, out prior))
+            {
+                if ((entry.Size == 0 && prior.Size == 0) || (!delta && entry.Size == prior.Size && entry.Timestamp == prior.Timestamp))
+                {
+                    Reference(entry, prior);
+                    continue;
+                }
+            }
+
+            toCopy.Add((entry, delta && prior is { Size: > 0 } && prior.Size == entry.Size ? prior : null));
+        }
+
+        _totalBytes = toCopy.Sum(f => (long)f.Entry.Size);
+        var removed = new List<ManifestFile>();
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.GetInteger("process-max")),
+            CancellationToken = _context.Cancellation,
+        };
+        await Parallel.ForEachAsync(toCopy.OrderByDescending(f => f.Entry.Size), options, async (work, cancellation) =>
+        {
+            if (!await CopyFileAsync(work.Entry, work.Prior, cancellation).ConfigureAwait(false))
+            {
+                lock (removed)
+                    removed.Add(work.Entry);
+            }
+        }).ConfigureAwait(false);
+
+        foreach (var entry in removed)
+            _manifest.Files.Remove(entry);
+    }
+
+    /// <summary>Copies one file; false when the database removed it meanwhile.</summary>
+    private async Task<bool> CopyFileAsync(ManifestFile entry, ManifestFile? deltaPrior, CancellationToken cancellation)
+    {
+        var source = _sources[entry.Name];
+        if (deltaPrior is not null && await SameContentAsync(source.FullPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
+        {
+            Reference(entry, deltaPrior);
+            return true;
+        }
+
+        var repoPath = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, entry.Name, CompressTypes.Extension(_compressType));
+        var result = await BackupFileCopier.CopyAsync(source.FullPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
+            _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
+        if (result.Missing)
+        {
+            Log.Detail($"skip file removed by database {source.FullPath}");
+            return false;
+        }
+
+        entry.Size = (ulong)result.Size;
+        entry.Checksum = result.Size == 0 ? null : result.Sha1;
+        entry.RepoSize = (ulong)result.RepoSize;
+        entry.RepoChecksum = result.RepoSha1;
+        entry.ChecksumPage = result.PageChecksumValid;
+        if (result.PageErrors.Count > 0)
+        {
+            entry.ChecksumPageErrors = ManifestFile.EncodePageErrors(result.PageErrors.Select(b => (ulong)b));
+            Interlocked.Increment(ref _pageErrorFiles);
+            Log.Warn($"invalid page checksum found in file {source.FullPath} at page(s) {string.Join(", ", result.PageErrors)}");
+        }
+        else if (result.PageChecksumValid == false)
+        {
+            Log.Warn($"page misalignment in file {source.FullPath}: file size {result.Size} is not divisible by page size 8192");
+        }
+
+        var copied = Interlocked.Add(ref _copiedBytes, (long)entry.Size);
+        if (Log.IsEnabled(LogLevel.Detail))
+        {
+            var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;
+            Log.Detail($"backup file {source.FullPath} ({Format.Size(result.Size)}, {percent:0.00}%) checksum {result.Sha1}");
+        }
+
+        return true;
+    }
+
+    private static async Task<bool> SameContentAsync(string path, string? checksum, CancellationToken cancellation)
+    {
+        if (checksum is null)
+            return false;
+        try
+        {
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (stream.ConfigureAwait(false))
+            {
+                var sha1 = await System.Security.Cryptography.SHA1.HashDataAsync(stream, cancellation).ConfigureAwait(false);
+                return Convert.ToHexStringLower(sha1) == checksum;
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Unchanged since the prior backup: point at the backup that holds the bytes.</summary>
+    private void Reference(ManifestFile entry, ManifestFile prior)
+    {
+        entry.Size = prior.Size;
+        entry.Checksum = prior.Checksum;
+        entry.RepoSize = prior.RepoSize;
+        entry.RepoChecksum = prior.RepoChecksum;
+        entry.ChecksumPage = prior.ChecksumPage;
+        entry.ChecksumPageErrors = prior.ChecksumPageErrors;
+        entry.BundleId = prior.BundleId;
+        entry.BundleOffset = prior.BundleOffset;
+        entry.Reference = prior.Reference ?? _prior!.Label;
+    }
+
+    /// <summary>Stores a file PostgreSQL hands over at backup stop (<c>backup_label</c>, <c>tablespace_map</c>).</summary>
+    public async Task StoreGeneratedFileAsync(string name, string content, long timestamp)
+    {
+        var bytes = Encoding.UTF8.GetBytes(content);
+        var path = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, name, CompressTypes.Extension(_compressType));
+        var pipeline = await RepoFiles.WriteAsync(_repo, path, bytes, _compressType, _compressLevel, _manifest.CipherPass, _context.Cancellation).ConfigureAwait(false);
+        _manifest.Files.Add(new ManifestFile
+        {
+            Name = name,
+            Size = (ulong)bytes.Length,
+            Timestamp = timestamp,
+            Checksum = bytes.Length == 0 ? null : pipeline.Sha1Hex,
+            RepoSize = (ulong)pipeline.RepoSize,
+            RepoChecksum = pipeline.IsTransformed ? pipeline.RepoSha1Hex : null,
+        });
+    }
+}

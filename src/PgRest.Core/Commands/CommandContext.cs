@@ -1,0 +1,73 @@
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Repository;
+using PgRest.Storage.Posix;
+
+namespace PgRest.Commands;
+
+/// <summary>What every command gets: the resolved configuration, its repositories, cancellation.</summary>
+public sealed class CommandContext
+{
+    private IReadOnlyList<Repo>? _repos;
+
+    public CommandContext(Configuration config, CancellationToken cancellation)
+    {
+        Config = config;
+        Cancellation = cancellation;
+    }
+
+    public Configuration Config { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public string Stanza => Config.Stanza ?? throw new PgRestException(ErrorCode.OptionRequired,
+        $"{Config.Command} command requires option: stanza\nHINT: does this stanza exist?");
+
+    /// <summary>The repositories this command works on: the one named by <c>--repo</c>, or all configured ones.</summary>
+    public IReadOnlyList<Repo> Repos => _repos ??= OpenRepos();
+
+    /// <summary>The repository a single-repo command (backup, expire) writes to: <c>--repo</c>, else the first.</summary>
+    public Repo TargetRepo => Repos[0];
+
+    public bool RepoSelected => Config.Accepts("repo") && Config.IsSet("repo");
+
+    private IReadOnlyList<Repo> OpenRepos()
+    {
+        IEnumerable<int> indexes = Config.RepoIndexes;
+        if (Config.Accepts("repo") && Config.IsSet("repo"))
+        {
+            var selected = (int)Config.GetInteger("repo");
+            if (!Config.RepoIndexes.Contains(selected))
+                throw new PgRestException(ErrorCode.OptionInvalidValue, $"option 'repo' is {selected} but repo{selected} is not configured");
+            indexes = [selected];
+        }
+
+        return indexes.Select(OpenRepo).ToArray();
+    }
+
+    private Repo OpenRepo(int index)
+    {
+        var prefix = "repo" + index;
+        var type = Config.GetString(prefix + "-type") ?? "posix";
+        if (type != "posix")
+            throw new PgRestException(ErrorCode.FeatureNotSupported,
+                $"{prefix}-type={type} is not supported by this version of pgrest (only posix repositories are supported yet)");
+
+        var path = Config.GetString(prefix + "-path") ?? "/var/lib/pgbackrest";
+        string? cipherPass = null;
+        var cipherType = Config.GetString(prefix + "-cipher-type") ?? "none";
+        if (cipherType != "none")
+        {
+            cipherPass = Config.GetString(prefix + "-cipher-pass");
+            if (string.IsNullOrEmpty(cipherPass))
+                throw new PgRestException(ErrorCode.OptionRequired,
+                    $"{Config.Command} command requires option: {prefix}-cipher-pass\nHINT: set the passphrase in the configuration file or in PGBACKREST_{prefix.ToUpperInvariant()}_CIPHER_PASS.");
+        }
+
+        return new Repo(index, new PosixStorage(path), path, cipherPass);
+    }
+
+    /// <summary>The <c>pg1-path</c> (data directory) of the stanza.</summary>
+    public string PgPath => Config.GetString("pg1-path") ?? throw new PgRestException(ErrorCode.OptionRequired,
+        $"{Config.Command} command requires option: pg1-path");
+}

@@ -1,0 +1,12 @@
+using PgRest.Config;
+
+namespace PgRest.Commands;
+
+public static class HelpCommand
+{
+    public static Task RunAsync(CommandContext context)
+    {
+        Console.Out.Write(new HelpRenderer(context.Config).Render(context.Config.Parameters));
+        return Task.CompletedTask;
+    }
+}

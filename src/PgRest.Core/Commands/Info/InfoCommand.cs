@@ -1,0 +1,335 @@
+using System.Text;
+using PgRest.Common;
+using PgRest.Info;
+using PgRest.Repository;
+using PgRest.Storage;
+
+namespace PgRest.Commands.Info;
+
+/// <summary><c>info</c>: stanzas, their WAL archive range and backups, as text or pgBackRest's JSON (spec §8).</summary>
+public static class InfoCommand
+{
+    public static async Task RunAsync(CommandContext context)
+    {
+        var config = context.Config;
+        var stanzas = config.Stanza is { } stanza ? [stanza] : await ListStanzasAsync(context).ConfigureAwait(false);
+        var reports = new List<StanzaReport>();
+        foreach (var name in stanzas)
+            reports.Add(await StanzaReport.LoadAsync(context, name).ConfigureAwait(false));
+
+        var setFilter = config.GetString("set");
+        var typeFilter = config.IsSet("type") ? config.GetString("type") : null;
+        var output = config.GetString("output") == "json"
+            ? JsonWriter.Write(new JsonArray(reports.Select(r => (JsonValue)r.ToJson(setFilter, typeFilter))))
+            : RenderText(reports, setFilter, typeFilter);
+        Console.Out.Write(output);
+        Console.Out.Write(output.Length > 0 && config.GetString("output") == "json" ? "\n" : "");
+    }
+
+    private static async Task<List<string>> ListStanzasAsync(CommandContext context)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var repo in context.Repos)
+        {
+            await foreach (var entry in repo.Storage.ListAsync("backup", context.Cancellation).ConfigureAwait(false))
+            {
+                if (entry.Type == StorageEntryType.Path)
+                    names.Add(entry.Name);
+            }
+        }
+
+        return [.. names];
+    }
+
+    private static string RenderText(IReadOnlyList<StanzaReport> reports, string? setFilter, string? typeFilter)
+    {
+        var text = new StringBuilder();
+        foreach (var report in reports)
+        {
+            if (text.Length > 0)
+                text.Append('\n');
+            report.RenderText(text, setFilter, typeFilter);
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>What info knows about one stanza across the repositories.</summary>
+internal sealed class StanzaReport
+{
+    private readonly List<RepoReport> _repos = [];
+
+    private StanzaReport(string name) => Name = name;
+
+    public string Name { get; }
+
+    public static async Task<StanzaReport> LoadAsync(CommandContext context, string stanza)
+    {
+        var report = new StanzaReport(stanza);
+        foreach (var repo in context.Repos)
+            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza).ConfigureAwait(false));
+        return report;
+    }
+
+    private (int Code, string Message) Status()
+    {
+        var errors = _repos.Where(r => r.StatusCode != 0).ToList();
+        if (errors.Count == _repos.Count)
+            return errors.Select(r => (r.StatusCode, r.StatusMessage)).First();
+        if (errors.Count > 0)
+            return (4, "different across repos");
+        if (!_repos.Any(r => r.Backups.Count > 0))
+            return (2, "no valid backups");
+        return (0, "ok");
+    }
+
+    private string Cipher()
+    {
+        var ciphers = _repos.Select(r => r.Repo.Encrypted ? "aes-256-cbc" : "none").Distinct().ToList();
+        return ciphers.Count == 1 ? ciphers[0] : "mixed";
+    }
+
+    private IEnumerable<(RepoReport Repo, BackupInfoEntry Backup)> Backups(string? setFilter, string? typeFilter) =>
+        _repos.SelectMany(r => r.Backups.Select(b => (Repo: r, Backup: b)))
+            .Where(x => setFilter is null || x.Backup.Label == setFilter)
+            .Where(x => typeFilter is null || x.Backup.Type.ToText() == typeFilter)
+            .OrderBy(x => x.Backup.TimestampStart).ThenBy(x => x.Backup.Label, StringComparer.Ordinal).ThenBy(x => x.Repo.Repo.Index);
+
+    public void RenderText(StringBuilder text, string? setFilter, string? typeFilter)
+    {
+        var (code, message) = Status();
+        text.Append("stanza: ").Append(Name).Append('\n');
+        text.Append("    status: ").Append(code == 0 ? "ok" : "error (" + message + ")");
+        text.Append(_repos.Any(r => r.BackupLockHeld) ? " (backup/expire running)\n" : "\n");
+        if (code is 1 or 3 or 99 && _repos.All(r => r.StatusCode != 0))
+            return;
+
+        text.Append("    cipher: ").Append(Cipher()).Append('\n');
+        if (_repos.Count > 1 || Cipher() == "mixed")
+        {
+            foreach (var repo in _repos.Where(_ => Cipher() == "mixed"))
+                text.Append("        ").Append(repo.Repo.Name).Append(": ").Append(repo.Repo.Encrypted ? "aes-256-cbc" : "none").Append('\n');
+        }
+
+        var current = _repos.FirstOrDefault(r => r.BackupInfo is not null)?.BackupInfo;
+        if (current is null)
+            return;
+        foreach (var history in current.History.OrderByDescending(h => h.Id))
+        {
+            var isCurrent = history.Id == current.DbId;
+            var archives = _repos.SelectMany(r => r.Archives.Where(a => a.DbId == history.Id)).ToList();
+            var backups = Backups(setFilter, typeFilter).Where(x => x.Backup.DbId == history.Id).ToList();
+            if (!isCurrent && archives.Count == 0 && backups.Count == 0)
+                continue;
+            text.Append('\n').Append("    db (").Append(isCurrent ? "current" : "prior").Append(")\n");
+            foreach (var archive in archives.Where(a => a.Min is not null).GroupBy(a => a.Id).Select(g => g.First()))
+                text.Append("        wal archive min/max (").Append(archive.Id[..archive.Id.LastIndexOf('-')]).Append("): ").Append(archive.Min).Append('/').Append(archive.Max).Append('\n');
+            foreach (var (repo, backup) in backups)
+            {
+                text.Append('\n').Append("        ").Append(backup.Type.ToText()).Append(" backup: ").Append(backup.Label).Append('\n');
+                text.Append("            timestamp start/stop: ").Append(Format.LocalTime(backup.TimestampStart)).Append(" / ").Append(Format.LocalTime(backup.TimestampStop)).Append('\n');
+                text.Append("            wal start/stop: ").Append(backup.ArchiveStart ?? "n/a").Append(" / ").Append(backup.ArchiveStop ?? "n/a").Append('\n');
+                if (setFilter is not null)
+                    text.Append("            lsn start/stop: ").Append(backup.LsnStart ?? "n/a").Append(" / ").Append(backup.LsnStop ?? "n/a").Append('\n');
+                text.Append("            database size: ").Append(Format.Size((long)backup.Size)).Append(", database backup size: ").Append(Format.Size((long)backup.SizeDelta)).Append('\n');
+                text.Append("            ").Append(repo.Repo.Name).Append(": backup set size: ").Append(Format.Size((long)backup.RepoSize))
+                    .Append(", backup size: ").Append(Format.Size((long)backup.RepoSizeDelta)).Append('\n');
+                if (backup.Reference is { Count: > 0 } references)
+                    text.Append("            backup reference list: ").Append(string.Join(", ", references)).Append('\n');
+                if (backup.Error == true)
+                    text.Append("            error(s) detected during backup\n");
+                if (setFilter is not null && backup.Annotation is { Count: > 0 } annotation)
+                {
+                    text.Append("            annotation(s)\n");
+                    foreach (var (key, value) in annotation)
+                        text.Append("                ").Append(key).Append(": ").Append(value).Append('\n');
+                }
+            }
+        }
+    }
+
+    public JsonObject ToJson(string? setFilter, string? typeFilter)
+    {
+        var (code, message) = Status();
+        var archive = new JsonArray();
+        var db = new JsonArray();
+        foreach (var repo in _repos)
+        {
+            foreach (var a in repo.Archives)
+            {
+                archive.Add(new JsonObject
+                {
+                    { "database", new JsonObject { { "id", (ulong)a.DbId }, { "repo-key", (ulong)repo.Repo.Index } } },
+                    { "id", a.Id },
+                    { "max", JsonValue.CreateOrNull(a.Max) },
+                    { "min", JsonValue.CreateOrNull(a.Min) },
+                });
+            }
+
+            if (repo.BackupInfo is { } info)
+            {
+                foreach (var history in info.History)
+                {
+                    db.Add(new JsonObject
+                    {
+                        { "id", (ulong)history.Id }, { "repo-key", (ulong)repo.Repo.Index },
+                        { "system-id", history.SystemId }, { "version", history.Version },
+                    });
+                }
+            }
+        }
+
+        var backups = new JsonArray();
+        foreach (var (repo, backup) in Backups(setFilter, typeFilter))
+            backups.Add(BackupJson(repo, backup));
+
+        var repos = new JsonArray();
+        foreach (var repo in _repos)
+        {
+            repos.Add(new JsonObject
+            {
+                { "cipher", repo.Repo.Encrypted ? "aes-256-cbc" : "none" },
+                { "key", (ulong)repo.Repo.Index },
+                { "status", new JsonObject { { "code", (ulong)repo.StatusCode }, { "message", repo.StatusMessage } } },
+            });
+        }
+
+        return new JsonObject
+        {
+            { "archive", archive },
+            { "backup", backups },
+            { "cipher", Cipher() },
+            { "db", db },
+            { "name", Name },
+            { "repo", repos },
+            {
+                "status", new JsonObject
+                {
+                    { "code", (ulong)code },
+                    { "lock", new JsonObject { { "backup", new JsonObject { { "held", _repos.Any(r => r.BackupLockHeld) } } } } },
+                    { "message", message },
+                }
+            },
+        };
+    }
+
+    private static JsonObject BackupJson(RepoReport repo, BackupInfoEntry backup)
+    {
+        var json = new JsonObject
+        {
+            { "archive", new JsonObject { { "start", JsonValue.CreateOrNull(backup.ArchiveStart) }, { "stop", JsonValue.CreateOrNull(backup.ArchiveStop) } } },
+            { "backrest", new JsonObject { { "format", (ulong)backup.BackrestFormat }, { "version", backup.BackrestVersion } } },
+            { "database", new JsonObject { { "id", (ulong)backup.DbId }, { "repo-key", (ulong)repo.Repo.Index } } },
+            { "error", backup.Error ?? false },
+            {
+                "info", new JsonObject
+                {
+                    { "delta", backup.SizeDelta },
+                    { "repository", new JsonObject { { "delta", backup.RepoSizeDelta }, { "size", backup.RepoSize } } },
+                    { "size", backup.Size },
+                }
+            },
+            { "label", backup.Label },
+            { "lsn", new JsonObject { { "start", JsonValue.CreateOrNull(backup.LsnStart) }, { "stop", JsonValue.CreateOrNull(backup.LsnStop) } } },
+            { "prior", JsonValue.CreateOrNull(backup.Prior) },
+            { "reference", backup.Reference is { Count: > 0 } references ? new JsonArray(references.Select(r => JsonValue.Create(r))) : JsonValue.Null },
+            { "timestamp", new JsonObject { { "start", backup.TimestampStart }, { "stop", backup.TimestampStop } } },
+            { "type", backup.Type.ToText() },
+        };
+        if (backup.Annotation is { Count: > 0 } annotation)
+        {
+            var annotations = new JsonObject();
+            foreach (var (key, value) in annotation)
+                annotations.Add(key, value);
+            json.Add("annotation", annotations);
+        }
+
+        return json;
+    }
+}
+
+/// <summary>One repository's view of a stanza.</summary>
+internal sealed class RepoReport
+{
+    private RepoReport(Repo repo) => Repo = repo;
+
+    public Repo Repo { get; }
+    public int StatusCode { get; private set; }
+    public string StatusMessage { get; private set; } = "ok";
+    public BackupInfo? BackupInfo { get; private set; }
+    public List<BackupInfoEntry> Backups { get; } = [];
+    public List<(string Id, uint DbId, string? Min, string? Max)> Archives { get; } = [];
+    public bool BackupLockHeld { get; private set; }
+
+    public static async Task<RepoReport> LoadAsync(CommandContext context, Repo repo, string stanza)
+    {
+        var report = new RepoReport(repo);
+        var cancellation = context.Cancellation;
+        report.BackupLockHeld = Control.LockProbe.IsHeld(context.Config, stanza, "backup");
+        if (await repo.Storage.InfoAsync(RepositoryLayout.BackupPath(stanza), cancellation).ConfigureAwait(false) is null
+            && await repo.Storage.InfoAsync(RepositoryLayout.ArchivePath(stanza), cancellation).ConfigureAwait(false) is null)
+        {
+            (report.StatusCode, report.StatusMessage) = (1, "missing stanza path");
+            return report;
+        }
+
+        try
+        {
+            var backupInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.BackupInfoPath(stanza), repo.CipherPass, BackupInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
+            var archiveInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
+            if (backupInfo is null || archiveInfo is null)
+            {
+                (report.StatusCode, report.StatusMessage) = (3, "missing stanza data");
+                return report;
+            }
+
+            report.BackupInfo = backupInfo;
+            report.Backups.AddRange(backupInfo.Current.Values);
+            foreach (var history in archiveInfo.History)
+            {
+                var (min, max) = await WalRangeAsync(repo, stanza, history.ArchiveId, cancellation).ConfigureAwait(false);
+                if (min is not null || history.Id == archiveInfo.DbId)
+                    report.Archives.Add((history.ArchiveId, history.Id, min, max));
+            }
+
+            if (report.Backups.Count == 0)
+                (report.StatusCode, report.StatusMessage) = (2, "no valid backups");
+        }
+        catch (Errors.PgRestException e)
+        {
+            (report.StatusCode, report.StatusMessage) = (99, $"[{e.TypeName}] {e.Message}");
+        }
+
+        return report;
+    }
+
+    /// <summary>The oldest and newest WAL segment stored under an archive id.</summary>
+    private static async Task<(string? Min, string? Max)> WalRangeAsync(Repo repo, string stanza, string archiveId, CancellationToken cancellation)
+    {
+        var directories = new List<string>();
+        await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.ArchivePath(stanza) + "/" + archiveId, cancellation).ConfigureAwait(false))
+        {
+            if (entry.Type == StorageEntryType.Path && entry.Name.Length == 16)
+                directories.Add(entry.Name);
+        }
+
+        directories.Sort(StringComparer.Ordinal);
+        string? min = null, max = null;
+        foreach (var directory in directories)
+        {
+            await foreach (var file in repo.Storage.ListAsync(RepositoryLayout.ArchivePath(stanza) + "/" + archiveId + "/" + directory, cancellation).ConfigureAwait(false))
+            {
+                if (file.Name.Length < 65 || file.Name[24] != '-')
+                    continue;
+                var segment = file.Name[..24];
+                if (min is null || string.CompareOrdinal(segment, min) < 0)
+                    min = segment;
+                if (max is null || string.CompareOrdinal(segment, max) > 0)
+                    max = segment;
+            }
+        }
+
+        return (min, max);
+    }
+}

@@ -1,0 +1,247 @@
+using System.Security.Cryptography;
+using PgRest.Common;
+using PgRest.Errors;
+using PgRest.Filters;
+using PgRest.Info;
+using PgRest.Logging;
+using PgRest.Repository;
+
+namespace PgRest.Commands.Restore;
+
+/// <summary>
+/// Writes manifest entries to disk: directories and links first, then files with <c>process-max</c> in flight, each
+/// read once from the repository (decrypt → decompress → SHA-1) and checked against the manifest.
+/// </summary>
+internal sealed class RestoreFileWriter
+{
+    private const int BufferSize = 1024 * 1024;
+
+    private readonly CommandContext _context;
+    private readonly Repo _repo;
+    private readonly string _stanza;
+    private readonly Manifest _manifest;
+    private readonly RestoreLayout _layout;
+    private readonly bool _delta;
+    private readonly bool _force;
+    private readonly CompressType _compressType;
+    private readonly bool _root = Native.GetEffectiveUserId() == 0;
+    private long _restoredBytes;
+    private long _totalBytes;
+
+    public RestoreFileWriter(CommandContext context, Repo repo, string stanza, Manifest manifest, RestoreLayout layout, bool delta, bool force)
+    {
+        _context = context;
+        _repo = repo;
+        _stanza = stanza;
+        _manifest = manifest;
+        _layout = layout;
+        _delta = delta;
+        _force = force;
+        _compressType = CompressTypes.Parse(manifest.Options.CompressType);
+        _totalBytes = manifest.Files.Sum(f => (long)f.Size);
+    }
+
+    public long RestoredBytes => Interlocked.Read(ref _restoredBytes);
+
+    public Task PrepareDirectoriesAsync()
+    {
+        foreach (var (_, path) in _layout.Tablespaces)
+            Directory.CreateDirectory(path);
+
+        foreach (var path in _manifest.Paths.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var local = _layout.LocalPath(path.Name);
+            if (File.Exists(local) || new FileInfo(local).LinkTarget is not null && path.Name.StartsWith("pg_data/", StringComparison.Ordinal) && IsLinkEntry(path.Name))
+                continue;
+            Directory.CreateDirectory(local);
+            File.SetUnixFileMode(local, _manifest.EffectiveMode(path));
+            SetOwner(local, _manifest.EffectiveUser(path), _manifest.EffectiveGroup(path));
+        }
+
+        foreach (var link in _manifest.Links)
+        {
+            var local = _layout.PgPath + link.Name[7..];
+            var existing = new FileInfo(local);
+            if (existing.LinkTarget == link.Destination)
+                continue;
+            if (existing.LinkTarget is not null || existing.Exists)
+                File.Delete(local);
+            else if (Directory.Exists(local))
+                Directory.Delete(local, recursive: true);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            File.CreateSymbolicLink(local, link.Destination);
+            SetOwner(local, _manifest.EffectiveUser(link), _manifest.EffectiveGroup(link));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool IsLinkEntry(string name) => _manifest.Links.Any(l => l.Name == name);
+
+    public async Task RestoreFilesAsync(IEnumerable<ManifestFile> files)
+    {
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.GetInteger("process-max")),
+            CancellationToken = _context.Cancellation,
+        };
+        await Parallel.ForEachAsync(files.OrderByDescending(f => f.Size), options, RestoreFileAsync).ConfigureAwait(false);
+    }
+
+    private async ValueTask RestoreFileAsync(ManifestFile file, CancellationToken cancellation)
+    {
+        var isControl = file.Name == "pg_data/global/pg_control";
+        var local = _layout.LocalPath(file.Name);
+        var mode = _manifest.EffectiveMode(file);
+        var timestamp = DateTimeOffset.FromUnixTimeSeconds(file.Timestamp).UtcDateTime;
+
+        if ((_delta || _force) && !isControl && await CanKeepAsync(local, file, cancellation).ConfigureAwait(false))
+        {
+            File.SetUnixFileMode(local, mode);
+            File.SetLastWriteTimeUtc(local, timestamp);
+            SetOwner(local, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
+            Log.Detail($"restore file {local} - exists and matches backup ({Format.Size((long)file.Size)})");
+            return;
+        }
+
+        // pg_control goes to a temp name and is renamed into place: a restore interrupted before that cannot start.
+        var writePath = isControl ? local + ".pgbackrest.tmp" : local;
+        if (new FileInfo(writePath).LinkTarget is not null)
+            File.Delete(writePath);
+        var output = new FileStream(writePath, new FileStreamOptions
+        {
+            Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
+            Options = FileOptions.Asynchronous, UnixCreateMode = mode,
+        });
+        string? actual = null;
+        await using (output.ConfigureAwait(false))
+        {
+            if (file.Size > 0)
+            {
+                var repoPath = RepositoryLayout.BackupFilePath(_stanza, _manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(_compressType));
+                var source = (await _repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!;
+                var pipeline = Pipeline.Read(source, _compressType, _manifest.CipherPass);
+                await using (pipeline.ConfigureAwait(false))
+                {
+                    await pipeline.Output.CopyToAsync(output, BufferSize, cancellation).ConfigureAwait(false);
+                    actual = pipeline.Sha1Hex;
+                    if (pipeline.Size != (long)file.Size)
+                    {
+                        throw new PgRestException(ErrorCode.FileRead,
+                            $"error restoring '{repoPath}': actual size {pipeline.Size} does not match expected size {file.Size}");
+                    }
+                }
+            }
+        }
+
+        if (file.Size > 0 && actual != file.Checksum)
+        {
+            throw new PgRestException(ErrorCode.Checksum,
+                $"error restoring '{local}': actual checksum '{actual}' does not match expected checksum '{file.Checksum}'");
+        }
+
+        File.SetUnixFileMode(writePath, mode);
+        File.SetLastWriteTimeUtc(writePath, timestamp);
+        SetOwner(writePath, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
+        if (isControl)
+            File.Move(writePath, local, overwrite: true);
+
+        var restored = Interlocked.Add(ref _restoredBytes, (long)file.Size);
+        if (Log.IsEnabled(LogLevel.Detail))
+        {
+            var percent = _totalBytes == 0 ? 100 : restored * 100.0 / _totalBytes;
+            Log.Detail($"restore file {local} ({Format.Size((long)file.Size)}, {percent:0.00}%) checksum {file.Checksum ?? ManifestFile.ZeroChecksum}");
+        }
+    }
+
+    /// <summary>
+    /// Delta: the local file is kept when its size and SHA-1 match (truncated first if longer); with force alone, when
+    /// size and mtime match and the mtime predates the backup's copy start.
+    /// </summary>
+    private async Task<bool> CanKeepAsync(string local, ManifestFile file, CancellationToken cancellation)
+    {
+        var status = FileStatus.TryGet(local);
+        if (status is not { Kind: FileKind.File } current)
+            return false;
+        if (_force && !_delta)
+            return false;
+        if (_force)
+            return current.Size == (long)file.Size && current.ModifiedSeconds == file.Timestamp && current.ModifiedSeconds < _manifest.TimestampCopyStart;
+        if (current.Size < (long)file.Size)
+            return false;
+        if (current.Size > (long)file.Size)
+        {
+            using var handle = File.OpenHandle(local, FileMode.Open, FileAccess.Write);
+            RandomAccess.SetLength(handle, (long)file.Size);
+        }
+
+        if (file.Size == 0)
+            return true;
+        var stream = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            var hash = await SHA1.HashDataAsync(stream, cancellation).ConfigureAwait(false);
+            return Convert.ToHexStringLower(hash) == file.Checksum;
+        }
+    }
+
+    /// <summary>Delta/force: whatever is in PGDATA (or a tablespace) but not in the manifest is removed.</summary>
+    public void RemoveUnknownEntries()
+    {
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in _manifest.Paths)
+            expected.Add(_layout.LocalPath(path.Name));
+        foreach (var file in _manifest.Files)
+            expected.Add(_layout.LocalPath(file.Name));
+        foreach (var link in _manifest.Links)
+            expected.Add(_layout.PgPath + link.Name[7..]);
+        expected.Add(Path.Combine(_layout.PgPath, "backup.manifest"));
+
+        RemoveUnknown(_layout.PgPath, expected);
+        foreach (var (name, path) in _layout.Tablespaces)
+            RemoveUnknown(_layout.LocalPath(name), expected);
+    }
+
+    private static void RemoveUnknown(string directory, HashSet<string> expected)
+    {
+        if (!Directory.Exists(directory))
+            return;
+        foreach (var entry in Directory.GetFileSystemEntries(directory))
+        {
+            var status = FileStatus.TryGet(entry);
+            if (status is null)
+                continue;
+            if (!expected.Contains(entry))
+            {
+                Log.Detail($"remove invalid {(status.Value.Kind == FileKind.Directory ? "path" : status.Value.Kind == FileKind.Link ? "link" : "file")} '{entry}'");
+                if (status.Value.Kind == FileKind.Directory)
+                    Directory.Delete(entry, recursive: true);
+                else
+                    File.Delete(entry);
+            }
+            else if (status.Value.Kind == FileKind.Directory)
+            {
+                RemoveUnknown(entry, expected);
+            }
+        }
+    }
+
+    private void SetOwner(string path, ManifestOwner user, ManifestOwner group)
+    {
+        if (!_root)
+            return;
+        var pgOwner = FileStatus.Get(_layout.PgPath);
+        var uid = user.Name is null ? null : OwnerNames.UserId(user.Name);
+        var gid = group.Name is null ? null : OwnerNames.GroupId(group.Name);
+        Native.LChown(path, uid ?? pgOwner.UserId, gid ?? pgOwner.GroupId);
+    }
+
+    /// <summary>Gives a file written by restore itself the owner of PGDATA when running as root.</summary>
+    public static void MatchOwner(string path, string pgPath)
+    {
+        if (Native.GetEffectiveUserId() != 0)
+            return;
+        var owner = FileStatus.Get(pgPath);
+        Native.LChown(path, owner.UserId, owner.GroupId);
+    }
+}

@@ -1,0 +1,176 @@
+using PgRest.Errors;
+
+namespace PgRest.Config;
+
+/// <summary>
+/// The merged, validated options of one command invocation (see <see cref="ConfigurationLoader"/>). Option names may carry an
+/// index (<c>repo2-path</c>, <c>pg1-port</c>); an unindexed name of a grouped option means index 1. Asking for an option the
+/// command does not accept is a programming error and throws <see cref="ErrorCode.Assert"/>.
+/// </summary>
+public sealed class Configuration
+{
+    private static readonly int[] KeyOne = [1];
+
+    private readonly OptionValue[]?[] values;
+    private readonly int[] pgKeys;
+    private readonly int[] repoKeys;
+
+    internal Configuration(
+        CommandDefinition command, IReadOnlyList<string> parameters, CommandDefinition? helpTarget, OptionValue[]?[] values,
+        int[] pgKeys, int[] repoKeys, IReadOnlyList<KeyValuePair<string, string>> commandLineOptions, IReadOnlyList<string> warnings)
+    {
+        Definition = command;
+        Parameters = parameters;
+        HelpTarget = helpTarget;
+        this.values = values;
+        this.pgKeys = pgKeys;
+        this.repoKeys = repoKeys;
+        CommandLineOptions = commandLineOptions;
+        Warnings = warnings;
+    }
+
+    /// <summary>The command name, e.g. <c>archive-push</c>; <c>help</c> when help was requested.</summary>
+    public string Command => Definition.Name;
+
+    public CommandDefinition Definition { get; }
+
+    /// <summary>Words after the command (<c>%p</c>); for help: the command and option asked about.</summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    /// <summary>The stanza, when the command accepts one and it was given.</summary>
+    public string? Stanza =>
+        HelpTarget == null && values[StanzaOption.Id] is { } stanza && stanza[0].IsSet ? stanza[0].Text : null;
+
+    /// <summary>Configured repository indexes in ascending order; <c>[1]</c> when none is configured.</summary>
+    public IReadOnlyList<int> RepoIndexes => repoKeys.Length == 0 ? KeyOne : repoKeys;
+
+    /// <summary>Configured PostgreSQL indexes in ascending order; <c>[1]</c> when none is configured.</summary>
+    public IReadOnlyList<int> PgIndexes => pgKeys.Length == 0 ? KeyOne : pgKeys;
+
+    /// <summary>
+    /// Options from the command line in the order given, keyed by canonical name (<c>repo1-path</c>, <c>no-online</c>,
+    /// <c>reset-delta</c>) even when abbreviated or deprecated; the value is the argument, or empty when there was none.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CommandLineOptions { get; }
+
+    /// <summary>Warnings found while loading (unknown options, misplaced options, retention), for logging once logging is set up.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>For <c>help &lt;command&gt;</c>: the command whose options were loaded so help can show current values.</summary>
+    internal CommandDefinition? HelpTarget { get; }
+
+    private static OptionDefinition StanzaOption { get; } = OptionTable.FindOption("stanza")!;
+
+    public bool IsSet(string name) => Lookup(name).IsSet;
+
+    public OptionSource Source(string name) => Lookup(name).Source;
+
+    /// <summary>Value of a string, path or allow-list option; null when not set.</summary>
+    public string? GetString(string name) =>
+        Lookup(name, OptionType.String, OptionType.Path, OptionType.StringId) is { IsSet: true } value ? value.Text : null;
+
+    public bool GetBool(string name) => Required(name, Lookup(name, OptionType.Boolean)).Boolean;
+
+    public long GetInteger(string name) => Required(name, Lookup(name, OptionType.Integer)).Number;
+
+    /// <summary>Size in bytes.</summary>
+    public long GetSize(string name) => Required(name, Lookup(name, OptionType.Size)).Number;
+
+    public TimeSpan GetTime(string name) => TimeSpan.FromMilliseconds(Required(name, Lookup(name, OptionType.Time)).Number);
+
+    /// <summary>Values of a list option; empty when not set.</summary>
+    public IReadOnlyList<string> GetList(string name) => Lookup(name, OptionType.List).List ?? [];
+
+    /// <summary>Pairs of a hash option in the order given (a repeated key keeps its first position); empty when not set.</summary>
+    public IReadOnlyDictionary<string, string> GetHash(string name) =>
+        Lookup(name, OptionType.Hash).Hash ?? (IReadOnlyDictionary<string, string>)EmptyHash.Instance;
+
+    /// <summary>The value of an option at the first configured index, for help output; null when the option is not valid.</summary>
+    internal OptionValue? FirstValue(OptionDefinition option) => values[option.Id]?[0];
+
+    private OptionValue Lookup(string name, params ReadOnlySpan<OptionType> types)
+    {
+        var (option, key) = ResolveName(name);
+
+        if (types.Length > 0 && !IsOneOf(option.Type, types))
+            throw new PgRestException(ErrorCode.Assert, $"option '{name}' is of type {option.Type}, not {types[0]}");
+
+        var optionValues = (HelpTarget == null ? values[option.Id] : null) ??
+            throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' is not valid for command '{Command}'");
+
+        if (option.Group == OptionGroup.None)
+            return optionValues[0];
+
+        var keys = option.Group == OptionGroup.Pg ? pgKeys : repoKeys;
+        var position = Array.IndexOf(keys, key);
+
+        // An index nobody configured behaves like one with every option at its default (the last slot).
+        return optionValues[position >= 0 ? position : optionValues.Length - 1];
+    }
+
+    private static bool IsOneOf(OptionType type, ReadOnlySpan<OptionType> types)
+    {
+        foreach (var candidate in types)
+        {
+            if (candidate == type)
+                return true;
+        }
+
+        return false;
+    }
+
+    private static OptionValue Required(string name, OptionValue value) =>
+        value.IsSet ? value : throw new PgRestException(ErrorCode.Assert, $"option '{name}' is not set");
+
+    private static (OptionDefinition Option, int Key) ResolveName(string name)
+    {
+        if (OptionTable.FindOption(name) is { } plain)
+            return (plain, 1);
+
+        var dash = name.IndexOf('-');
+        var digitStart = dash;
+
+        while (digitStart > 0 && char.IsAsciiDigit(name[digitStart - 1]))
+            digitStart--;
+
+        if (digitStart > 0 && digitStart < dash &&
+            OptionTable.FindOption(string.Concat(name.AsSpan(0, digitStart), name.AsSpan(dash))) is { Group: not OptionGroup.None } grouped &&
+            int.TryParse(name.AsSpan(digitStart, dash - digitStart), out var key) && key is >= 1 and <= 256)
+        {
+            return (grouped, key);
+        }
+
+        throw new PgRestException(ErrorCode.Assert, $"unknown option '{name}'");
+    }
+
+    private static class EmptyHash
+    {
+        public static readonly Dictionary<string, string> Instance = new();
+    }
+}
+
+/// <summary>Resolved value of one option at one index.</summary>
+internal sealed class OptionValue
+{
+    public bool IsSet { get; set; }
+
+    public OptionSource Source { get; set; }
+
+    public bool Negated { get; set; }
+
+    public bool Reset { get; set; }
+
+    /// <summary>The value as given (before path clean-up or unit conversion); null for defaults, lists and hashes.</summary>
+    public string? Display { get; set; }
+
+    public bool Boolean { get; set; }
+
+    /// <summary>Integer, size in bytes, or time in milliseconds.</summary>
+    public long Number { get; set; }
+
+    public string? Text { get; set; }
+
+    public string[]? List { get; set; }
+
+    public Dictionary<string, string>? Hash { get; set; }
+}

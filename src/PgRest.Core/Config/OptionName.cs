@@ -1,0 +1,199 @@
+using PgRest.Errors;
+
+namespace PgRest.Config;
+
+/// <summary>An option name as written by the user, resolved against <see cref="OptionTable"/>.</summary>
+internal readonly record struct OptionName(OptionDefinition Option, int Key, bool Indexed, bool Negate, bool Reset, bool Deprecated)
+{
+    private const int MaxNameLength = 64;
+    private const int MaxKey = 256;
+    private const string NegatePrefix = "no-";
+    private const string ResetPrefix = "reset-";
+
+    /// <summary>Name with index for grouped options (<c>repo1-path</c>), plain otherwise.</summary>
+    public string KeyName => Option.IndexedName(Key);
+
+    /// <summary>
+    /// Resolves <paramref name="candidate"/> (without leading dashes) the way pgBackRest does: optional <c>no-</c>/<c>reset-</c>
+    /// prefix, an index right before the first dash, then the exact name, a unique prefix (command line only), or a deprecated
+    /// name. Returns false when nothing matches; throws for names that match but are malformed.
+    /// </summary>
+    public static bool TryParse(string candidate, bool prefixMatch, bool ignoreMissingIndex, out OptionName result)
+    {
+        result = default;
+
+        if (candidate.Length > MaxNameLength)
+            throw Invalid($"option '{candidate}' exceeds maximum size of {MaxNameLength}");
+
+        var name = candidate.AsSpan();
+        var negate = false;
+        var reset = false;
+
+        if (name.StartsWith(NegatePrefix, StringComparison.Ordinal))
+        {
+            negate = true;
+            name = name[NegatePrefix.Length..];
+        }
+        else if (name.StartsWith(ResetPrefix, StringComparison.Ordinal))
+        {
+            reset = true;
+            name = name[ResetPrefix.Length..];
+        }
+
+        // An index is the run of digits right before the first dash: repo2-path, db1-path.
+        var key = 1;
+        var indexed = false;
+        var dash = name.IndexOf('-');
+        string baseName;
+
+        if (dash == 0)
+            throw Invalid($"option '{candidate}' cannot begin with a dash");
+
+        if (dash > 0)
+        {
+            var digitStart = dash;
+
+            while (digitStart > 0 && char.IsAsciiDigit(name[digitStart - 1]))
+                digitStart--;
+
+            if (digitStart == 0)
+                throw Invalid($"option '{candidate}' cannot begin with a number");
+
+            if (digitStart != dash)
+            {
+                indexed = true;
+                var digits = name[digitStart..dash];
+
+                // More digits than any valid key can have: report as too large without overflowing.
+                if (digits.Length > 4 || (key = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture)) > MaxKey)
+                    throw Invalid($"option '{candidate}' key exceeds maximum of {MaxKey}");
+
+                // Key 0 is not a valid index (pgBackRest 2.45 crashes on it); treat the name as unknown.
+                if (key == 0)
+                    return false;
+
+                baseName = string.Concat(name[..digitStart], name[dash..]);
+            }
+            else
+                baseName = name.ToString();
+        }
+        else
+            baseName = name.ToString();
+
+        var deprecated = false;
+        var option = OptionTable.FindOption(baseName);
+
+        if (option == null && prefixMatch)
+            option = FindUniquePrefix(baseName);
+
+        if (option == null)
+        {
+            if (!OptionTable.TryFindDeprecation(baseName, out var deprecatedOption, out var deprecation) &&
+                !(prefixMatch && TryFindUniqueDeprecatedPrefix(baseName, out deprecatedOption, out deprecation)))
+            {
+                return false;
+            }
+
+            if (indexed && !deprecation.Indexed)
+                throw Invalid($"deprecated option '{candidate}' cannot have an index");
+
+            if (!indexed && !deprecation.Unindexed && !ignoreMissingIndex)
+            {
+                var group = GroupPrefix(deprecatedOption.Group);
+                var example = dash > 0 ? $"{baseName[..dash]}1{baseName[dash..]}" : baseName + "1";
+                throw Invalid(
+                    $"deprecated option '{candidate}' requires an index\n" +
+                    $"HINT: add the required index, e.g. {example}.\n" +
+                    $"HINT: consider using the non-deprecated name, e.g. {group}1{deprecatedOption.Name[group.Length..]}.");
+            }
+
+            deprecated = true;
+            option = deprecatedOption;
+        }
+
+        if (negate && !option.Negatable)
+            throw Invalid($"option '{candidate}' cannot be negated");
+
+        if (reset && !option.Resettable)
+            throw Invalid($"option '{candidate}' cannot be reset");
+
+        // repo-path and friends are deprecated names of their own unindexed form.
+        if (!indexed && !deprecated && HasSelfDeprecation(option))
+            deprecated = true;
+
+        if (!deprecated)
+        {
+            if (indexed && option.Group == OptionGroup.None)
+                throw Invalid($"option '{candidate}' cannot have an index");
+
+            if (!indexed && option.Group != OptionGroup.None && !ignoreMissingIndex)
+            {
+                var group = GroupPrefix(option.Group);
+                throw Invalid(
+                    $"option '{candidate}' requires an index\nHINT: add the required index, e.g. {group}1{option.Name[group.Length..]}.");
+            }
+        }
+
+        result = new OptionName(option, option.Group == OptionGroup.None ? 1 : key, indexed, negate, reset, deprecated);
+        return true;
+    }
+
+    internal static string GroupPrefix(OptionGroup group) => group == OptionGroup.Pg ? "pg" : "repo";
+
+    private static bool HasSelfDeprecation(OptionDefinition option)
+    {
+        foreach (var deprecation in option.DeprecatedNames)
+        {
+            if (deprecation.Name == option.Name)
+                return true;
+        }
+
+        return false;
+    }
+
+    private static OptionDefinition? FindUniquePrefix(string prefix)
+    {
+        OptionDefinition? found = null;
+
+        foreach (var option in OptionTable.Options)
+        {
+            if (!option.Name.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+
+            if (found != null)
+                return null;
+
+            found = option;
+        }
+
+        return found;
+    }
+
+    private static bool TryFindUniqueDeprecatedPrefix(string prefix, out OptionDefinition option, out DeprecatedName deprecation)
+    {
+        string? found = null;
+
+        foreach (var name in OptionTable.DeprecatedNames)
+        {
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+
+            if (found != null)
+            {
+                found = null;
+                break;
+            }
+
+            found = name;
+        }
+
+        if (found != null)
+            return OptionTable.TryFindDeprecation(found, out option, out deprecation);
+
+        option = null!;
+        deprecation = null!;
+        return false;
+    }
+
+    private static PgRestException Invalid(string message) => new(ErrorCode.OptionInvalid, message);
+}

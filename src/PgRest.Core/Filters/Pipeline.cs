@@ -1,0 +1,312 @@
+using System.Runtime.CompilerServices;
+using PgRest.Errors;
+
+namespace PgRest.Filters;
+
+/// <summary>Builds the filter chain every stored file goes through (spec §4.4).</summary>
+public static class Pipeline
+{
+    /// <summary>
+    /// plain bytes → SHA-1/size → compress → encrypt → SHA-1/size of stored bytes → <paramref name="destination"/>.
+    /// <paramref name="compressType"/> <see cref="CompressType.None"/> and a null passphrase skip those steps.
+    /// </summary>
+    public static WritePipeline Write(
+        Stream destination, CompressType compressType, int compressLevel, string? cipherPassphrase, bool raw = false,
+        bool leaveOpen = false) =>
+        new(destination, compressType, compressLevel, cipherPassphrase, raw, leaveOpen);
+
+    /// <summary>stored bytes from <paramref name="source"/> → decrypt → decompress → SHA-1/size → plain bytes.</summary>
+    public static ReadPipeline Read(
+        Stream source, CompressType compressType, string? cipherPassphrase, bool raw = false, bool leaveOpen = false) =>
+        new(source, compressType, cipherPassphrase, raw, leaveOpen);
+}
+
+/// <summary>
+/// The write side of the chain. Copy plain bytes into <see cref="Input"/>, then call <see cref="CompleteAsync"/> (or
+/// <see cref="Complete"/>), which ends the compressed frame and the cipher and disposes the destination unless
+/// leaveOpen. Disposing without completing abandons the write: nothing more reaches the destination.
+/// </summary>
+public sealed class WritePipeline : IDisposable, IAsyncDisposable
+{
+    private readonly GateStream gate;
+    private readonly HashSizeStream plainHash;
+    private readonly HashSizeStream? repoHash;
+    private readonly List<Stream> stages = [];
+    private bool completed;
+    private bool disposed;
+
+    internal WritePipeline(
+        Stream destination, CompressType compressType, int compressLevel, string? cipherPassphrase, bool raw, bool leaveOpen)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (compressType != CompressType.None &&
+            (compressLevel < CompressTypes.MinLevel(compressType) || compressLevel > CompressTypes.MaxLevel(compressType)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(compressLevel), compressLevel,
+                $"{CompressTypes.Name(compressType)} level must be " +
+                $"{CompressTypes.MinLevel(compressType)}..{CompressTypes.MaxLevel(compressType)}");
+        }
+
+        if (cipherPassphrase is not null)
+            ArgumentException.ThrowIfNullOrEmpty(cipherPassphrase);
+
+        gate = new GateStream(destination, leaveOpen);
+        Stream next = gate;
+        if (compressType != CompressType.None || cipherPassphrase is not null)
+        {
+            repoHash = HashSizeStream.ForWriting(next);
+            next = repoHash;
+        }
+
+        if (cipherPassphrase is not null)
+            next = Add(Cipher.Encryptor(next, cipherPassphrase, raw));
+        if (compressType != CompressType.None)
+            next = Add(Compression.Compressor(next, compressType, compressLevel, raw));
+        plainHash = HashSizeStream.ForWriting(next);
+    }
+
+    /// <summary>Where the plain bytes go (write-only).</summary>
+    public Stream Input => plainHash;
+
+    /// <summary>Whether the stored bytes differ from the plain ones (compressed or encrypted).</summary>
+    public bool IsTransformed => repoHash is not null;
+
+    /// <summary>Plain size (manifest <c>size</c>); valid after completion.</summary>
+    public long Size => Completed(plainHash).Size;
+
+    /// <summary>Plain SHA-1 (manifest <c>checksum</c>); valid after completion.</summary>
+    public string Sha1Hex => Completed(plainHash).Sha1Hex;
+
+    /// <summary>Stored size (manifest <c>repo-size</c>); equals <see cref="Size"/> when nothing is transformed.</summary>
+    public long RepoSize => Completed(repoHash ?? plainHash).Size;
+
+    /// <summary>Stored SHA-1 (manifest <c>rck</c>, meaningful only if <see cref="IsTransformed"/>).</summary>
+    public string RepoSha1Hex => Completed(repoHash ?? plainHash).Sha1Hex;
+
+    public void Complete()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (completed)
+            return;
+        plainHash.Dispose();
+        completed = true;
+    }
+
+    public async ValueTask CompleteAsync()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (completed)
+            return;
+        await plainHash.DisposeAsync().ConfigureAwait(false);
+        completed = true;
+    }
+
+    public void Dispose()
+    {
+        if (disposed)
+            return;
+        disposed = true;
+        if (!completed)
+        {
+            Abandon();
+            plainHash.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disposed)
+            return;
+        disposed = true;
+        if (!completed)
+        {
+            Abandon();
+            await plainHash.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Stream Add(Stream stage)
+    {
+        stages.Add(stage);
+        return stage;
+    }
+
+    private void Abandon()
+    {
+        gate.DiscardFurtherWrites();
+        foreach (Stream stage in stages)
+            (stage as WriteFilterStream)?.Abandon();
+    }
+
+    private HashSizeStream Completed(HashSizeStream stream)
+    {
+        if (!completed)
+            throw new InvalidOperationException("the write pipeline is not complete");
+        return stream;
+    }
+
+    /// <summary>Passes writes to the destination until closed; after that they are dropped.</summary>
+    private sealed class GateStream(Stream destination, bool leaveOpen) : Stream
+    {
+        private bool closed;
+        private bool disposed;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => !disposed;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public void DiscardFurtherWrites() => closed = true;
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (!closed)
+                destination.Write(buffer);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            closed ? ValueTask.CompletedTask : destination.WriteAsync(buffer, cancellationToken);
+
+        public override void Flush()
+        {
+            if (!closed)
+                destination.Flush();
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) =>
+            closed ? Task.CompletedTask : destination.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (!disposed && disposing)
+            {
+                disposed = true;
+                if (!leaveOpen)
+                    destination.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                if (!leaveOpen)
+                    await destination.DisposeAsync().ConfigureAwait(false);
+            }
+
+            base.Dispose(false);
+            GC.SuppressFinalize(this);
+        }
+    }
+}
+
+/// <summary>
+/// The read side of the chain: read plain bytes from <see cref="Output"/>; once it has returned the end of data,
+/// <see cref="Size"/> and <see cref="Sha1Hex"/> describe them. Disposing disposes the source unless leaveOpen.
+/// </summary>
+public sealed class ReadPipeline : IDisposable, IAsyncDisposable
+{
+    private readonly HashSizeStream plainHash;
+
+    internal ReadPipeline(Stream source, CompressType compressType, string? cipherPassphrase, bool raw, bool leaveOpen)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (cipherPassphrase is not null)
+            ArgumentException.ThrowIfNullOrEmpty(cipherPassphrase);
+
+        Stream next = source;
+        bool ownsNext = !leaveOpen;
+        if (cipherPassphrase is not null)
+        {
+            next = Cipher.Decryptor(next, cipherPassphrase, raw, leaveOpen: !ownsNext);
+            ownsNext = true;
+        }
+
+        if (compressType != CompressType.None)
+        {
+            next = Compression.Decompressor(next, compressType, raw, leaveOpen: !ownsNext);
+            ownsNext = true;
+
+            // Data decrypted with a wrong passphrase is garbage that the decompressor rejects before the cipher padding
+            // check at the end can say what is wrong.
+            if (cipherPassphrase is not null)
+                next = new PassphraseHintStream(next);
+        }
+
+        plainHash = HashSizeStream.ForReading(next, leaveOpen: !ownsNext);
+    }
+
+    /// <summary>The plain bytes (read-only).</summary>
+    public Stream Output => plainHash;
+
+    /// <summary>Plain size; valid once <see cref="Output"/> has been read to its end.</summary>
+    public long Size => AtEnd().Size;
+
+    /// <summary>Plain SHA-1 in lowercase hex; valid once <see cref="Output"/> has been read to its end.</summary>
+    public string Sha1Hex => AtEnd().Sha1Hex;
+
+    public void Dispose() => plainHash.Dispose();
+
+    public ValueTask DisposeAsync() => plainHash.DisposeAsync();
+
+    private HashSizeStream AtEnd()
+    {
+        if (!plainHash.EndOfStreamReached)
+            throw new InvalidOperationException("the read pipeline's output has not been read to its end");
+        return plainHash;
+    }
+
+    /// <summary>Adds a hint about the passphrase to format errors of data that was decrypted.</summary>
+    private sealed class PassphraseHintStream(Stream source) : ReadFilterStream(source, leaveOpen: false)
+    {
+        protected override int ReadCore(Span<byte> buffer)
+        {
+            try
+            {
+                return Source.Read(buffer);
+            }
+            catch (PgRestException exception) when (exception.Code == ErrorCode.Format)
+            {
+                throw WithHint(exception);
+            }
+        }
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await Source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PgRestException exception) when (exception.Code == ErrorCode.Format)
+            {
+                throw WithHint(exception);
+            }
+        }
+
+        protected override void ReleaseResources()
+        {
+        }
+
+        private static PgRestException WithHint(PgRestException exception) =>
+            new(exception.Code, exception.Message + "\nHINT: is the cipher passphrase correct? data decrypted with a wrong one cannot be decompressed.", exception);
+    }
+}

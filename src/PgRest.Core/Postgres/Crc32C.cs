@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace PgRest.Postgres;
+
+/// <summary>CRC-32C (Castagnoli) as PostgreSQL computes it for pg_control and WAL records.</summary>
+internal static class Crc32C
+{
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+
+        // BitOperations uses the SSE4.2/ARM instruction when present and a table otherwise.
+        while (data.Length >= sizeof(ulong))
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[sizeof(ulong)..];
+        }
+
+        foreach (byte value in data)
+            crc = BitOperations.Crc32C(crc, value);
+
+        return crc ^ 0xFFFFFFFF;
+    }
+}

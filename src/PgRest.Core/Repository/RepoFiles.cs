@@ -1,0 +1,80 @@
+using PgRest.Common;
+using PgRest.Errors;
+using PgRest.Filters;
+
+namespace PgRest.Repository;
+
+/// <summary>Stores and fetches single repository files through the filter pipeline.</summary>
+public static class RepoFiles
+{
+    /// <summary>Writes <paramref name="data"/> compressed and encrypted as asked; visible only once complete.</summary>
+    public static async Task<WritePipeline> WriteAsync(Repo repo, string path, ReadOnlyMemory<byte> data, CompressType compressType, int compressLevel, string? passphrase, CancellationToken cancellationToken)
+    {
+        var destination = await repo.Storage.OpenWriteAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (destination.ConfigureAwait(false))
+        {
+            var pipeline = Pipeline.Write(destination, compressType, compressLevel, passphrase, leaveOpen: true);
+            await using (pipeline.ConfigureAwait(false))
+            {
+                await pipeline.Input.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+                await pipeline.CompleteAsync().ConfigureAwait(false);
+            }
+
+            await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return pipeline;
+        }
+    }
+
+    /// <summary>Reads a whole stored file back to plain bytes.</summary>
+    public static async Task<byte[]> ReadAllAsync(Repo repo, string path, CompressType compressType, string? passphrase, CancellationToken cancellationToken)
+    {
+        var source = (await repo.Storage.OpenReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false))!;
+        var pipeline = Pipeline.Read(source, compressType, passphrase);
+        await using (pipeline.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await pipeline.Output.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Copies a stored file to a local path: written to a temp name, checked against <paramref name="expectedSha1"/>
+    /// when given, then renamed, so a reader never sees a partial or corrupt file.
+    /// </summary>
+    public static async Task RestoreToFileAsync(Repo repo, string path, string destination, CompressType compressType, string? passphrase, string? expectedSha1, CancellationToken cancellationToken)
+    {
+        var temp = destination + ".pgbackrest.tmp";
+        var source = (await repo.Storage.OpenReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false))!;
+        var pipeline = Pipeline.Read(source, compressType, passphrase);
+        await using (pipeline.ConfigureAwait(false))
+        {
+            try
+            {
+                var output = new FileStream(temp, new FileStreamOptions
+                {
+                    Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 0, Options = FileOptions.Asynchronous,
+                });
+                await using (output.ConfigureAwait(false))
+                {
+                    await pipeline.Output.CopyToAsync(output, 1024 * 1024, cancellationToken).ConfigureAwait(false);
+                    output.Flush(flushToDisk: true);
+                }
+
+                if (expectedSha1 is not null && pipeline.Sha1Hex != expectedSha1)
+                {
+                    throw new PgRestException(ErrorCode.Checksum,
+                        $"'{repo.Display(path)}' has checksum {pipeline.Sha1Hex} but its name says {expectedSha1}: the repository file is corrupt");
+                }
+
+                File.Move(temp, destination, overwrite: true);
+                Native.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+        }
+    }
+}

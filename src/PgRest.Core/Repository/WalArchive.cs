@@ -1,0 +1,85 @@
+using PgRest.Errors;
+using PgRest.Info;
+using PgRest.Storage;
+
+namespace PgRest.Repository;
+
+/// <summary>The archive side of a repository: archive.info and locating WAL files by name.</summary>
+public static class WalArchive
+{
+    public static async Task<ArchiveInfo> LoadInfoAsync(Repo repo, string stanza, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: false, cancellationToken).ConfigureAwait(false);
+            return info!;
+        }
+        catch (PgRestException e) when (e.Code == ErrorCode.FileMissing)
+        {
+            throw new PgRestException(e.Code, e.Message +
+                "\nHINT: archive.info cannot be opened but is required to push/get WAL segments." +
+                "\nHINT: is archive_command configured correctly in postgresql.conf?" +
+                "\nHINT: has a stanza-create been performed?" +
+                "\nHINT: use --no-archive-check to disable archive checks during backup if you have an alternate archiving scheme.");
+        }
+    }
+
+    public static Task SaveInfoAsync(Repo repo, string stanza, ArchiveInfo info, CancellationToken cancellationToken) =>
+        InfoStore.SaveAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), info.Serialize(Config.PgRestVersion.FormatVersion), repo.CipherPass, cancellationToken);
+
+    /// <summary>Stored names of segment <paramref name="walName"/>: <c>&lt;name&gt;-&lt;sha1&gt;[.ext]</c>.</summary>
+    public static async Task<List<string>> FindSegmentAsync(Repo repo, string stanza, string archiveId, string walName, CancellationToken cancellationToken)
+    {
+        var found = new List<string>(1);
+        await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.ArchiveSegmentDirectory(stanza, archiveId, walName), cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.Type == StorageEntryType.File && IsStoredSegmentOf(entry.Name, walName))
+                found.Add(entry.Name);
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>True for <c>&lt;walName&gt;-&lt;40 hex&gt;</c> optionally followed by a compression extension.</summary>
+    public static bool IsStoredSegmentOf(string storedName, string walName)
+    {
+        if (storedName.Length < walName.Length + 41 || !storedName.StartsWith(walName, StringComparison.Ordinal) || storedName[walName.Length] != '-')
+            return false;
+        var hex = storedName.AsSpan(walName.Length + 1, 40);
+        foreach (var c in hex)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                return false;
+        }
+
+        var rest = storedName.AsSpan(walName.Length + 41);
+        return rest.Length == 0 || rest is ".gz" or ".lz4" or ".zst" or ".bz2" or ".xz";
+    }
+
+    /// <summary>The SHA-1 embedded in a stored segment name.</summary>
+    public static string ChecksumOf(string storedName, string walName) => storedName.Substring(walName.Length + 1, 40);
+
+    /// <summary>Polls until segment <paramref name="walName"/> is in the archive; returns its stored path, or null on timeout.</summary>
+    public static async Task<string?> WaitForSegmentAsync(Repo repo, string stanza, string archiveId, string walName, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var found = await FindSegmentAsync(repo, stanza, archiveId, walName, cancellationToken).ConfigureAwait(false);
+            if (found.Count > 0)
+                return RepositoryLayout.ArchiveSegmentDirectory(stanza, archiveId, walName) + "/" + found[0];
+            if (DateTime.UtcNow >= deadline)
+                return null;
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+        }
+    }
+
+    public static PgRestException ArchiveTimeout(string walName, TimeSpan timeout) => new(ErrorCode.ArchiveTimeout,
+        $"WAL segment {walName} was not archived before the {(long)timeout.TotalMilliseconds}ms timeout" +
+        "\nHINT: check the archive_command to ensure that all options are correct (especially --stanza)." +
+        "\nHINT: check the PostgreSQL server log for errors." +
+        "\nHINT: run the 'start' command if the stanza was previously stopped.");
+}

@@ -1,0 +1,64 @@
+namespace PgRest.Storage;
+
+/// <summary>Reads at most <c>length</c> bytes of an inner stream (a bundle member, a ranged object read).</summary>
+public sealed class RangeStream : Stream
+{
+    private readonly Stream _inner;
+    private long _remaining;
+
+    public RangeStream(Stream inner, long length)
+    {
+        _inner = inner;
+        _remaining = length;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_remaining <= 0)
+            return 0;
+        if (buffer.Length > _remaining)
+            buffer = buffer[..(int)_remaining];
+        var read = _inner.Read(buffer);
+        _remaining -= read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_remaining <= 0)
+            return 0;
+        if (buffer.Length > _remaining)
+            buffer = buffer[..(int)_remaining];
+        var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _remaining -= read;
+        return read;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            _inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return _inner.DisposeAsync();
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+
+namespace PgRest.IntegrationTests.Infrastructure;
+
+/// <summary>Which program PostgreSQL's archive_command runs.</summary>
+public enum Archiver { Pgrest, Pgbackrest }
+
+/// <summary>
+/// A real PostgreSQL 15 cluster archiving into a posix repository through pgrest or pgBackRest, with a
+/// pgbackrest.conf both tools read: the setting of the PITR tutorial on one host.
+/// </summary>
+public sealed class Stack : IAsyncDisposable
+{
+    public const string StanzaName = "demo";
+
+    private Stack(TempDirectory work, PgCluster cluster, string configPath)
+    {
+        Work = work;
+        Cluster = cluster;
+        ConfigPath = configPath;
+    }
+
+    public TempDirectory Work { get; }
+
+    public PgCluster Cluster { get; }
+
+    public string ConfigPath { get; }
+
+    public string RepoPath => Work.Combine("repo");
+
+    /// <summary>Creates the cluster and the configuration; <paramref name="globalOptions"/> go into <c>[global]</c>.</summary>
+    public static async Task<Stack> CreateAsync(Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true)
+    {
+        var work = new TempDirectory("pgrest-stack");
+        var configPath = work.Combine("pgbackrest.conf");
+        var tool = archiver == Archiver.Pgrest ? Tools.Pgrest : Tools.Pgbackrest;
+        var cluster = await PgCluster.CreateAsync(new PgClusterOptions
+        {
+            ArchiveCommand = $"{tool} --config={configPath} --stanza={StanzaName} archive-push %p",
+            Start = false,
+            Settings = new Dictionary<string, string> { ["archive_timeout"] = "0" },
+        });
+        var stack = new Stack(work, cluster, configPath);
+        foreach (var directory in new[] { "repo", "log", "lock", "spool" })
+            work.CreateSubdirectory(directory);
+        // The port is chosen when the server starts, so the configuration is written right after.
+        if (start)
+            await cluster.StartAsync();
+        stack.WriteConfig(globalOptions ?? []);
+        return stack;
+    }
+
+    public void WriteConfig(IEnumerable<string> globalOptions)
+    {
+        var text = new StringBuilder();
+        text.Append("[global]\n");
+        text.Append("repo1-path=").Append(RepoPath).Append('\n');
+        text.Append("log-path=").Append(Work.Combine("log")).Append('\n');
+        text.Append("lock-path=").Append(Work.Combine("lock")).Append('\n');
+        text.Append("spool-path=").Append(Work.Combine("spool")).Append('\n');
+        text.Append("start-fast=y\n");
+        text.Append("archive-timeout=60\n");
+        foreach (var option in globalOptions)
+            text.Append(option).Append('\n');
+        text.Append('\n').Append('[').Append(StanzaName).Append("]\n");
+        text.Append("pg1-path=").Append(Cluster.DataDirectory).Append('\n');
+        text.Append("pg1-port=").Append(Cluster.Port.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        text.Append("pg1-socket-path=").Append(Cluster.SocketDirectory).Append('\n');
+        File.WriteAllText(ConfigPath, text.ToString());
+        TempDirectory.ChangeOwner(ConfigPath, PgCluster.OsUser);
+    }
+
+    /// <summary>Runs pgrest as the postgres user with this stack's configuration and stanza.</summary>
+    public Task<ProcessResult> PgrestAsync(params string[] arguments) => RunAsync(Tools.Pgrest, arguments);
+
+    /// <summary>Runs the real pgBackRest as the postgres user with this stack's configuration and stanza.</summary>
+    public Task<ProcessResult> PgbackrestAsync(params string[] arguments) => RunAsync(Tools.Pgbackrest, arguments);
+
+    private Task<ProcessResult> RunAsync(string tool, string[] arguments) =>
+        ProcessRunner.RunAsync(tool, [$"--config={ConfigPath}", $"--stanza={StanzaName}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(5));
+
+    /// <summary>Runs a tool without the stack's --config/--stanza (for bad-input tests).</summary>
+    public static Task<ProcessResult> RunRawAsync(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ProcessRunner.RunAsync(tool, arguments, PgCluster.OsUser, environment, timeout: TimeSpan.FromMinutes(2));
+
+    /// <summary>Waits until a promoted cluster accepts writes (recovery finished).</summary>
+    public async Task WaitForPromotionAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            try
+            {
+                if (!await Cluster.QueryScalarAsync<bool>("select pg_is_in_recovery()"))
+                    return;
+            }
+            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                // still starting up
+            }
+
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException($"cluster did not finish recovery; log:\n{ReadLog()}");
+            await Task.Delay(200);
+        }
+    }
+
+    public string ReadLog() => File.Exists(Cluster.LogFile) ? File.ReadAllText(Cluster.LogFile) : "(no log)";
+
+    /// <summary>The timeline the cluster writes WAL on now.</summary>
+    public async Task<int> CurrentTimelineAsync()
+    {
+        var wal = await Cluster.QueryScalarAsync<string>("select pg_walfile_name(pg_current_wal_lsn())");
+        return int.Parse(wal![..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Work.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using PgRest.Config;
+
+namespace PgRest.Tests.Config;
+
+public class DocsTests
+{
+    /// <summary>
+    /// docs/configuration.md must be what DocsGenerator renders from the option table. Run the tests with
+    /// PGREST_UPDATE_DOCS=1 to rewrite the file after changing the table.
+    /// </summary>
+    [Fact]
+    public void ConfigurationReferenceIsUpToDate()
+    {
+        var path = Path.Combine(RepositoryRoot(), "docs", "configuration.md");
+        var expected = DocsGenerator.RenderMarkdown();
+
+        if (Environment.GetEnvironmentVariable("PGREST_UPDATE_DOCS") == "1")
+            File.WriteAllText(path, expected);
+
+        Assert.True(File.Exists(path), $"{path} is missing; run the tests with PGREST_UPDATE_DOCS=1");
+        Assert.True(File.ReadAllText(path) == expected,
+            $"{path} is out of date; run the tests with PGREST_UPDATE_DOCS=1 to regenerate it");
+    }
+
+    [Fact]
+    public void ReferenceDocumentsEveryUserOption()
+    {
+        var markdown = DocsGenerator.RenderMarkdown();
+
+        foreach (var option in OptionTable.Options)
+            Assert.Equal(!option.Internal, markdown.Contains($"\n### {option.Name}\n", StringComparison.Ordinal));
+
+        foreach (var command in OptionTable.Commands)
+            Assert.Contains($"\n### {command.Name}\n", markdown, StringComparison.Ordinal);
+
+        Assert.Contains("`PGBACKREST_REPO1_CIPHER_PASS`", markdown, StringComparison.Ordinal);
+    }
+
+    // The directory holding PgRest.sln, searched upwards from the test assembly, then from this source file.
+    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile)! })
+        {
+            for (var directory = new DirectoryInfo(start); directory != null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "PgRest.sln")))
+                    return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("PgRest.sln not found above " + AppContext.BaseDirectory);
+    }
+}
