@@ -107,17 +107,16 @@ public static class CommandRunner
         Log.Configure(console, stderr, file, config.GetBool("log-timestamp"), filePath);
     }
 
+    private static string Quote(string value) => value.Contains(' ') ? "\"" + value + "\"" : value;
+
     /// <summary>The options in effect, as pgBackRest lists them on the begin line; secure values are redacted.</summary>
     private static string DescribeOptions(Configuration config)
     {
         var parts = new List<string>();
         if (config.Parameters.Count > 0)
             parts.Add("[" + string.Join(", ", config.Parameters) + "]");
-        foreach (var (name, value) in config.CommandLineOptions.OrderBy(o => o.Key, StringComparer.Ordinal))
-        {
-            var secure = OptionTable.FindOption(name)?.Secure ?? false;
-            parts.Add(value.Length == 0 ? "--" + name : $"--{name}={(secure ? "<redacted>" : value)}");
-        }
+        foreach (var (name, value, secure) in config.DescribeSetOptions())
+            parts.Add(value is null ? "--" + name : $"--{name}={(secure ? "<redacted>" : Quote(value))}");
         return string.Join(' ', parts);
     }
 }

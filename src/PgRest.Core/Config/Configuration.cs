@@ -85,6 +85,39 @@ public sealed class Configuration
     public IReadOnlyDictionary<string, string> GetHash(string name) =>
         Lookup(name, OptionType.Hash).Hash ?? (IReadOnlyDictionary<string, string>)EmptyHash.Instance;
 
+    /// <summary>
+    /// Every option set from any source (not defaults), by indexed name in ascending order, as pgBackRest lists them on
+    /// the <c>command begin</c> log line: (name, value or null for a bare boolean, secure). Negated booleans read
+    /// <c>no-&lt;name&gt;</c>.
+    /// </summary>
+    public IEnumerable<(string Name, string? Value, bool Secure)> DescribeSetOptions()
+    {
+        var result = new List<(string Name, string? Value, bool Secure)>();
+        foreach (var option in OptionTable.Options)
+        {
+            if (values[option.Id] is not { } optionValues)
+                continue;
+            var keys = option.Group switch { OptionGroup.Pg => pgKeys, OptionGroup.Repo => repoKeys, _ => KeyOne };
+            for (var i = 0; i < optionValues.Length && i < Math.Max(keys.Length, 1); i++)
+            {
+                var value = optionValues[i];
+                if (!value.IsSet || value.Source == OptionSource.Default)
+                    continue;
+                var name = option.Group == OptionGroup.None ? option.Name : option.IndexedName(keys.Length == 0 ? 1 : keys[i]);
+                if (option.Type == OptionType.Boolean)
+                    result.Add((value.Boolean ? name : "no-" + name, null, option.Secure));
+                else if (value.List is { } list)
+                    result.AddRange(list.Select(item => (name, (string?)item, option.Secure)));
+                else if (value.Hash is { } hash)
+                    result.AddRange(hash.Select(pair => (name, (string?)(pair.Key + "=" + pair.Value), option.Secure)));
+                else
+                    result.Add((name, value.Display ?? value.Text, option.Secure));
+            }
+        }
+
+        return result.OrderBy(r => r.Name.StartsWith("no-", StringComparison.Ordinal) ? r.Name[3..] : r.Name, StringComparer.Ordinal);
+    }
+
     /// <summary>The value of an option at the first configured index, for help output; null when the option is not valid.</summary>
     internal OptionValue? FirstValue(OptionDefinition option) => values[option.Id]?[0];
 

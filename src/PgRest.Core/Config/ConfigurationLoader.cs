@@ -41,8 +41,8 @@ public static class ConfigurationLoader
     private sealed class Loader(
         IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, ConfigFileDefaults fileDefaults)
     {
-        private readonly ParsedValue?[]?[] parsed = new ParsedValue?[]?[OptionTable.Options.Count];
-        private readonly OptionValue[]?[] values = new OptionValue[]?[OptionTable.Options.Count];
+        private readonly ParsedValue?[]?[] parsed = new ParsedValue?[]?[OptionTable.OptionArray.Length];
+        private readonly OptionValue[]?[] values = new OptionValue[]?[OptionTable.OptionArray.Length];
         private readonly List<string> warnings = [];
         private readonly List<KeyValuePair<string, string>> commandLineOptions = [];
         private readonly List<string> parameters = [];
@@ -402,7 +402,7 @@ public static class ConfigurationLoader
         // Phase 4a: an option the command does not take is an error only when given on the command line.
         private void CheckCommandLineValidity()
         {
-            foreach (var option in OptionTable.Options)
+            foreach (var option in OptionTable.OptionArray)
             {
                 if (parsed[option.Id] != null && !option.IsValidFor(command!))
                     throw Invalid($"option '{option.Name}' not valid for command '{command!.Name}'");
@@ -415,7 +415,7 @@ public static class ConfigurationLoader
             var used = new SortedSet<int>[3];
             var groupValid = new bool[3];
 
-            foreach (var option in OptionTable.Options)
+            foreach (var option in OptionTable.OptionArray)
             {
                 if (option.Group == OptionGroup.None || !option.IsValidFor(command!))
                     continue;
@@ -743,7 +743,7 @@ public static class ConfigurationLoader
 
             var keep = new bool[keys.Length];
 
-            foreach (var option in OptionTable.Options)
+            foreach (var option in OptionTable.OptionArray)
             {
                 if (option.Group != group || values[option.Id] is not { } optionValues)
                     continue;
@@ -776,7 +776,7 @@ public static class ConfigurationLoader
             if (newKeys.Length == 1 && !keep[0])
                 newKeys[0] = 1;
 
-            foreach (var option in OptionTable.Options)
+            foreach (var option in OptionTable.OptionArray)
             {
                 if (option.Group != group || values[option.Id] is not { } optionValues)
                     continue;

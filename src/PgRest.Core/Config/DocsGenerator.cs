@@ -58,7 +58,7 @@ public static class DocsGenerator
     {
         text.Append("## Commands\n\n");
 
-        foreach (var command in OptionTable.Commands)
+        foreach (var command in OptionTable.CommandArray)
         {
             text.Append("### ").Append(command.Name).Append("\n\n")
                 .Append(command.Summary).Append("\n\n")
@@ -69,7 +69,7 @@ public static class DocsGenerator
 
             var sections = new List<string>[Enum.GetValues<HelpSection>().Length];
 
-            foreach (var option in OptionTable.Options)
+            foreach (var option in OptionTable.OptionArray)
             {
                 if (!option.IsValidFor(command) || option.IsInternalFor(command))
                     continue;
@@ -87,7 +87,7 @@ public static class DocsGenerator
                 if (sections[section] is not { } names)
                     continue;
 
-                text.Append("* ").Append((HelpSection)section).Append(" options: ").Append(string.Join(", ", names)).Append('\n');
+                text.Append("* ").Append(HelpRenderer.SectionTitle((HelpSection)section)).Append(" options: ").Append(string.Join(", ", names)).Append('\n');
                 any = true;
             }
 
@@ -99,7 +99,7 @@ public static class DocsGenerator
     {
         text.Append("## Options\n\n");
 
-        foreach (var option in OptionTable.Options)
+        foreach (var option in OptionTable.OptionArray)
         {
             if (option.Internal)
                 continue;

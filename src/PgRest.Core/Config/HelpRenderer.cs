@@ -40,10 +40,10 @@ public sealed class HelpRenderer(Configuration? configuration = null)
 
         var width = 0;
 
-        foreach (var command in OptionTable.Commands)
+        foreach (var command in OptionTable.CommandArray)
             width = Math.Max(width, command.Name.Length);
 
-        foreach (var command in OptionTable.Commands)
+        foreach (var command in OptionTable.CommandArray)
         {
             text.Append("    ").Append(command.Name).Append(' ', width - command.Name.Length + 2)
                 .Append(Wrap(command.Summary, width + 6, indentFirst: false)).Append('\n');
@@ -63,7 +63,7 @@ public sealed class HelpRenderer(Configuration? configuration = null)
         var width = 0;
         var sections = new List<OptionDefinition>[Enum.GetValues<HelpSection>().Length];
 
-        foreach (var option in OptionTable.Options)
+        foreach (var option in OptionTable.OptionArray)
         {
             if (!option.IsValidFor(command) || option.IsInternalFor(command))
                 continue;
@@ -77,7 +77,7 @@ public sealed class HelpRenderer(Configuration? configuration = null)
             if (sections[section] is not { } options)
                 continue;
 
-            text.Append('\n').Append((HelpSection)section).Append(" Options:\n\n");
+            text.Append('\n').Append(SectionTitle((HelpSection)section)).Append(" Options:\n\n");
 
             foreach (var option in options)
             {
@@ -159,6 +159,15 @@ public sealed class HelpRenderer(Configuration? configuration = null)
 
         return text.ToString();
     }
+
+    internal static string SectionTitle(HelpSection section) => section switch
+    {
+        HelpSection.Command => "Command",
+        HelpSection.General => "General",
+        HelpSection.Log => "Log",
+        HelpSection.Repository => "Repository",
+        _ => "Stanza",
+    };
 
     /// <summary>Older names users may still meet, without the option's own unindexed name.</summary>
     internal static List<string> DeprecatedNames(OptionDefinition option)

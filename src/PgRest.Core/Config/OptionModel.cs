@@ -154,7 +154,7 @@ public sealed class OptionCommandRule
 /// <summary>
 /// One option as pgBackRest 2.45 defines it. Rules in <see cref="CommandRules"/> override the option-wide values for their command.
 /// </summary>
-public sealed partial class OptionDefinition
+public sealed class OptionDefinition
 {
     private static readonly OptionCommandRule[] NoRules = [];
     private static readonly DeprecatedName[] NoDeprecations = [];
@@ -283,7 +283,7 @@ public sealed partial class OptionDefinition
     {
         var names = new List<string>();
 
-        foreach (var command in OptionTable.Commands)
+        foreach (var command in OptionTable.CommandArray)
         {
             if (IsValidFor(command))
                 names.Add(command.Name);
@@ -384,7 +384,7 @@ public sealed partial class OptionDefinition
     {
         var added = new List<OptionCommandRule>(rules);
 
-        foreach (var command in OptionTable.Commands)
+        foreach (var command in OptionTable.CommandArray)
         {
             if ((commandMask & command.Bit) == 0)
                 continue;

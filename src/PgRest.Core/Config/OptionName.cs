@@ -155,7 +155,7 @@ internal readonly record struct OptionName(OptionDefinition Option, int Key, boo
     {
         OptionDefinition? found = null;
 
-        foreach (var option in OptionTable.Options)
+        foreach (var option in OptionTable.OptionArray)
         {
             if (!option.Name.StartsWith(prefix, StringComparison.Ordinal))
                 continue;

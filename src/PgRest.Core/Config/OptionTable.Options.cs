@@ -89,8 +89,9 @@ public static partial class OptionTable
 
         GlobalOpt("archive-missing-retry", OptionType.Boolean, ArchiveGet).Def("y")
             .Help(HelpSection.Command, "Look again for a segment found missing earlier.",
-                "With asynchronous archive-get, a segment that was missing when prefetched is searched for again when "
-                + "PostgreSQL asks for it, rather than reporting it as missing straight away."),
+                "With asynchronous archive-get, a segment already reported missing is looked up in the archive again "
+                + "instead of trusting the earlier answer. Disabling it lets recovery notice the end of the archive sooner "
+                + "and switch to streaming replication."),
 
         GlobalOpt("archive-mode", OptionType.StringId, Restore).Def("preserve").Allow("off", "preserve")
             .Help(HelpSection.Command, "Keep or turn off archiving on the restored cluster.",
@@ -206,8 +207,9 @@ public static partial class OptionTable
 
         GlobalOpt("exclude", OptionType.List, Backup).Optional()
             .Help(HelpSection.Command, "Paths or files to leave out of the backup.",
-                "Relative to pg1-path; a name ending in / excludes a directory's contents but keeps the directory. Repeat for "
-                + "several entries. Excluding files PostgreSQL needs makes the backup unusable."),
+                "Relative to pg1-path. A name ending in / excludes the files of that directory but keeps the directory; "
+                + "otherwise the name matches a file, or a directory with everything in it. Repeat for several entries. "
+                + "Excluding files PostgreSQL needs makes the backup unusable."),
 
         Opt("exec-id", OptionType.String, Runnable).Optional().MarkInternal()
             .Help(HelpSection.General, "Identifier of the process.",
@@ -778,7 +780,7 @@ public static partial class OptionTable
 
         GlobalOpt("tablespace-map-all", OptionType.String, Restore).Optional()
             .Help(HelpSection.Command, "Restore all tablespaces below a directory.",
-                "Each tablespace goes to a subdirectory named after it; tablespace-map entries take precedence."),
+                "The directory becomes the parent of every restored tablespace; tablespace-map entries take precedence."),
 
         Opt("target", OptionType.String, Restore).DependsOn("type", "lsn", "name", "time", "xid")
             .Help(HelpSection.Command, "Recovery target.",

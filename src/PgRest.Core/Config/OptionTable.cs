@@ -12,10 +12,14 @@ public static partial class OptionTable
         Server = 1u << 11, ServerPing = 1u << 12, StanzaCreate = 1u << 13, StanzaDelete = 1u << 14, StanzaUpgrade = 1u << 15,
         Start = 1u << 16, Stop = 1u << 17, Verify = 1u << 18, VersionCommand = 1u << 19;
 
-    public static readonly IReadOnlyList<CommandDefinition> Commands = BuildCommands();
+    // Arrays for allocation-free loops; initialized in this order because options refer to commands.
+    internal static readonly CommandDefinition[] CommandArray = BuildCommands();
+    internal static readonly OptionDefinition[] OptionArray = BuildOptions();
+
+    public static IReadOnlyList<CommandDefinition> Commands => CommandArray;
 
     /// <summary>All options sorted by name (ordinal), internal ones included.</summary>
-    public static readonly IReadOnlyList<OptionDefinition> Options = BuildOptions();
+    public static IReadOnlyList<OptionDefinition> Options => OptionArray;
 
     private static readonly Dictionary<string, OptionDefinition> OptionsByName = IndexOptions();
 
@@ -27,7 +31,7 @@ public static partial class OptionTable
 
     public static CommandDefinition? FindCommand(string name)
     {
-        foreach (var command in Commands)
+        foreach (var command in CommandArray)
         {
             if (command.Name == name)
                 return command;
@@ -38,8 +42,6 @@ public static partial class OptionTable
 
     /// <summary>Option by its unindexed name (<c>repo-path</c>, <c>stanza</c>); deprecated names are not resolved here.</summary>
     public static OptionDefinition? FindOption(string name) => OptionsByName.GetValueOrDefault(name);
-
-    internal static CommandDefinition Command(uint bit) => Commands[System.Numerics.BitOperations.TrailingZeroCount(bit)];
 
     internal static bool TryFindDeprecation(string name, out OptionDefinition option, out DeprecatedName deprecation)
     {
@@ -141,11 +143,11 @@ public static partial class OptionTable
 
     private static Dictionary<string, OptionDefinition> IndexOptions()
     {
-        var byName = new Dictionary<string, OptionDefinition>(Options.Count, StringComparer.Ordinal);
+        var byName = new Dictionary<string, OptionDefinition>(OptionArray.Length, StringComparer.Ordinal);
 
-        for (var index = 0; index < Options.Count; index++)
+        for (var index = 0; index < OptionArray.Length; index++)
         {
-            var option = Options[index];
+            var option = OptionArray[index];
             option.Id = index;
             byName.Add(option.Name, option);
         }
@@ -157,7 +159,7 @@ public static partial class OptionTable
     {
         var byName = new Dictionary<string, (OptionDefinition, DeprecatedName)>(48, StringComparer.Ordinal);
 
-        foreach (var option in Options)
+        foreach (var option in OptionArray)
         {
             foreach (var deprecation in option.DeprecatedNames)
                 byName.Add(deprecation.Name, (option, deprecation));
@@ -168,17 +170,17 @@ public static partial class OptionTable
 
     private static OptionDefinition[] BuildResolveOrder()
     {
-        var order = new List<OptionDefinition>(Options.Count);
-        var placed = new bool[Options.Count];
+        var order = new List<OptionDefinition>(OptionArray.Length);
+        var placed = new bool[OptionArray.Length];
         var stanza = OptionsByName["stanza"];
         order.Add(stanza);
         placed[stanza.Id] = true;
 
-        while (order.Count < Options.Count)
+        while (order.Count < OptionArray.Length)
         {
             var progress = false;
 
-            foreach (var option in Options)
+            foreach (var option in OptionArray)
             {
                 if (placed[option.Id] || !DependenciesPlaced(option, placed))
                     continue;

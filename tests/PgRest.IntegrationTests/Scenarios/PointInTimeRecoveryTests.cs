@@ -24,6 +24,8 @@ public sealed class PointInTimeRecoveryTests(ITestOutputHelper output)
         await Run(stack, "stanza-create");
         await Run(stack, "check");
         await Run(stack, "--type=full", "backup");
+        // Backup stop times are whole seconds: a time target must be in a later second to select this backup.
+        await Task.Delay(1100);
 
         await stack.Cluster.ExecuteAsync("create table orders (id serial primary key, item text not null, created_at timestamptz default now())");
         string target;

@@ -52,7 +52,7 @@ public static class RecoverySettings
             settings.Add(new("recovery_target_" + type, target));
         }
 
-        if (config.GetBool("target-exclusive") && type is "time" or "xid" or "lsn")
+        if (type is "time" or "xid" or "lsn" && config.IsSet("target-exclusive") && config.GetBool("target-exclusive"))
             settings.Add(new("recovery_target_inclusive", "false"));
 
         var action = config.GetString("target-action") ?? "pause";

@@ -104,15 +104,29 @@ public sealed class PosixStorage : IStorage
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (entry.LinkTarget is { } target)
-                yield return new StorageInfo(entry.Name, StorageEntryType.Link, 0, entry.LastWriteTimeUtc, target);
-            else if (entry is FileInfo file)
-                yield return new StorageInfo(entry.Name, StorageEntryType.File, file.Length, entry.LastWriteTimeUtc);
-            else
-                yield return new StorageInfo(entry.Name, StorageEntryType.Path, 0, entry.LastWriteTimeUtc);
+            var info = Describe(entry);
+            if (info is not null)
+                yield return info;
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Null when the entry vanished between listing and stat (a temp file renamed by a concurrent writer).</summary>
+    private static StorageInfo? Describe(FileSystemInfo entry)
+    {
+        try
+        {
+            if (entry.LinkTarget is { } target)
+                return new StorageInfo(entry.Name, StorageEntryType.Link, 0, entry.LastWriteTimeUtc, target);
+            if (entry is FileInfo file)
+                return new StorageInfo(entry.Name, StorageEntryType.File, file.Length, entry.LastWriteTimeUtc);
+            return new StorageInfo(entry.Name, StorageEntryType.Path, 0, entry.LastWriteTimeUtc);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
     }
 
     public Task RemoveAsync(string path, bool errorOnMissing = false, CancellationToken cancellationToken = default)
