@@ -10,6 +10,8 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        PgRest.Logging.Log.Timing("main");
+        PrewarmCrypto(args);
         Configuration config;
         try
         {
@@ -21,7 +23,21 @@ public static class Program
             return e.ExitCode;
         }
 
+        PgRest.Logging.Log.Timing("configuration loaded");
+
         return await CommandRunner.RunAsync(config).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Loading OpenSSL (SHA-1 for WAL names and info checksums) takes milliseconds; it starts on its own thread while the
+    /// configuration is parsed. archive-push runs once per WAL segment, so this is on the hot path.
+    /// </summary>
+    private static void PrewarmCrypto(string[] args)
+    {
+        if (args.Length == 0 || Array.IndexOf(args, "help") >= 0 || Array.IndexOf(args, "version") >= 0)
+            return;
+        var thread = new Thread(static () => System.Security.Cryptography.SHA1.HashData(ReadOnlySpan<byte>.Empty)) { IsBackground = true };
+        thread.Start();
     }
 
     /// <summary>Only <c>PGBACKREST_*</c> variables matter to the configuration.</summary>

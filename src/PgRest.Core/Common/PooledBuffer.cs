@@ -22,10 +22,10 @@ public sealed class PooledBuffer : IDisposable
 
     public static async Task<PooledBuffer> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
-        FileStream stream;
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -36,19 +36,21 @@ public sealed class PooledBuffer : IDisposable
             throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{path}' for read: {e.Message}");
         }
 
-        await using (stream.ConfigureAwait(false))
+        using (handle)
         {
-            var length = checked((int)stream.Length);
+            // Blocking reads: the file is in the page cache (PostgreSQL just wrote it) and a thread hop costs more.
+            var length = checked((int)RandomAccess.GetLength(handle));
             var array = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
             var total = 0;
             while (total < length)
             {
-                var read = await stream.ReadAsync(array.AsMemory(total, length - total), cancellationToken).ConfigureAwait(false);
+                var read = RandomAccess.Read(handle, array.AsSpan(total, length - total), total);
                 if (read == 0)
                     break;
                 total += read;
             }
 
+            await Task.CompletedTask.ConfigureAwait(false);
             return new PooledBuffer(array, total);
         }
     }

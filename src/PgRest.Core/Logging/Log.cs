@@ -19,6 +19,15 @@ public static class Log
 
     public static LogLevel ConsoleLevel => _console;
 
+    private static readonly bool TraceTiming = Environment.GetEnvironmentVariable("PGREST_TRACE_TIMING") == "1";
+
+    /// <summary>Start-up profiling (PGREST_TRACE_TIMING=1): milliseconds since process start at a named point, to stderr.</summary>
+    public static void Timing(string point)
+    {
+        if (TraceTiming)
+            Console.Error.Write($"timing {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0.0}ms {point}\n");
+    }
+
     /// <summary>True when a message at <paramref name="level"/> would go anywhere (skip building it otherwise).</summary>
     public static bool IsEnabled(LogLevel level) => level <= _console || level <= _stderr || level <= _file;
 

@@ -25,6 +25,31 @@ public static class RepoFiles
         }
     }
 
+    /// <summary>Copy buffer for whole-file transfers: large enough for codecs to work in big blocks.</summary>
+    public const int CopyBufferSize = 1024 * 1024;
+
+    /// <summary>
+    /// Stores a local file whose checksum the caller already knows (a WAL segment is named by it): compress and encrypt
+    /// only, without hashing the data again.
+    /// </summary>
+    public static async Task StoreFileAsync(Repo repo, string path, string localPath, CompressType compressType, int compressLevel, string? passphrase, CancellationToken cancellationToken)
+    {
+        using var source = BlockingFileStream.OpenRead(localPath);
+        var destination = await repo.Storage.OpenWriteAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (destination.ConfigureAwait(false))
+        {
+            Stream chain = destination;
+            if (passphrase is not null)
+                chain = Cipher.Encryptor(chain, passphrase, leaveOpen: true);
+            if (compressType != CompressType.None)
+                chain = Compression.Compressor(chain, compressType, compressLevel, leaveOpen: passphrase is null);
+            await source.CopyToAsync(chain, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(chain, destination))
+                await chain.DisposeAsync().ConfigureAwait(false);
+            await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Reads a whole stored file back to plain bytes.</summary>
     public static async Task<byte[]> ReadAllAsync(Repo repo, string path, CompressType compressType, string? passphrase, CancellationToken cancellationToken)
     {
@@ -51,14 +76,11 @@ public static class RepoFiles
         {
             try
             {
-                var output = new FileStream(temp, new FileStreamOptions
-                {
-                    Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 0, Options = FileOptions.Asynchronous,
-                });
+                var output = BlockingFileStream.Create(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 await using (output.ConfigureAwait(false))
                 {
                     await pipeline.Output.CopyToAsync(output, 1024 * 1024, cancellationToken).ConfigureAwait(false);
-                    output.Flush(flushToDisk: true);
+                    output.FlushToDisk();
                 }
 
                 if (expectedSha1 is not null && pipeline.Sha1Hex != expectedSha1)

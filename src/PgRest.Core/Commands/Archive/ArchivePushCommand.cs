@@ -34,25 +34,26 @@ public static class ArchivePushCommand
             return;
         }
 
+        Log.Timing("archive-push start");
         var pgControl = config.IsSet("pg1-path") ? PgControl.Read(context.PgPath) : null;
 
-        // The segment is read once into a pooled buffer: its SHA-1 names the stored file, so it is needed before the
-        // write starts; compression then runs from memory.
-        using var segment = await PooledBuffer.ReadFileAsync(walPath, context.Cancellation).ConfigureAwait(false);
+        // The SHA-1 names the stored file, so it is computed before the write starts: one read to hash (with the
+        // header check on the first block), one to compress and store. The segment is in the page cache, and a small
+        // reused buffer costs far less than holding 16 MiB.
         var isSegment = Wal.IsSegment(walName);
-        WalHeader? header = isSegment && config.GetBool("archive-header-check") ? WalHeader.Read(segment.Span) : null;
-
-        var sha1 = Convert.ToHexStringLower(SHA1.HashData(segment.Span));
+        var (sha1, header) = HashWalFile(walPath, isSegment && config.GetBool("archive-header-check"));
+        Log.Timing("sha1");
         var compressType = CompressTypes.Parse(config.GetString("compress-type") ?? "gz");
         var compressLevel = config.IsSet("compress-level") ? (int)config.GetInteger("compress-level") : CompressTypes.DefaultLevel(compressType);
 
         var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, stanza).ConfigureAwait(false);
+        Log.Timing("archive.info");
         var errors = new List<(Repo Repo, PgRestException Error)>();
         foreach (var (repo, archiveInfo) in archiveInfos.Valid)
         {
             try
             {
-                await PushToRepoAsync(context, repo, archiveInfo, stanza, walPath, walName, isSegment, segment.Memory, sha1, pgControl, header, compressType, compressLevel).ConfigureAwait(false);
+                await PushToRepoAsync(context, repo, archiveInfo, stanza, walPath, walName, isSegment, sha1, pgControl, header, compressType, compressLevel).ConfigureAwait(false);
             }
             catch (PgRestException e) when (context.Repos.Count > 1)
             {
@@ -68,11 +69,12 @@ public static class ArchivePushCommand
                 string.Join("\n", errors.Select(e => $"{e.Repo.Name}: [{e.Error.TypeName}] {e.Error.Message}")));
         }
 
+        Log.Timing("pushed");
         Log.Info($"pushed WAL file '{walName}' to the archive");
     }
 
     private static async Task PushToRepoAsync(
-        CommandContext context, Repo repo, ArchiveInfo archiveInfo, string stanza, string walPath, string walName, bool isSegment, ReadOnlyMemory<byte> data,
+        CommandContext context, Repo repo, ArchiveInfo archiveInfo, string stanza, string walPath, string walName, bool isSegment,
         string sha1, PgControl? pgControl, WalHeader? header, CompressType compressType, int compressLevel)
     {
         var cancellation = context.Cancellation;
@@ -121,7 +123,47 @@ public static class ArchivePushCommand
         }
 
         var path = RepositoryLayout.ArchiveFilePath(stanza, archiveId, storedName);
-        await RepoFiles.WriteAsync(repo, path, data, compressType, compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+        await RepoFiles.StoreFileAsync(repo, path, walPath, compressType, compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+    }
+
+    private static (string Sha1, WalHeader? Header) HashWalFile(string walPath, bool readHeader)
+    {
+        using var source = OpenWal(walPath);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(RepoFiles.CopyBufferSize);
+        try
+        {
+            WalHeader? header = null;
+            int read;
+            while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (readHeader && header is null)
+                    header = WalHeader.Read(buffer.AsSpan(0, read));
+                sha1.AppendData(buffer, 0, read);
+            }
+
+            return (Convert.ToHexStringLower(sha1.GetHashAndReset()), header);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static BlockingFileStream OpenWal(string walPath)
+    {
+        try
+        {
+            return BlockingFileStream.OpenRead(walPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PgRestException(ErrorCode.FileMissing, $"unable to open missing file '{walPath}' for read");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{walPath}' for read: {e.Message}");
+        }
     }
 
     /// <summary><c>archive-push-queue-max</c>: when the ready queue is over the limit, drop the WAL (PITR gap) rather than fill the disk.</summary>

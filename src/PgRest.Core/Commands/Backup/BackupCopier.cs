@@ -133,7 +133,7 @@ internal sealed class BackupCopier
             return false;
         try
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            var stream = BlockingFileStream.OpenRead(path);
             await using (stream.ConfigureAwait(false))
             {
                 var sha1 = await System.Security.Cryptography.SHA1.HashDataAsync(stream, cancellation).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using PgRest.Common;
 using PgRest.Filters;
 using PgRest.Postgres;
 using PgRest.Repository;
@@ -22,14 +23,10 @@ public static class BackupFileCopier
         string sourcePath, long sizeLimit, bool checkPages, Repo repo, string repoPath, CompressType compressType, int compressLevel,
         string? cipherPass, CancellationToken cancellationToken)
     {
-        FileStream source;
+        BlockingFileStream source;
         try
         {
-            source = new FileStream(sourcePath, new FileStreamOptions
-            {
-                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
+            source = BlockingFileStream.OpenRead(sourcePath);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -95,7 +92,7 @@ public static class BackupFileCopier
     /// Validates the page checksums of a chunk. A page that fails is read again from disk: if it changed, PostgreSQL was
     /// writing it (WAL replay repairs torn pages), so only a stable mismatch is an error.
     /// </summary>
-    private static bool CheckPages(FileStream source, Span<byte> chunk, long chunkOffset, long segmentBlockBase, ref List<uint>? errors)
+    private static bool CheckPages(BlockingFileStream source, Span<byte> chunk, long chunkOffset, long segmentBlockBase, ref List<uint>? errors)
     {
         var valid = true;
         var whole = chunk.Length / PageSize * PageSize;

@@ -108,11 +108,7 @@ internal sealed class RestoreFileWriter
         var writePath = isControl ? local + ".pgbackrest.tmp" : local;
         if (new FileInfo(writePath).LinkTarget is not null)
             File.Delete(writePath);
-        var output = new FileStream(writePath, new FileStreamOptions
-        {
-            Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
-            Options = FileOptions.Asynchronous, UnixCreateMode = mode,
-        });
+        var output = BlockingFileStream.Create(writePath, mode);
         string? actual = null;
         await using (output.ConfigureAwait(false))
         {
@@ -177,7 +173,7 @@ internal sealed class RestoreFileWriter
 
         if (file.Size == 0)
             return true;
-        var stream = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var stream = BlockingFileStream.OpenRead(local);
         await using (stream.ConfigureAwait(false))
         {
             var hash = await SHA1.HashDataAsync(stream, cancellation).ConfigureAwait(false);

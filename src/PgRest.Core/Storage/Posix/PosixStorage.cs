@@ -31,14 +31,10 @@ public sealed class PosixStorage : IStorage
     public Task<Stream?> OpenReadAsync(string path, long offset = 0, long? length = null, bool ignoreMissing = false, CancellationToken cancellationToken = default)
     {
         var full = FullPath(path);
-        FileStream stream;
+        BlockingFileStream stream;
         try
         {
-            stream = new FileStream(full, new FileStreamOptions
-            {
-                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0, Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
+            stream = BlockingFileStream.OpenRead(full);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -215,7 +211,7 @@ public sealed class PosixStorage : IStorage
     {
         private readonly string _path;
         private readonly string _tempPath;
-        private readonly FileStream _stream;
+        private readonly BlockingFileStream _stream;
         private readonly bool _durable;
         private bool _committed;
 
@@ -226,11 +222,7 @@ public sealed class PosixStorage : IStorage
             _tempPath = path + TempSuffix;
             try
             {
-                _stream = new FileStream(_tempPath, new FileStreamOptions
-                {
-                    Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
-                    Options = FileOptions.Asynchronous, UnixCreateMode = mode,
-                });
+                _stream = BlockingFileStream.Create(_tempPath, mode);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -273,7 +265,8 @@ public sealed class PosixStorage : IStorage
         {
             try
             {
-                _stream.Flush(flushToDisk: _durable);
+                if (_durable)
+                    _stream.FlushToDisk();
                 _stream.Dispose();
                 File.Move(_tempPath, _path, overwrite: true);
                 if (_durable)
