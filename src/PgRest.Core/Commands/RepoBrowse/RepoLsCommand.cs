@@ -1,0 +1,9 @@
+using PgRest.Errors;
+
+namespace PgRest.Commands.RepoBrowse;
+
+public static class RepoLsCommand
+{
+    public static Task<int> RunAsync(CommandContext context) =>
+        throw new PgRestException(ErrorCode.FeatureNotSupported, $"command '{context.Config.Command}' is not implemented by this version of pgrest");
+}
