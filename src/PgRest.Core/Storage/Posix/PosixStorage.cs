@@ -211,6 +211,7 @@ public sealed class PosixStorage : IStorage
     {
         private readonly string _path;
         private readonly string _tempPath;
+        private static int _sequence;
         private readonly BlockingFileStream _stream;
         private readonly bool _durable;
         private bool _committed;
@@ -219,7 +220,9 @@ public sealed class PosixStorage : IStorage
         {
             _path = path;
             _durable = durable;
-            _tempPath = path + TempSuffix;
+            // Unique per process: two writers of one file (PostgreSQL retrying a push that is still running) must not
+            // write through the same temp file, or one rename could publish the other's half-written bytes.
+            _tempPath = path + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture) + TempSuffix;
             try
             {
                 _stream = BlockingFileStream.Create(_tempPath, mode);
