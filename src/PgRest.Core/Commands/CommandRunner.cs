@@ -72,6 +72,7 @@ public static class CommandRunner
 
     private static Task<int> DispatchAsync(CommandContext context) => context.Config.Command switch
     {
+        "archive-push" when AsyncArchivePush.IsWorker => Done(AsyncArchivePush.WorkerAsync(context)),
         "archive-push" => Done(ArchivePushCommand.RunAsync(context)),
         "archive-get" => ArchiveGetCommand.RunAsync(context),
         "stanza-create" => Done(Stanza.StanzaCreateCommand.RunAsync(context)),
@@ -105,12 +106,19 @@ public static class CommandRunner
             return;
         var console = LogLevels.Parse(config.GetString("log-level-console") ?? "warn");
         var stderr = LogLevels.Parse(config.GetString("log-level-stderr") ?? "warn");
+        var logName = config.Command;
+        if (config.Command == "archive-push" && AsyncArchivePush.IsWorker)
+        {
+            // The background worker has no terminal: it logs to its own file only.
+            (console, stderr, logName) = (LogLevel.Off, LogLevel.Off, "archive-push-async");
+        }
+
         var file = config.Accepts("log-level-file") ? LogLevels.Parse(config.GetString("log-level-file") ?? "info") : LogLevel.Off;
         string? filePath = null;
         if (file != LogLevel.Off)
         {
             var logPath = config.GetString("log-path") ?? "/var/log/pgbackrest";
-            filePath = Path.Combine(logPath, $"{config.Stanza ?? "all"}-{config.Command}.log");
+            filePath = Path.Combine(logPath, $"{config.Stanza ?? "all"}-{logName}.log");
         }
 
         Log.Configure(console, stderr, file, config.GetBool("log-timestamp"), filePath);

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Globalization;
+using PgRest.Commands.Control;
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Logging;
+
+namespace PgRest.Commands.Archive;
+
+/// <summary>
+/// <c>archive-async=y</c> for archive-push (spec §6.2). PostgreSQL's <c>archive_command</c> only waits until the segment
+/// is known to be archived: a background worker pushes every ready segment in parallel (<c>process-max</c>) and leaves
+/// a status file per segment in <c>&lt;spool-path&gt;/archive/&lt;stanza&gt;/out</c>: <c>&lt;wal&gt;.ok</c> (empty or
+/// <c>0\n&lt;warning&gt;</c>) or <c>&lt;wal&gt;.error</c> (<c>&lt;code&gt;\n&lt;message&gt;</c>), the same files pgBackRest
+/// writes. An error in the background reaches PostgreSQL on its next call for that segment.
+/// </summary>
+internal static class AsyncArchivePush
+{
+    /// <summary>Set in the worker's environment to the pg_wal directory it drains.</summary>
+    public const string WorkerVariable = "PGREST_ARCHIVE_PUSH_ASYNC";
+
+    private const string GlobalError = "global.error";
+
+    public static bool IsWorker => Environment.GetEnvironmentVariable(WorkerVariable) is { Length: > 0 };
+
+    public static string OutPath(Configuration config, string stanza) =>
+        Path.Combine(config.GetString("spool-path") ?? "/var/spool/pgbackrest", "archive", stanza, "out");
+
+    /// <summary>The archive_command side: succeed once the segment's .ok exists, start the worker when none runs.</summary>
+    public static async Task ForegroundAsync(CommandContext context, string walPath)
+    {
+        var config = context.Config;
+        var stanza = context.Stanza;
+        if (!config.IsSet("pg1-path"))
+            throw new PgRestException(ErrorCode.OptionRequired, "archive-push command requires option: pg1-path\nHINT: archive-async=y needs pg1-path to find the WAL directory.");
+
+        var walName = Path.GetFileName(walPath);
+        var outPath = OutPath(config, stanza);
+        Directory.CreateDirectory(outPath);
+        var timeout = config.GetTime("archive-timeout");
+        var deadline = DateTime.UtcNow + timeout;
+        var started = false;
+        var delay = TimeSpan.FromMilliseconds(10);
+        var errorFiles = new[] { Path.Combine(outPath, walName + ".error"), Path.Combine(outPath, GlobalError) };
+        while (true)
+        {
+            var ok = Path.Combine(outPath, walName + ".ok");
+            if (File.Exists(ok))
+            {
+                var (code, message) = ReadStatus(ok);
+                if (code != 0)
+                    Log.Warn($"WAL file '{walName}' was manually skipped: [{code}] {message}");
+                else if (message.Length > 0)
+                    Log.Warn(message);
+                Log.Info($"pushed WAL file '{walName}' to the archive asynchronously");
+                return;
+            }
+
+            // An error file counts once a worker has run for this call (ours, or one that was already running and
+            // cleared old errors when it started); one left from an earlier run is retried instead.
+            var workerRunning = LockProbe.IsHeld(config, stanza, "archive");
+            if (started || workerRunning)
+            {
+                foreach (var errorFile in errorFiles)
+                {
+                    if (File.Exists(errorFile))
+                    {
+                        var (code, message) = ReadStatus(errorFile);
+                        throw new PgRestException(Enum.IsDefined((ErrorCode)code) ? (ErrorCode)code : ErrorCode.Unknown, message);
+                    }
+                }
+            }
+
+            if (!started && !workerRunning)
+            {
+                foreach (var errorFile in errorFiles)
+                    File.Delete(errorFile);
+                StartWorker(Path.GetDirectoryName(walPath)!);
+                started = true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new PgRestException(ErrorCode.ArchiveTimeout,
+                    $"unable to push WAL file '{walName}' to the archive asynchronously after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} second(s)" +
+                    $"\nHINT: check '{Path.Combine(config.GetString("log-path") ?? "/var/log/pgbackrest", stanza + "-archive-push-async.log")}' for errors.");
+            }
+
+            await Task.Delay(delay, context.Cancellation).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
+        }
+    }
+
+    /// <summary>Starts this program again, detached, as the worker for <paramref name="walDirectory"/>.</summary>
+    private static void StartWorker(string walDirectory)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? PgRestVersion.Executable) { UseShellExecute = false };
+        foreach (var argument in Environment.GetCommandLineArgs().Skip(1))
+            start.ArgumentList.Add(argument);
+        start.Environment[WorkerVariable] = walDirectory;
+        using var process = Process.Start(start);
+    }
+
+    /// <summary>The worker: push every ready segment without a status, in parallel, and record the outcome of each.</summary>
+    public static async Task WorkerAsync(CommandContext context)
+    {
+        var config = context.Config;
+        var stanza = context.Stanza;
+        LockFile archiveLock;
+        try
+        {
+            archiveLock = LockFile.Acquire(config, stanza, "archive");
+        }
+        catch (PgRestException)
+        {
+            return; // another worker is draining the queue
+        }
+
+        using (archiveLock)
+        {
+            var walDirectory = Environment.GetEnvironmentVariable(WorkerVariable)!;
+            var outPath = OutPath(config, stanza);
+            Directory.CreateDirectory(outPath);
+            try
+            {
+                WalPusher? pusher = null;
+                // Segments that become ready while we push are taken in the next round, so one worker drains a burst.
+                for (var round = 0; round < 64; round++)
+                {
+                    var ready = ReadySegments(walDirectory);
+                    CleanStatus(outPath, ready);
+                    var todo = ready.Where(wal => !File.Exists(Path.Combine(outPath, wal + ".ok"))).ToList();
+                    if (todo.Count == 0)
+                        break;
+
+                    if (QueueDropped(config, walDirectory, ready, todo, outPath))
+                        continue;
+
+                    pusher ??= await WalPusher.CreateAsync(context).ConfigureAwait(false);
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = (int)Math.Max(1, config.GetInteger("process-max")), CancellationToken = context.Cancellation };
+                    var failed = 0;
+                    await Parallel.ForEachAsync(todo, options, async (wal, _) =>
+                    {
+                        if (Volatile.Read(ref failed) > 0)
+                            return; // stop scheduling after an error, as pgBackRest does
+                        try
+                        {
+                            var warnings = await pusher.PushAsync(Path.Combine(walDirectory, wal)).ConfigureAwait(false);
+                            WriteStatus(outPath, wal + ".ok", warnings.Count == 0 ? "" : "0\n" + string.Join("\n", warnings));
+                            Log.Info($"pushed WAL file '{wal}' to the archive");
+                        }
+                        catch (PgRestException e)
+                        {
+                            Interlocked.Increment(ref failed);
+                            WriteStatus(outPath, wal + ".error", (int)e.Code + "\n" + e.Message);
+                            Log.Error($"[{(int)e.Code:000}]: {e.Message}");
+                        }
+                    }).ConfigureAwait(false);
+                    if (failed > 0)
+                        break;
+                }
+            }
+            catch (PgRestException e)
+            {
+                WriteStatus(outPath, GlobalError, (int)e.Code + "\n" + e.Message);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>WAL files PostgreSQL has marked ready, oldest first (history files sort after their timeline's segments).</summary>
+    private static List<string> ReadySegments(string walDirectory)
+    {
+        var status = Path.Combine(walDirectory, "archive_status");
+        if (!Directory.Exists(status))
+            return [];
+        var ready = Directory.GetFiles(status, "*.ready").Select(f => Path.GetFileName(f)[..^".ready".Length]).ToList();
+        ready.Sort(StringComparer.Ordinal);
+        return ready;
+    }
+
+    /// <summary>Errors are retried on this run; .ok files of segments PostgreSQL no longer lists are done with.</summary>
+    private static void CleanStatus(string outPath, List<string> ready)
+    {
+        var readySet = new HashSet<string>(ready, StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(outPath))
+        {
+            var name = Path.GetFileName(file);
+            if (name.EndsWith(".error", StringComparison.Ordinal) || (name.EndsWith(".ok", StringComparison.Ordinal) && !readySet.Contains(name[..^3])))
+                File.Delete(file);
+        }
+    }
+
+    /// <summary><c>archive-push-queue-max</c>: past it, WAL is dropped (acknowledged with a warning) so pg_wal cannot fill the disk.</summary>
+    private static bool QueueDropped(Configuration config, string walDirectory, List<string> ready, List<string> todo, string outPath)
+    {
+        if (!config.IsSet("archive-push-queue-max") || ready.Count == 0)
+            return false;
+        var queueMax = config.GetSize("archive-push-queue-max");
+        var segmentSize = new FileInfo(Path.Combine(walDirectory, ready[0])).Length;
+        if ((long)ready.Count * segmentSize <= queueMax)
+            return false;
+        foreach (var wal in todo)
+        {
+            var warning = $"dropped WAL file '{wal}' because archive queue exceeded {Common.Format.Size(queueMax)}";
+            Log.Warn(warning);
+            WriteStatus(outPath, wal + ".ok", "0\n" + warning);
+        }
+
+        return true;
+    }
+
+    private static (int Code, string Message) ReadStatus(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return (0, "");
+        }
+
+        if (text.Length == 0)
+            return (0, "");
+        var newline = text.IndexOf('\n');
+        var codeText = newline < 0 ? text : text[..newline];
+        var message = newline < 0 ? "" : text[(newline + 1)..].Trim();
+        return int.TryParse(codeText.Trim(), CultureInfo.InvariantCulture, out var code)
+            ? (code, message)
+            : ((int)ErrorCode.Format, $"invalid status file '{path}': {text.Trim()}");
+    }
+
+    /// <summary>Status files appear whole: written to a temp name, then renamed.</summary>
+    private static void WriteStatus(string outPath, string name, string content)
+    {
+        var path = Path.Combine(outPath, name);
+        var temp = path + ".pgbackrest.tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+        if (name.EndsWith(".ok", StringComparison.Ordinal))
+            File.Delete(Path.ChangeExtension(path, ".error"));
+    }
+}

@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using PgRest.Common;
+using PgRest.Errors;
+using PgRest.Filters;
+using PgRest.Info;
+using PgRest.Postgres;
+using PgRest.Repository;
+
+namespace PgRest.Commands.Archive;
+
+/// <summary>
+/// Pushes WAL files to every repository: the settings, pg_control and archive.info are read once, so the async worker
+/// can push many segments (in parallel) with one instance.
+/// </summary>
+internal sealed class WalPusher
+{
+    private readonly CommandContext _context;
+    private readonly string _stanza;
+    private readonly PgControl? _pgControl;
+    private readonly ArchiveInfoLoader.Result _archiveInfos;
+    private readonly CompressType _compressType;
+    private readonly int _compressLevel;
+    private readonly bool _headerCheck;
+    private readonly bool _modeCheck;
+
+    private WalPusher(CommandContext context, PgControl? pgControl, ArchiveInfoLoader.Result archiveInfos)
+    {
+        var config = context.Config;
+        _context = context;
+        _stanza = context.Stanza;
+        _pgControl = pgControl;
+        _archiveInfos = archiveInfos;
+        _compressType = CompressTypes.Parse(config.GetString("compress-type") ?? "gz");
+        _compressLevel = config.IsSet("compress-level") ? (int)config.GetInteger("compress-level") : CompressTypes.DefaultLevel(_compressType);
+        _headerCheck = config.GetBool("archive-header-check");
+        _modeCheck = config.GetBool("archive-mode-check");
+    }
+
+    public static async Task<WalPusher> CreateAsync(CommandContext context)
+    {
+        var pgControl = context.Config.IsSet("pg1-path") ? PgControl.Read(context.PgPath) : null;
+        var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, context.Stanza).ConfigureAwait(false);
+        return new WalPusher(context, pgControl, archiveInfos);
+    }
+
+    /// <summary>Pushes one file; returns the warnings (e.g. already archived with the same checksum).</summary>
+    public async Task<IReadOnlyList<string>> PushAsync(string walPath)
+    {
+        var walName = Path.GetFileName(walPath);
+        // The SHA-1 names the stored file, so it is computed before the write starts: one read to hash (with the
+        // header check on the first block), one to compress and store. The segment is in the page cache, and a small
+        // reused buffer costs far less than holding 16 MiB.
+        var isSegment = Wal.IsSegment(walName);
+        var (sha1, header) = HashWalFile(walPath, isSegment && _headerCheck);
+        Logging.Log.Timing("sha1");
+
+        var warnings = new List<string>();
+        var errors = new List<(Repo Repo, PgRestException Error)>();
+        foreach (var (repo, archiveInfo) in _archiveInfos.Valid)
+        {
+            try
+            {
+                if (await PushToRepoAsync(repo, archiveInfo, walPath, walName, isSegment, sha1, header).ConfigureAwait(false) is { } warning)
+                    warnings.Add(warning);
+            }
+            catch (PgRestException e) when (_context.Repos.Count > 1)
+            {
+                errors.Add((repo, e));
+            }
+        }
+
+        errors.AddRange(_archiveInfos.Failed);
+        if (errors.Count > 0)
+        {
+            throw new PgRestException(ErrorCode.Command,
+                $"{_context.Repos.Count - errors.Count} of {_context.Repos.Count} repositories pushed WAL file '{walName}'; failed:\n" +
+                string.Join("\n", errors.Select(e => $"{e.Repo.Name}: [{e.Error.TypeName}] {e.Error.Message}")));
+        }
+
+        return warnings;
+    }
+
+    private async Task<string?> PushToRepoAsync(Repo repo, ArchiveInfo archiveInfo, string walPath, string walName, bool isSegment, string sha1, WalHeader? header)
+    {
+        var cancellation = _context.Cancellation;
+        if (_pgControl is not null && (_pgControl.DbVersion != archiveInfo.DbVersion || _pgControl.SystemId != archiveInfo.SystemId))
+        {
+            throw new PgRestException(ErrorCode.ArchiveMismatch,
+                $"PostgreSQL version {_pgControl.DbVersion}, system-id {_pgControl.SystemId} do not match {repo.Name} stanza version {archiveInfo.DbVersion}, system-id {archiveInfo.SystemId}" +
+                "\nHINT: are you archiving to the correct stanza?");
+        }
+
+        if (header is not null && (header.DbVersion != archiveInfo.DbVersion || header.SystemId != archiveInfo.SystemId))
+        {
+            throw new PgRestException(ErrorCode.ArchiveMismatch,
+                $"WAL file '{walPath}' version {header.DbVersion}, system-id {header.SystemId} do not match stanza version {archiveInfo.DbVersion}, system-id {archiveInfo.SystemId}");
+        }
+
+        var archiveId = archiveInfo.ArchiveId;
+        var compressType = _compressType;
+        string storedName;
+        if (isSegment)
+        {
+            var existing = await WalArchive.FindSegmentAsync(repo, _stanza, archiveId, walName, cancellation).ConfigureAwait(false);
+            if (existing.Count > 0)
+            {
+                if (existing.Any(name => WalArchive.ChecksumOf(name, walName) == sha1))
+                {
+                    return _modeCheck
+                        ? $"WAL file '{walName}' already exists in the {repo.Name} archive with the same checksum" +
+                          "\nHINT: this is valid in some recovery scenarios but may also indicate a problem."
+                        : null;
+                }
+
+                throw new PgRestException(ErrorCode.ArchiveDuplicate, $"WAL file '{walName}' already exists in the {repo.Name} archive with a different checksum");
+            }
+
+            storedName = walName + "-" + sha1 + CompressTypes.Extension(compressType);
+        }
+        else
+        {
+            // History and backup history files are stored under their own name and never compressed.
+            storedName = walName;
+            compressType = CompressType.None;
+        }
+
+        var path = RepositoryLayout.ArchiveFilePath(_stanza, archiveId, storedName);
+        await RepoFiles.StoreFileAsync(repo, path, walPath, compressType, _compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+        return null;
+    }
+
+    private static (string Sha1, WalHeader? Header) HashWalFile(string walPath, bool readHeader)
+    {
+        using var source = OpenWal(walPath);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(RepoFiles.CopyBufferSize);
+        try
+        {
+            WalHeader? header = null;
+            int read;
+            while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (readHeader && header is null)
+                    header = WalHeader.Read(buffer.AsSpan(0, read));
+                sha1.AppendData(buffer, 0, read);
+            }
+
+            return (Convert.ToHexStringLower(sha1.GetHashAndReset()), header);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static BlockingFileStream OpenWal(string walPath)
+    {
+        try
+        {
+            return BlockingFileStream.OpenRead(walPath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PgRestException(ErrorCode.FileMissing, $"unable to open missing file '{walPath}' for read");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{walPath}' for read: {e.Message}");
+        }
+    }
+}
