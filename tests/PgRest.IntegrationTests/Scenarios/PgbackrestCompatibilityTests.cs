@@ -11,13 +11,27 @@ namespace PgRest.IntegrationTests.Scenarios;
 /// </summary>
 public sealed class PgbackrestCompatibilityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> CompressTypes => new() { "none", "gz", "lz4", "zst", "bz2" };
+    public static TheoryData<string, bool> Matrix()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var encrypted in new[] { false, true })
+        {
+            foreach (var compressType in new[] { "none", "gz", "lz4", "zst", "bz2" })
+                data.Add(compressType, encrypted);
+        }
+
+        return data;
+    }
+
+    private static string[] Options(string compressType, bool encrypted) => encrypted
+        ? [$"compress-type={compressType}", "repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=Compat test passphrase / with spaces"]
+        : [$"compress-type={compressType}"];
 
     [Theory]
-    [MemberData(nameof(CompressTypes))]
-    public async Task Pgbackrest_lists_verifies_and_restores_a_repository_written_by_pgrest(string compressType)
+    [MemberData(nameof(Matrix))]
+    public async Task Pgbackrest_lists_verifies_and_restores_a_repository_written_by_pgrest(string compressType, bool encrypted)
     {
-        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, [$"compress-type={compressType}"]);
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, Options(compressType, encrypted));
         await Expect(stack, Tool.Pgrest, "stanza-create");
         await stack.Cluster.ExecuteAsync("create table marker as select g as id, md5(g::text) as hash from generate_series(1, 5000) g");
         await Expect(stack, Tool.Pgrest, "--type=full", "backup");
@@ -29,15 +43,22 @@ public sealed class PgbackrestCompatibilityTests(ITestOutputHelper output)
         Assert.Equal("full", backup.GetProperty("type").GetString());
         await Expect(stack, Tool.Pgbackrest, "verify");
         Assert.Equal(await InfoJson(stack, Tool.Pgrest), await InfoJson(stack, Tool.Pgbackrest));
+        if (encrypted)
+        {
+            AssertNoPlaintext(stack);
+            var decrypted = await ProcessRunner.RunAsync("openssl",
+                ["enc", "-d", "-aes-256-cbc", "-md", "sha1", "-pass", "pass:Compat test passphrase / with spaces", "-in", Path.Combine(stack.RepoPath, "archive", Stack.StanzaName, "archive.info")]);
+            Assert.StartsWith("[backrest]", decrypted.StandardOutput);
+        }
 
         await RestoreInPlaceAndCheck(stack, Tool.Pgbackrest, expectedRows: 6000);
     }
 
     [Theory]
-    [MemberData(nameof(CompressTypes))]
-    public async Task Pgrest_lists_and_restores_a_repository_written_by_pgbackrest(string compressType)
+    [MemberData(nameof(Matrix))]
+    public async Task Pgrest_lists_and_restores_a_repository_written_by_pgbackrest(string compressType, bool encrypted)
     {
-        await using var stack = await Stack.CreateAsync(Archiver.Pgbackrest, [$"compress-type={compressType}"]);
+        await using var stack = await Stack.CreateAsync(Archiver.Pgbackrest, Options(compressType, encrypted));
         await Expect(stack, Tool.Pgbackrest, "stanza-create");
         await stack.Cluster.ExecuteAsync("create table marker as select g as id, md5(g::text) as hash from generate_series(1, 5000) g");
         await Expect(stack, Tool.Pgbackrest, "--type=full", "backup");
@@ -49,6 +70,20 @@ public sealed class PgbackrestCompatibilityTests(ITestOutputHelper output)
         Assert.Contains("full backup: ", text.StandardOutput);
 
         await RestoreInPlaceAndCheck(stack, Tool.Pgrest, expectedRows: 6000);
+    }
+
+    /// <summary>Nothing in an encrypted repository shows the marker rows or the info file text in the clear.</summary>
+    private static void AssertNoPlaintext(Stack stack)
+    {
+        var marker = System.Text.Encoding.ASCII.GetBytes("c4ca4238a0b923820dcc509a6f75849b"); // md5('1'), a row of marker
+        foreach (var file in Directory.GetFiles(stack.RepoPath, "*", SearchOption.AllDirectories))
+        {
+            if (new FileInfo(file).LinkTarget is not null)
+                continue;
+            var bytes = File.ReadAllBytes(file);
+            Assert.True(bytes.AsSpan().StartsWith("Salted__"u8), $"{file} is not encrypted");
+            Assert.True(bytes.AsSpan().IndexOf(marker) < 0, $"{file} contains plaintext");
+        }
     }
 
     /// <summary>Empties PGDATA, restores it with <paramref name="tool"/>, starts: recovery replays WAL through that tool's archive-get.</summary>
