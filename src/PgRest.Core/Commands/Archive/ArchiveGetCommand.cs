@@ -37,6 +37,9 @@ public static class ArchiveGetCommand
                 if (stored is null)
                     continue;
 
+                // 2.45 tests the stop file only once the file is found: a missing segment still answers 1.
+                Control.StopFile.ThrowIfStopped(config, stanza);
+
                 var compressType = isSegment ? CompressTypes.FromExtension(stored) : CompressType.None;
                 var expectedSha1 = isSegment ? WalArchive.ChecksumOf(Path.GetFileName(stored), walName) : null;
                 await RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, context.Cancellation).ConfigureAwait(false);

@@ -1,61 +1,179 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using PgRest.Config;
 using PgRest.Errors;
 
 namespace PgRest.Commands.Control;
 
 /// <summary>
-/// pgBackRest 2.45's per-stanza lock files (<c>&lt;lock-path&gt;/&lt;stanza&gt;-backup.lock</c>, <c>-archive.lock</c>).
-/// .NET takes an exclusive <c>flock</c> for <see cref="FileShare.None"/> on Unix, the same lock pgBackRest takes, so
-/// the two tools exclude each other too.
+/// pgBackRest 2.45's per-stanza lock files (<c>&lt;lock-path&gt;/&lt;stanza&gt;-backup.lock</c>, <c>-archive.lock</c>):
+/// an exclusive non-blocking <c>flock</c> on a 0640 file holding <c>{"execId":"&lt;pid&gt;-&lt;hex&gt;","pid":N}</c>. The
+/// same lock, name and content as pgBackRest, so the two tools exclude each other and <c>stop --force</c> of either
+/// finds the other's process.
 /// </summary>
 public sealed class LockFile : IDisposable
 {
-    private readonly FileStream _stream;
+    public const string Archive = "archive";
+    public const string Backup = "backup";
+
+    private const string Extension = ".lock";
+    private const uint FileMode = 0x1A0; // 0640, as pgBackRest creates lock files
+
+    /// <summary>This process's exec id: its pid and a random suffix, as pgBackRest's <c>--exec-id</c>.</summary>
+    private static readonly string ExecId =
+        Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+
+    private readonly SafeFileHandle _handle;
     private readonly string _path;
 
-    private LockFile(FileStream stream, string path)
+    private LockFile(SafeFileHandle handle, string path)
     {
-        _stream = stream;
+        _handle = handle;
         _path = path;
     }
 
+    public static string LockPath(Configuration config) => config.GetString("lock-path") ?? "/tmp/pgbackrest";
+
+    public static string FileName(string stanza, string type) => $"{stanza}-{type}{Extension}";
+
+    public static bool IsLockFileName(string name) => name.EndsWith(Extension, StringComparison.Ordinal);
+
+    /// <summary>Takes the lock or fails at once with <c>LockAcquireError [050]</c>, as pgBackRest does.</summary>
     public static LockFile Acquire(Configuration config, string stanza, string type)
     {
-        var lockPath = config.GetString("lock-path") ?? "/tmp/pgbackrest";
-        var path = Path.Combine(lockPath, $"{stanza}-{type}.lock");
+        var path = Path.Combine(LockPath(config), FileName(stanza, type));
+        var fd = LockSystemCalls.Open(path, LockSystemCalls.ReadWrite | LockSystemCalls.Create | LockSystemCalls.CloseOnExec, FileMode);
+        if (fd < 0 && Marshal.GetLastPInvokeError() == LockSystemCalls.NoSuchFile)
+        {
+            Directory.CreateDirectory(LockPath(config));
+            fd = LockSystemCalls.Open(path, LockSystemCalls.ReadWrite | LockSystemCalls.Create | LockSystemCalls.CloseOnExec, FileMode);
+        }
+
+        if (fd < 0)
+            throw AcquireError(path, Marshal.GetLastPInvokeError());
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (LockSystemCalls.Flock(fd, LockSystemCalls.LockExclusive | LockSystemCalls.LockNonBlocking) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            handle.Dispose();
+            throw AcquireError(path, errno);
+        }
+
         try
         {
-            Directory.CreateDirectory(lockPath);
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var content = Encoding.ASCII.GetBytes($"{{\"execId\":\"{Environment.ProcessId}-pgrest\",\"pid\":{Environment.ProcessId}}}\n");
-            stream.Write(content);
-            stream.Flush();
-            return new LockFile(stream, path);
+            var content = Encoding.ASCII.GetBytes($"{{\"execId\":\"{ExecId}\",\"pid\":{Environment.ProcessId}}}");
+            RandomAccess.SetLength(handle, 0);
+            RandomAccess.Write(handle, content, 0);
         }
-        catch (IOException)
+        catch
         {
-            throw new PgRestException(ErrorCode.LockAcquire,
-                $"unable to acquire lock on file '{path}': Resource temporarily unavailable\nHINT: is another pgBackRest process running?");
+            handle.Dispose();
+            throw;
         }
-        catch (UnauthorizedAccessException e)
+
+        return new LockFile(handle, path);
+    }
+
+    /// <summary>Takes the archive and the backup lock, as stanza-create/upgrade/delete do (lock type "all").</summary>
+    public static IDisposable AcquireAll(Configuration config, string stanza)
+    {
+        var archive = Acquire(config, stanza, Archive);
+        try
         {
-            throw new PgRestException(ErrorCode.LockAcquire, $"unable to acquire lock on file '{path}': {e.Message}");
+            return new LockPair(archive, Acquire(config, stanza, Backup));
         }
+        catch
+        {
+            archive.Dispose();
+            throw;
+        }
+    }
+
+    private static PgRestException AcquireError(string path, int errno)
+    {
+        var hint = errno switch
+        {
+            LockSystemCalls.WouldBlock => "\nHINT: is another pgBackRest process running?",
+            LockSystemCalls.PermissionDenied => $"\nHINT: does the user running pgrest have permissions on the '{path}' file?",
+            _ => "",
+        };
+        return new PgRestException(ErrorCode.LockAcquire, $"unable to acquire lock on file '{path}': {LockSystemCalls.Describe(errno)}{hint}");
+    }
+
+    /// <summary>
+    /// Reads the lock file of a running process. Null when the file is missing, no process holds it (a crashed
+    /// process left it) or its content is not a lock record. With <paramref name="remove"/> the file is unlinked
+    /// before it is closed, so a process creating it anew meanwhile is not disturbed.
+    /// </summary>
+    public static LockHolder? ReadHolder(string path, bool remove)
+    {
+        var fd = LockSystemCalls.Open(path, LockSystemCalls.ReadOnly | LockSystemCalls.CloseOnExec, 0);
+        if (fd < 0)
+            return null;
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        LockHolder? holder = null;
+        if (LockSystemCalls.Flock(fd, LockSystemCalls.LockExclusive | LockSystemCalls.LockNonBlocking) != 0)
+        {
+            Span<byte> buffer = stackalloc byte[512];
+            var length = RandomAccess.Read(handle, buffer, 0);
+            holder = LockHolder.Parse(Encoding.UTF8.GetString(buffer[..length]));
+        }
+
+        if (remove)
+            File.Delete(path);
+        return holder;
     }
 
     public void Dispose()
     {
+        // Unlink before closing so another process cannot lock a file that is about to disappear.
         try
         {
             File.Delete(_path);
         }
         catch (IOException)
         {
-            // Another process may already hold a new lock on a fresh file; the flock is released below either way.
+            // The flock is released below either way.
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
 
-        _stream.Dispose();
+        _handle.Dispose();
+    }
+
+    private sealed class LockPair(LockFile first, LockFile second) : IDisposable
+    {
+        public void Dispose()
+        {
+            second.Dispose();
+            first.Dispose();
+        }
+    }
+}
+
+/// <summary>What a lock file says about the process holding it.</summary>
+public sealed record LockHolder(string ExecId, int ProcessId, int? PercentComplete)
+{
+    /// <summary>Parses <c>{"execId":"…","pctCplt":N,"pid":N}</c>; null when the text is not such a record.</summary>
+    public static LockHolder? Parse(string text)
+    {
+        try
+        {
+            var json = global::PgRest.Info.JsonReader.Parse(text).AsObject();
+            if (json.GetOrNull("execId") is not { IsNull: false } execId || json.GetOrNull("pid") is not { IsNull: false } pid)
+                return null;
+            int? percent = json.GetOrNull("pctCplt") is { IsNull: false } value ? (int)value.GetUInt32() : null;
+            return new LockHolder(execId.GetString(), checked((int)pid.GetUInt32()), percent);
+        }
+        catch (Exception e) when (e is PgRestException or FormatException or InvalidOperationException or OverflowException)
+        {
+            return null;
+        }
     }
 }

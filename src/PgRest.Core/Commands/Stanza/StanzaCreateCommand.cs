@@ -15,7 +15,7 @@ public static class StanzaCreateCommand
         var config = context.Config;
         var stanza = context.Stanza;
         StopFile.ThrowIfStopped(config, stanza);
-        using var backupLock = LockFile.Acquire(config, stanza, "backup");
+        using var stanzaLock = LockFile.AcquireAll(config, stanza);
 
         PgControl pgControl;
         if (config.GetBool("online"))
