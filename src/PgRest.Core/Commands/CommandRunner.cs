@@ -74,6 +74,7 @@ public static class CommandRunner
     {
         "archive-push" when AsyncArchivePush.IsWorker => Done(AsyncArchivePush.WorkerAsync(context)),
         "archive-push" => Done(ArchivePushCommand.RunAsync(context)),
+        "archive-get" when AsyncArchiveGet.IsWorker => Done(AsyncArchiveGet.WorkerAsync(context)),
         "archive-get" => ArchiveGetCommand.RunAsync(context),
         "stanza-create" => Done(Stanza.StanzaCreateCommand.RunAsync(context)),
         "check" => Done(Check.CheckCommand.RunAsync(context)),
@@ -107,10 +108,10 @@ public static class CommandRunner
         var console = LogLevels.Parse(config.GetString("log-level-console") ?? "warn");
         var stderr = LogLevels.Parse(config.GetString("log-level-stderr") ?? "warn");
         var logName = config.Command;
-        if (config.Command == "archive-push" && AsyncArchivePush.IsWorker)
+        if ((config.Command == "archive-push" && AsyncArchivePush.IsWorker) || (config.Command == "archive-get" && AsyncArchiveGet.IsWorker))
         {
-            // The background worker has no terminal: it logs to its own file only.
-            (console, stderr, logName) = (LogLevel.Off, LogLevel.Off, "archive-push-async");
+            // A background worker has no terminal: it logs to its own file only.
+            (console, stderr, logName) = (LogLevel.Off, LogLevel.Off, config.Command + "-async");
         }
 
         var file = config.Accepts("log-level-file") ? LogLevels.Parse(config.GetString("log-level-file") ?? "info") : LogLevel.Off;

@@ -64,6 +64,25 @@ public sealed partial class AsyncArchiveTests(ITestOutputHelper output)
         await Expect(stack, "check");
     }
 
+    [Fact]
+    public async Task Recovery_fetches_wal_through_the_async_prefetch_queue()
+    {
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, ["archive-async=y", "process-max=2"]);
+        await Expect(stack, "stanza-create");
+        await Expect(stack, "--type=full", "backup");
+        await PgbenchAsync(stack, "-i", "-s", "2");
+        var expected = await stack.Cluster.QueryScalarAsync<long>("select sum(abalance) + count(*) from pgbench_accounts");
+        await Expect(stack, "check");
+        await stack.Cluster.StopAsync();
+
+        await Expect(stack, "--delta", "restore");
+        await stack.Cluster.StartAsync();
+        await stack.WaitForPromotionAsync();
+        Assert.Equal(expected, await stack.Cluster.QueryScalarAsync<long>("select sum(abalance) + count(*) from pgbench_accounts"));
+        var log = File.ReadAllText(Path.Combine(stack.Work.Combine("log"), $"{Stack.StanzaName}-archive-get-async.log"));
+        Assert.Contains("found 0000000", log);
+    }
+
     private static async Task<int> ReadyCountAsync(Stack stack)
     {
         await Task.Yield();

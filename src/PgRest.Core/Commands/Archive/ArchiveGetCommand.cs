@@ -22,37 +22,18 @@ public static class ArchiveGetCommand
 
         var walName = config.Parameters[0];
         var destination = ArchivePaths.Resolve(context, config.Parameters[1]);
-        var stanza = context.Stanza;
-        var pgControl = config.IsSet("pg1-path") ? TryReadPgControl(context.PgPath) : null;
-        var isSegment = Wal.IsSegment(walName);
+        if (config.GetBool("archive-async") && Wal.IsSegment(walName) && !Wal.IsPartial(walName))
+            return await AsyncArchiveGet.ForegroundAsync(context, walName, destination).ConfigureAwait(false);
 
-        var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, stanza).ConfigureAwait(false);
-        foreach (var (repo, failure) in archiveInfos.Failed)
-            Log.Warn($"{repo.Name}: [{failure.TypeName}] {failure.Message}");
-        foreach (var (repo, archiveInfo) in archiveInfos.Valid)
-        {
-            foreach (var archiveId in CandidateArchiveIds(archiveInfo, pgControl))
-            {
-                var stored = await FindAsync(repo, stanza, archiveId, walName, isSegment, context.Cancellation).ConfigureAwait(false);
-                if (stored is null)
-                    continue;
-
-                // 2.45 tests the stop file only once the file is found: a missing segment still answers 1.
-                Control.StopFile.ThrowIfStopped(config, stanza);
-
-                var compressType = isSegment ? CompressTypes.FromExtension(stored) : CompressType.None;
-                var expectedSha1 = isSegment ? WalArchive.ChecksumOf(Path.GetFileName(stored), walName) : null;
-                await RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, context.Cancellation).ConfigureAwait(false);
-                Log.Info($"found {walName} in the {repo.Name}: {archiveId} archive");
-                return 0;
-            }
-        }
+        var fetcher = await WalFetcher.CreateAsync(context).ConfigureAwait(false);
+        if (await fetcher.FetchAsync(walName, destination, stopCheck: true).ConfigureAwait(false))
+            return 0;
 
         Log.Info($"unable to find {walName} in the archive");
         return NotFoundExitCode;
     }
 
-    private static PgControl? TryReadPgControl(string pgPath)
+    internal static PgControl? TryReadPgControl(string pgPath)
     {
         try
         {
@@ -66,7 +47,7 @@ public static class ArchiveGetCommand
     }
 
     /// <summary>Archive ids whose version and system id match the cluster, newest first.</summary>
-    private static IEnumerable<string> CandidateArchiveIds(ArchiveInfo info, PgControl? pgControl)
+    internal static IEnumerable<string> CandidateArchiveIds(ArchiveInfo info, PgControl? pgControl)
     {
         for (var i = info.History.Count - 1; i >= 0; i--)
         {
@@ -76,7 +57,7 @@ public static class ArchiveGetCommand
         }
     }
 
-    private static async Task<string?> FindAsync(Repo repo, string stanza, string archiveId, string walName, bool isSegment, CancellationToken cancellation)
+    internal static async Task<string?> FindAsync(Repo repo, string stanza, string archiveId, string walName, bool isSegment, CancellationToken cancellation)
     {
         if (!isSegment)
         {

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using PgRest.Commands.Control;
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Logging;
+using PgRest.Postgres;
+
+namespace PgRest.Commands.Archive;
+
+/// <summary>
+/// <c>archive-async=y</c> for archive-get (spec §6.3): a background worker prefetches the requested segment and the
+/// ones after it into <c>&lt;spool-path&gt;/archive/&lt;stanza&gt;/in</c>, up to <c>archive-get-queue-max</c>, in
+/// parallel (<c>process-max</c>), so recovery does not wait on the repository once per segment. Each file appears there
+/// whole (temp name, then rename); <c>&lt;wal&gt;.ok</c> means "not in the archive", <c>&lt;wal&gt;.error</c> an error.
+/// </summary>
+internal static class AsyncArchiveGet
+{
+    /// <summary>Set in the worker's environment to the first segment it must fetch.</summary>
+    public const string WorkerVariable = "PGREST_ARCHIVE_GET_ASYNC";
+
+    public static bool IsWorker => Environment.GetEnvironmentVariable(WorkerVariable) is { Length: > 0 };
+
+    public static string InPath(Configuration config, string stanza) =>
+        Path.Combine(config.GetString("spool-path") ?? "/var/spool/pgbackrest", "archive", stanza, "in");
+
+    public static async Task<int> ForegroundAsync(CommandContext context, string walName, string destination)
+    {
+        var config = context.Config;
+        var stanza = context.Stanza;
+        var inPath = InPath(config, stanza);
+        Directory.CreateDirectory(inPath);
+        var timeout = config.GetTime("archive-timeout");
+        var deadline = DateTime.UtcNow + timeout;
+        var started = false;
+        var delay = TimeSpan.FromMilliseconds(10);
+        var errorFiles = new[] { Path.Combine(inPath, walName + ".error"), Path.Combine(inPath, "global.error") };
+        while (true)
+        {
+            var prefetched = Path.Combine(inPath, walName);
+            if (File.Exists(prefetched))
+            {
+                StopFile.ThrowIfStopped(config, stanza);
+                File.Move(prefetched, destination, overwrite: true);
+                Log.Info($"found {walName} in the archive asynchronously");
+                return 0;
+            }
+
+            var notFound = Path.Combine(inPath, walName + ".ok");
+            if (File.Exists(notFound))
+            {
+                // Consumed: the segment may reach the archive later (a standby falling back to it).
+                File.Delete(notFound);
+                Log.Info($"unable to find {walName} in the archive asynchronously");
+                return ArchiveGetCommand.NotFoundExitCode;
+            }
+
+            var workerRunning = LockProbe.IsHeld(config, stanza, "archive");
+            if (started || workerRunning)
+            {
+                foreach (var errorFile in errorFiles.Where(File.Exists))
+                {
+                    var text = File.ReadAllText(errorFile);
+                    var newline = text.IndexOf('\n');
+                    var code = newline > 0 && int.TryParse(text.AsSpan(0, newline), CultureInfo.InvariantCulture, out var parsed) ? parsed : (int)ErrorCode.Unknown;
+                    throw new PgRestException(Enum.IsDefined((ErrorCode)code) ? (ErrorCode)code : ErrorCode.Unknown, newline > 0 ? text[(newline + 1)..].Trim() : text.Trim());
+                }
+            }
+
+            if (!started && !workerRunning)
+            {
+                foreach (var errorFile in errorFiles)
+                    File.Delete(errorFile);
+                var start = new ProcessStartInfo(Environment.ProcessPath ?? PgRestVersion.Executable) { UseShellExecute = false };
+                foreach (var argument in Environment.GetCommandLineArgs().Skip(1))
+                    start.ArgumentList.Add(argument);
+                start.Environment[WorkerVariable] = walName;
+                using var process = Process.Start(start);
+                started = true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new PgRestException(ErrorCode.ArchiveTimeout,
+                    $"unable to get WAL file '{walName}' from the archive asynchronously after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} second(s)");
+            }
+
+            await Task.Delay(delay, context.Cancellation).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
+        }
+    }
+
+    public static async Task WorkerAsync(CommandContext context)
+    {
+        var config = context.Config;
+        var stanza = context.Stanza;
+        LockFile archiveLock;
+        try
+        {
+            archiveLock = LockFile.Acquire(config, stanza, "archive");
+        }
+        catch (PgRestException)
+        {
+            return; // another worker is fetching
+        }
+
+        using (archiveLock)
+        {
+            var first = Environment.GetEnvironmentVariable(WorkerVariable)!;
+            var inPath = InPath(config, stanza);
+            Directory.CreateDirectory(inPath);
+            var segmentSize = config.IsSet("pg1-path") && ArchiveGetCommand.TryReadPgControl(context.PgPath) is { } control ? control.WalSegmentSize : WalSegmentName.DefaultSegmentSize;
+            var count = (int)Math.Clamp(config.GetSize("archive-get-queue-max") / segmentSize, 1, 1024);
+            var queue = new List<string>(count);
+            var segment = WalSegmentName.Parse(first);
+            for (var i = 0; i < count; i++, segment = segment.Next(segmentSize))
+                queue.Add(segment.ToString());
+
+            // Whatever is not in the new queue (segments already replayed, leftovers) is no longer needed.
+            var wanted = new HashSet<string>(queue, StringComparer.Ordinal);
+            foreach (var file in Directory.GetFiles(inPath))
+            {
+                if (!wanted.Contains(Path.GetFileName(file)))
+                    File.Delete(file);
+            }
+
+            try
+            {
+                var fetcher = await WalFetcher.CreateAsync(context).ConfigureAwait(false);
+                var options = new ParallelOptions { MaxDegreeOfParallelism = (int)Math.Max(1, config.GetInteger("process-max")), CancellationToken = context.Cancellation };
+                await Parallel.ForEachAsync(queue.Where(wal => !File.Exists(Path.Combine(inPath, wal))), options, async (wal, _) =>
+                {
+                    try
+                    {
+                        if (!await fetcher.FetchAsync(wal, Path.Combine(inPath, wal), stopCheck: false).ConfigureAwait(false) && wal == first)
+                            WriteStatus(inPath, wal + ".ok", "");
+                    }
+                    catch (PgRestException e)
+                    {
+                        WriteStatus(inPath, wal + ".error", (int)e.Code + "\n" + e.Message);
+                        Log.Error($"[{(int)e.Code:000}]: {e.Message}");
+                    }
+                }).ConfigureAwait(false);
+            }
+            catch (PgRestException e)
+            {
+                WriteStatus(inPath, "global.error", (int)e.Code + "\n" + e.Message);
+                throw;
+            }
+        }
+    }
+
+    private static void WriteStatus(string inPath, string name, string content)
+    {
+        var path = Path.Combine(inPath, name);
+        File.WriteAllText(path + ".pgbackrest.tmp", content);
+        File.Move(path + ".pgbackrest.tmp", path, overwrite: true);
+    }
+}
