@@ -119,15 +119,16 @@ public sealed class DataDirectoryScanner
 
     private void ScanLink(string entryPath, string manifestName, string relative, string name, FileStatus linkStatus)
     {
-        var destination = File.ResolveLinkTarget(entryPath, returnFinalTarget: false)?.FullName
+        // The manifest keeps the link text as written (it may be relative); the scan follows the resolved path.
+        var linkText = new FileInfo(entryPath).LinkTarget
             ?? throw new PgRestException(ErrorCode.LinkDestination, $"unable to read link '{entryPath}'");
+        var destination = Path.GetFullPath(linkText, Path.GetDirectoryName(entryPath)!);
         var destinationStatus = FileStatus.TryGet(destination)
             ?? throw new PgRestException(ErrorCode.LinkDestination, $"link '{entryPath}' destination '{destination}' does not exist");
         if (destinationStatus.Kind == FileKind.Link)
             throw new PgRestException(ErrorCode.LinkDestination, $"link '{entryPath}' cannot reference another link '{destination}'");
 
-        var rawTarget = File.ResolveLinkTarget(entryPath, returnFinalTarget: false)!;
-        Links.Add(new ScannedLink(manifestName, ReadLinkText(entryPath) ?? rawTarget.FullName, linkStatus));
+        Links.Add(new ScannedLink(manifestName, linkText, linkStatus));
 
         if (relative.StartsWith("pg_tblspc/", StringComparison.Ordinal))
         {
@@ -170,12 +171,6 @@ public sealed class DataDirectoryScanner
             Paths.Add(new ScannedPath(manifestPath + "/" + name, status.Value));
             ScanDirectory(entryPath, manifestPath + "/" + name, "\0tablespace/" + name, dbDirectory: true);
         }
-    }
-
-    private static string? ReadLinkText(string path)
-    {
-        var info = new FileInfo(path);
-        return info.LinkTarget;
     }
 
     private static bool IsDbDirectory(string relative) =>
