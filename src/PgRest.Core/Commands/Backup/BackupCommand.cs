@@ -169,7 +169,7 @@ public static class BackupCommand
             Log.Warn($"page checksum errors were found in {copier.PageErrorFiles} file(s); see the warnings above and 'info --set={label}'");
 
         if (config.GetBool("expire-auto"))
-            await Expire.ExpireCommand.RunForRepoAsync(context, repo, stanza).ConfigureAwait(false);
+            await Expire.ExpireCommand.RunAfterBackupAsync(context).ConfigureAwait(false);
     }
 
     private static bool ResolveChecksumPage(Configuration config, PgControl pgControl, bool online, Manifest? priorManifest)
