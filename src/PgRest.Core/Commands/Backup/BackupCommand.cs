@@ -125,6 +125,7 @@ public static class BackupCommand
         // Files changed in the second the copy starts could otherwise keep the same mtime and be missed by the next
         // incremental, so copying waits for the next whole second (as pgBackRest does).
         manifest.TimestampCopyStart = await WaitForNextSecondAsync(db, cancellation).ConfigureAwait(false);
+        manifest.Options.Delta = DeltaDecision.Resolve(config.GetBool("delta"), manifest, priorManifest);
         await BackupStore.SaveManifestCopyAsync(repo, stanza, manifest, backupInfo, cancellation).ConfigureAwait(false);
 
         var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage);
