@@ -123,6 +123,7 @@ public static class CommandRunner
         }
 
         Log.Configure(console, stderr, file, config.GetBool("log-timestamp"), filePath);
+        Log.DryRun = config.Accepts("dry-run") && config.GetBool("dry-run");
     }
 
     private static string Quote(string value) => value.Contains(' ') ? "\"" + value + "\"" : value;

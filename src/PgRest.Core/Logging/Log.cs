@@ -19,6 +19,11 @@ public static class Log
 
     public static LogLevel ConsoleLevel => _console;
 
+    /// <summary><c>--dry-run</c>: every message is marked so that nobody mistakes it for something done.</summary>
+    public static bool DryRun { get; set; }
+
+    private static string DryRunMark => DryRun ? "[DRY-RUN] " : "";
+
     private static readonly bool TraceTiming = Environment.GetEnvironmentVariable("PGREST_TRACE_TIMING") == "1";
 
     /// <summary>Start-up profiling (PGREST_TRACE_TIMING=1): milliseconds since process start at a named point, to stderr.</summary>
@@ -85,7 +90,7 @@ public static class Log
             if (level <= _stderr)
             {
                 var prefix = label.TrimStart() + ": ";
-                Console.Error.Write(prefix + Indent(message, prefix.Length) + "\n");
+                Console.Error.Write(prefix + Indent(DryRunMark + message, prefix.Length) + "\n");
             }
             else if (level <= _console)
             {
@@ -103,7 +108,7 @@ public static class Log
     private static string Stamp(string label, string message, bool forceTimestamp = false)
     {
         var prefix = (_timestamp || forceTimestamp ? DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss.fff") + " " : "") + _process + " " + label + ": ";
-        return prefix + Indent(message, prefix.Length) + "\n";
+        return prefix + Indent(DryRunMark + message, prefix.Length) + "\n";
     }
 
     private static string Indent(string message, int width)

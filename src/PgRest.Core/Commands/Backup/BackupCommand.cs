@@ -131,6 +131,7 @@ public static class BackupCommand
         // Files changed in the second the copy starts could otherwise keep the same mtime and be missed by the next
         // incremental, so copying waits for the next whole second (as pgBackRest does).
         manifest.TimestampCopyStart = await WaitForNextSecondAsync(db, cancellation).ConfigureAwait(false);
+        manifest.Options.Delta = DeltaDecision.Resolve(config.GetBool("delta"), manifest, priorManifest);
         await BackupStore.SaveManifestCopyAsync(repo, stanza, manifest, backupInfo, cancellation).ConfigureAwait(false);
 
         var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage);
@@ -175,7 +176,7 @@ public static class BackupCommand
             Log.Warn($"page checksum errors were found in {copier.PageErrorFiles} file(s); see the warnings above and 'info --set={label}'");
 
         if (config.GetBool("expire-auto"))
-            await Expire.ExpireCommand.RunForRepoAsync(context, repo, stanza).ConfigureAwait(false);
+            await Expire.ExpireCommand.RunAfterBackupAsync(context).ConfigureAwait(false);
     }
 
     private static bool ResolveChecksumPage(Configuration config, PgControl pgControl, bool online, Manifest? priorManifest)

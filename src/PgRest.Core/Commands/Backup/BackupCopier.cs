@@ -44,7 +44,7 @@ internal sealed class BackupCopier
 
     public async Task CopyAsync()
     {
-        var delta = _context.Config.GetBool("delta");
+        var delta = _manifest.Options.Delta == true;
         var priorFiles = _prior?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var toCopy = new List<(ManifestFile Entry, ManifestFile? Prior)>();
         foreach (var entry in _manifest.Files)

@@ -1,176 +1,512 @@
+using System.Globalization;
 using PgRest.Commands.Control;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Info;
 using PgRest.Logging;
-using PgRest.Postgres;
 using PgRest.Repository;
 using PgRest.Storage;
 
 namespace PgRest.Commands.Expire;
 
 /// <summary>
-/// <c>expire</c>: apply <c>repo-retention-full</c> (count or time), <c>repo-retention-diff</c> and archive retention
-/// (spec §6.5). Manifests go first so a half-finished expire never leaves a backup that looks whole.
+/// <c>expire</c> (spec §6.5), per repository: an adhoc <c>--set</c>, or full retention (count or time) then diff
+/// retention; then backup.info is saved, backup directories no longer listed are removed, WAL outside archive retention
+/// and old history manifests go. Manifests are removed first, newest dependent first, so that an interrupted expire
+/// never leaves a backup that looks whole but is not. Decisions and messages follow pgBackRest 2.45.
 /// </summary>
 public static class ExpireCommand
 {
+    private const string FullTypeTime = "time";
+
     public static async Task RunAsync(CommandContext context)
     {
+        var config = context.Config;
         var stanza = context.Stanza;
-        StopFile.ThrowIfStopped(context.Config, stanza);
-        using var backupLock = LockFile.Acquire(context.Config, stanza, "backup");
-        foreach (var repo in context.Repos)
-            await RunForRepoAsync(context, repo, stanza).ConfigureAwait(false);
+        StopFile.ThrowIfStopped(config, stanza);
+        using var backupLock = LockFile.Acquire(config, stanza, "backup");
+
+        var adhocLabel = config.IsSet("set") ? config.GetString("set") : null;
+        if (adhocLabel is not null && !BackupLabels.IsLabel(adhocLabel))
+            throw new PgRestException(ErrorCode.OptionInvalidValue, $"'{adhocLabel}' is not a valid backup label format");
+
+        await ExpireReposAsync(context, adhocLabel).ConfigureAwait(false);
     }
 
-    public static async Task RunForRepoAsync(CommandContext context, Repo repo, string stanza)
+    /// <summary>Expire after a backup (<c>expire-auto</c>): the backup lock is already held; every repo unless <c>--repo</c>.</summary>
+    public static Task RunAfterBackupAsync(CommandContext context) => ExpireReposAsync(context, adhocLabel: null);
+
+    private static async Task ExpireReposAsync(CommandContext context, string? adhocLabel)
+    {
+        var stanza = context.Stanza;
+        var repos = context.Repos;
+        var adhocFound = false;
+        var errors = 0;
+        for (var index = 0; index < repos.Count; index++)
+        {
+            var repo = repos[index];
+            try
+            {
+                adhocFound |= await ExpireRepoAsync(context, repo, stanza, adhocLabel).ConfigureAwait(false);
+                if (adhocLabel is not null && !adhocFound && index == repos.Count - 1)
+                    Log.Warn($"backup {adhocLabel} does not exist\nHINT: run the info command and confirm the backup is listed");
+            }
+            catch (PgRestException e)
+            {
+                // One repo failing does not stop the others; the command fails at the end.
+                Log.Error($"[{e.ExitCode:000}]: {repo.Name}: {e.Message}");
+                errors++;
+            }
+        }
+
+        if (errors > 0)
+            throw new PgRestException(ErrorCode.Command, $"expire command encountered {errors} error(s), check the log file for details");
+    }
+
+    /// <summary>Expires one repository; true when <paramref name="adhocLabel"/> was found there.</summary>
+    private static async Task<bool> ExpireRepoAsync(CommandContext context, Repo repo, string stanza, string? adhocLabel)
     {
         var config = context.Config;
         var cancellation = context.Cancellation;
-        var prefix = repo.Name;
-        var dryRun = config.Accepts("dry-run") && config.GetBool("dry-run");
-        var backupInfo = await BackupStore.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false);
+        var run = new ExpireRun(context, repo, stanza, await BackupStore.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false));
+        var timeBased = config.GetString(repo.Name + "-retention-full-type") == FullTypeTime;
+        var adhocFound = false;
 
-        var expired = new List<string>();
-        var fullType = config.GetString(prefix + "-retention-full-type") ?? "count";
-        long? retentionFull = config.IsSet(prefix + "-retention-full") ? config.GetInteger(prefix + "-retention-full") : null;
-        var fulls = backupInfo.Current.Values.Where(b => b.Type == BackupType.Full).OrderBy(b => b.Label, StringComparer.Ordinal).ToList();
-        if (retentionFull is null)
+        if (adhocLabel is not null)
         {
-            Log.Warn($"option '{prefix}-retention-full' is not set for '{prefix}-retention-full-type={fullType}', the repository may run out of space" +
-                $"\nHINT: to retain full backups indefinitely (without warning), set option '{prefix}-retention-full' to the maximum.");
-        }
-        else if (fullType == "count")
-        {
-            foreach (var full in fulls.Take(Math.Max(0, fulls.Count - (int)retentionFull.Value)))
-                expired.AddRange(ExpireSet(backupInfo, full.Label));
+            if (run.Info.Current.ContainsKey(adhocLabel))
+            {
+                adhocFound = true;
+                await run.ExpireAdhocAsync(adhocLabel).ConfigureAwait(false);
+            }
         }
         else
         {
-            var cutoff = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - retentionFull.Value * 86400;
-            var keep = fulls.FindLastIndex(b => b.TimestampStop < cutoff);
-            foreach (var full in fulls.Take(Math.Max(0, keep)))
-                expired.AddRange(ExpireSet(backupInfo, full.Label));
+            if (!timeBased)
+                await run.ExpireFullByCountAsync().ConfigureAwait(false);
+            else if (config.IsSet(repo.Name + "-retention-full"))
+                await run.ExpireFullByTimeAsync().ConfigureAwait(false);
+            await run.ExpireDiffAsync().ConfigureAwait(false);
         }
 
-        if (config.IsSet(prefix + "-retention-diff"))
-        {
-            var retentionDiff = (int)config.GetInteger(prefix + "-retention-diff");
-            var diffs = backupInfo.Current.Values.Where(b => b.Type is BackupType.Full or BackupType.Diff).OrderBy(b => b.Label, StringComparer.Ordinal).ToList();
-            foreach (var diff in diffs.Take(Math.Max(0, diffs.Count - retentionDiff)).Where(b => b.Type == BackupType.Diff))
-                expired.AddRange(ExpireSet(backupInfo, diff.Label));
-        }
+        if (!run.DryRun)
+            await BackupStore.SaveInfoAsync(repo, stanza, run.Info, cancellation).ConfigureAwait(false);
 
-        if (expired.Count > 0)
-        {
-            foreach (var group in expired.GroupBy(BackupLabels.FullLabelOf))
-                Log.Info($"{(dryRun ? "[DRY-RUN] " : "")}{prefix}: expire {(group.Any(l => l.Length == 16) ? "full backup set" : "diff backup set")}: {string.Join(", ", group)}");
-            if (!dryRun)
-            {
-                // Newest first, manifests before the info file, directories last.
-                foreach (var label in expired.OrderByDescending(l => l, StringComparer.Ordinal))
-                {
-                    await repo.Storage.RemoveAsync(RepositoryLayout.ManifestPath(stanza, label), cancellationToken: cancellation).ConfigureAwait(false);
-                    await repo.Storage.RemoveAsync(RepositoryLayout.ManifestPath(stanza, label) + RepositoryLayout.CopySuffix, cancellationToken: cancellation).ConfigureAwait(false);
-                }
-
-                await BackupStore.SaveInfoAsync(repo, stanza, backupInfo, cancellation).ConfigureAwait(false);
-                foreach (var label in expired)
-                {
-                    Log.Info($"{prefix}: remove expired backup {label}");
-                    await repo.Storage.PathRemoveAsync(RepositoryLayout.BackupLabelPath(stanza, label), cancellation).ConfigureAwait(false);
-                }
-            }
-        }
-
-        await ExpireArchiveAsync(context, repo, stanza, backupInfo, retentionFull, fullType, dryRun).ConfigureAwait(false);
+        await run.RemoveExpiredBackupsAsync(adhocLabel).ConfigureAwait(false);
+        await run.RemoveExpiredArchiveAsync(timeBased).ConfigureAwait(false);
+        await run.RemoveExpiredHistoryAsync().ConfigureAwait(false);
+        return adhocFound;
     }
 
-    /// <summary>Removes a backup and every backup that depends on it from backup.info; returns their labels.</summary>
-    private static List<string> ExpireSet(BackupInfo backupInfo, string label)
+    /// <summary>The state of one repository's expire: backup.info as it is being changed and the options that apply.</summary>
+    private sealed class ExpireRun(CommandContext context, Repo repo, string stanza, BackupInfo info)
     {
-        var labels = backupInfo.Current.Values
-            .Where(b => b.Label == label || (b.Reference?.Contains(label) ?? false))
-            .Select(b => b.Label).ToList();
-        foreach (var expiredLabel in labels)
-            backupInfo.Current.Remove(expiredLabel);
-        return labels;
+        private readonly Configuration _config = context.Config;
+        private readonly CancellationToken _cancellation = context.Cancellation;
+        private readonly string _repoName = repo.Name;
+
+        /// <summary>Set by time-based full retention when it expired fulls and archive retention was not given.</summary>
+        private long? _archiveRetentionFromTime;
+
+        public BackupInfo Info { get; } = info;
+
+        public bool DryRun { get; } = context.Config.Accepts("dry-run") && context.Config.GetBool("dry-run");
+
+        private string Option(string suffix) => _repoName + "-" + suffix;
+
+        private long? OptionalNumber(string suffix) => _config.IsSet(Option(suffix)) ? _config.GetInteger(Option(suffix)) : null;
+
+        private List<string> Labels(bool full, bool diff = false, bool incr = false) =>
+            Info.Current.Keys.Where(label => label.Length == 16 ? full : label[^1] == 'D' ? diff : incr).ToList();
+
+        /// <summary>Removes a backup and everything built on it (through <c>backup-prior</c>); returns their labels, oldest first.</summary>
+        private async Task<List<string>> ExpireBackupAsync(string label)
+        {
+            var chain = new List<string> { label };
+            foreach (var entry in Info.Current.Values)
+            {
+                if (entry.Prior is not null && chain.Contains(entry.Prior))
+                    chain.Add(entry.Label);
+            }
+
+            // Newest first: were the expire interrupted, what is left still restores.
+            chain.Sort(StringComparer.Ordinal);
+            chain.Reverse();
+            foreach (var expired in chain)
+            {
+                if (!DryRun)
+                {
+                    var manifest = RepositoryLayout.ManifestPath(stanza, expired);
+                    await repo.Storage.RemoveAsync(manifest, cancellationToken: _cancellation).ConfigureAwait(false);
+                    await repo.Storage.RemoveAsync(manifest + RepositoryLayout.CopySuffix, cancellationToken: _cancellation).ConfigureAwait(false);
+                }
+
+                Info.Current.Remove(expired);
+            }
+
+            chain.Reverse();
+            return chain;
+        }
+
+        private static string Describe(List<string> expired) => (expired.Count > 1 ? "set " : "") + string.Join(", ", expired);
+
+        public async Task ExpireAdhocAsync(string label)
+        {
+            var fulls = Labels(full: true);
+            if (fulls.Count > 0 && fulls[^1] == label && (fulls.Count == 1 || Info.Current[label].DbId != Info.Current[fulls[^2]].DbId))
+            {
+                throw new PgRestException(ErrorCode.BackupSetInvalid,
+                    $"full backup {label} cannot be expired until another full backup has been created on this repo");
+            }
+
+            var latest = Info.Current.Keys.Last();
+            var expired = await ExpireBackupAsync(label).ConfigureAwait(false);
+            if (!Info.Current.ContainsKey(latest))
+            {
+                Log.Warn($"{_repoName}: expiring latest backup {latest} - the ability to perform point-in-time-recovery (PITR) may be affected" +
+                    $"\nHINT: non-default settings for '{Option("retention-archive")}'/'{Option("retention-archive-type")}' (even in prior expires) can cause gaps in the WAL.");
+                if (!DryRun && Info.Current.Count > 0)
+                    await LinkLatestAsync(Info.Current.Keys.Last()).ConfigureAwait(false);
+            }
+
+            Log.Info($"{_repoName}: expire adhoc backup {Describe(expired)}");
+        }
+
+        private async Task LinkLatestAsync(string label)
+        {
+            var link = RepositoryLayout.BackupPath(stanza) + "/" + RepositoryLayout.LatestLink;
+            await repo.Storage.RemoveAsync(link, cancellationToken: _cancellation).ConfigureAwait(false);
+            if (repo.Storage.Features.HasFlag(StorageFeatures.Symlink))
+                await repo.Storage.LinkCreateAsync(label, link, _cancellation).ConfigureAwait(false);
+        }
+
+        /// <summary>Keeps the newest <c>repo-retention-full</c> full backups.</summary>
+        public async Task ExpireFullByCountAsync()
+        {
+            if (OptionalNumber("retention-full") is not { } retention)
+                return;
+            var fulls = Labels(full: true);
+            for (var index = 0; index < fulls.Count - retention; index++)
+            {
+                var expired = await ExpireBackupAsync(fulls[index]).ConfigureAwait(false);
+                Log.Info($"{_repoName}: expire full backup {Describe(expired)}");
+            }
+        }
+
+        /// <summary>
+        /// Keeps every full backup that stopped within the last <c>repo-retention-full</c> days and, so that the whole
+        /// period can be recovered, the newest full that stopped before it; older backups are expired.
+        /// </summary>
+        public async Task ExpireFullByTimeAsync()
+        {
+            var fulls = Labels(full: true);
+            if (fulls.Count == 0)
+                return;
+            var minimum = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - _config.GetInteger(Option("retention-full")) * 86400;
+            var keepIndex = fulls.FindLastIndex(label => Info.Current[label].TimestampStop < minimum);
+            var keep = fulls[Math.Max(0, keepIndex)];
+
+            var fullsExpired = 0;
+            while (Info.Current.Count > 0 && Info.Current.Keys.First() != keep)
+            {
+                var expired = await ExpireBackupAsync(Info.Current.Keys.First()).ConfigureAwait(false);
+                fullsExpired++;
+                Log.Info($"{_repoName}: expire time-based backup {Describe(expired)}");
+            }
+
+            if (_config.GetString(Option("retention-archive-type")) == "full" && !_config.IsSet(Option("retention-archive")) && fullsExpired > 0)
+                _archiveRetentionFromTime = fulls.Count - fullsExpired;
+        }
+
+        /// <summary>Keeps the newest <c>repo-retention-diff</c> of full and diff backups (fulls count but are not expired here).</summary>
+        public async Task ExpireDiffAsync()
+        {
+            if (OptionalNumber("retention-diff") is not { } retention)
+                return;
+            var candidates = Labels(full: true, diff: true);
+            for (var index = 0; index < candidates.Count - retention; index++)
+            {
+                if (candidates[index].Length == 16)
+                    continue;
+                var expired = await ExpireBackupAsync(candidates[index]).ConfigureAwait(false);
+                Log.Info($"{_repoName}: expire diff backup {Describe(expired)}");
+            }
+        }
+
+        /// <summary>Removes backup directories that backup.info no longer lists (newest first).</summary>
+        public async Task RemoveExpiredBackupsAsync(string? adhocLabel)
+        {
+            var onDisk = new List<string>();
+            await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.BackupPath(stanza), _cancellation).ConfigureAwait(false))
+            {
+                if (entry.Type == StorageEntryType.Path && BackupLabels.IsLabel(entry.Name))
+                    onDisk.Add(entry.Name);
+            }
+
+            onDisk.Sort(StringComparer.Ordinal);
+            onDisk.Reverse();
+            var start = 0;
+            // After an adhoc expire the newest directory may be a resumable backup; it stays unless it built on what was expired.
+            if (adhocLabel is not null && onDisk.Count > 0 && await IsResumableAsync(onDisk[0]).ConfigureAwait(false))
+            {
+                if (!onDisk[0].StartsWith(BackupLabels.FullLabelOf(adhocLabel), StringComparison.Ordinal))
+                    start = 1;
+                else
+                {
+                    var resumable = await InfoStore.LoadAsync(repo, RepositoryLayout.ManifestPath(stanza, onDisk[0]) + RepositoryLayout.CopySuffix,
+                        Info.CipherPass, Manifest.Parse, ignoreMissing: true, _cancellation).ConfigureAwait(false);
+                    if (resumable?.Prior is { } prior && Info.Current.ContainsKey(prior))
+                        start = 1;
+                }
+            }
+
+            foreach (var label in onDisk.Skip(start))
+            {
+                if (Info.Current.ContainsKey(label))
+                    continue;
+                Log.Info($"{_repoName}: remove expired backup {label}");
+                if (!DryRun)
+                    await repo.Storage.PathRemoveAsync(RepositoryLayout.BackupLabelPath(stanza, label), _cancellation).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<bool> IsResumableAsync(string label)
+        {
+            var manifest = RepositoryLayout.ManifestPath(stanza, label);
+            return await repo.Storage.InfoAsync(manifest, _cancellation).ConfigureAwait(false) is null
+                && await repo.Storage.InfoAsync(manifest + RepositoryLayout.CopySuffix, _cancellation).ConfigureAwait(false) is not null;
+        }
+
+        /// <summary>
+        /// Archive retention: the WAL from the start of the oldest of the newest <c>repo-retention-archive</c> backups (of
+        /// <c>repo-retention-archive-type</c>) on is kept, and for each older backup the WAL that makes it consistent.
+        /// </summary>
+        public async Task RemoveExpiredArchiveAsync(bool timeBased)
+        {
+            var retention = OptionalNumber("retention-archive") ?? _archiveRetentionFromTime ?? 0;
+            if (retention == 0)
+            {
+                Log.Info(timeBased
+                    ? $"{_repoName}: time-based archive retention not met - archive logs will not be expired"
+                    : $"option '{Option("retention-archive")}' is not set - archive logs will not be expired");
+                return;
+            }
+
+            var retentionList = (_config.GetString(Option("retention-archive-type")) ?? "full") switch
+            {
+                "diff" => Labels(full: true, diff: true),
+                "incr" => Labels(full: true, diff: true, incr: true),
+                _ => Labels(full: true),
+            };
+            if (retentionList.Count == 0 || retention > retentionList.Count)
+                return;
+
+            var archiveInfo = await WalArchive.LoadInfoAsync(repo, stanza, _cancellation).ConfigureAwait(false);
+            // Newest first: only where both files describe the same clusters can a backup's WAL be found by its db-id.
+            var archiveHistory = archiveInfo.History.OrderByDescending(h => h.Id).ToList();
+            var backupHistory = Info.History.OrderByDescending(h => h.Id).ToList();
+            for (var index = 0; index < archiveHistory.Count; index++)
+            {
+                var archived = archiveHistory[index];
+                var backedUp = index < backupHistory.Count ? backupHistory[index] : null;
+                if (backedUp is null || archived.Id != backedUp.Id || archived.SystemId != backedUp.SystemId || archived.Version != backedUp.Version)
+                    throw new PgRestException(ErrorCode.Format, "archive expiration cannot continue - archive and backup history lists do not match");
+            }
+
+            var onDisk = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.ArchivePath(stanza), _cancellation).ConfigureAwait(false))
+            {
+                if (entry.Type == StorageEntryType.Path)
+                    onDisk.Add(entry.Name);
+            }
+
+            var archiveRetained = retentionList.Skip(retentionList.Count - (int)retention).ToHashSet(StringComparer.Ordinal);
+            foreach (var history in archiveInfo.History.OrderBy(h => h.Id))
+            {
+                if (onDisk.Contains(history.ArchiveId))
+                    await ExpireArchiveIdAsync(history, archiveInfo.DbId, retentionList, archiveRetained).ConfigureAwait(false);
+            }
+        }
+
+        private async Task ExpireArchiveIdAsync(ArchiveInfoHistory history, uint currentDbId, List<string> retentionList, HashSet<string> archiveRetained)
+        {
+            var archiveId = history.ArchiveId;
+            var archivePath = RepositoryLayout.ArchivePath(stanza) + "/" + archiveId;
+            var local = retentionList.Where(label => Info.Current[label].DbId == history.Id).ToList();
+            if (local.Count == 0)
+            {
+                // No backup of this cluster is kept: its WAL can go, unless it is the current cluster's.
+                if (history.Id != currentDbId)
+                {
+                    Log.Info($"{_repoName}: remove archive path {repo.Display(archivePath)}");
+                    if (!DryRun)
+                        await repo.Storage.PathRemoveAsync(archivePath, _cancellation).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            var retained = local.Where(archiveRetained.Contains).ToList();
+            var retentionBackup = Info.Current[retained.Count > 0 ? retained[0] : local[^1]];
+            // Offline backups have no WAL range and cannot anchor archive retention.
+            if (retentionBackup.ArchiveStart is not { } expireMax)
+                return;
+
+            var ranges = new List<(string Start, string? Stop)>();
+            foreach (var backup in Info.Current.Values)
+            {
+                if (backup.DbId != history.Id || string.CompareOrdinal(backup.Label, retentionBackup.Label) > 0 || backup.ArchiveStart is null)
+                    continue;
+                var stop = backup.Label == retentionBackup.Label ? null : backup.ArchiveStop;
+                Log.Detail($"{_repoName}: {archiveId} archive retention on backup {backup.Label}, start = {backup.ArchiveStart}{(stop is null ? "" : ", stop = " + stop)}");
+                ranges.Add((backup.ArchiveStart, stop));
+            }
+
+            bool Retained(string name, int length) => ranges.Any(range =>
+                string.CompareOrdinal(name, range.Start[..length]) >= 0 && (range.Stop is null || string.CompareOrdinal(name, range.Stop[..length]) <= 0));
+
+            var removed = new RemovedRange(_repoName, archiveId);
+            foreach (var walPath in await ListNamesAsync(archivePath, StorageEntryType.Path, name => name.Length == 16 && IsUpperHex(name)).ConfigureAwait(false))
+            {
+                if (!Retained(walPath, 16))
+                {
+                    if (!DryRun)
+                        await repo.Storage.PathRemoveAsync(archivePath + "/" + walPath, _cancellation).ConfigureAwait(false);
+                    removed.WholePath(walPath);
+                }
+                else if (string.CompareOrdinal(walPath, expireMax[..16]) <= 0)
+                {
+                    // Only paths up to the retention backup's start can hold anything to remove.
+                    var files = await ListNamesAsync(archivePath + "/" + walPath, StorageEntryType.File, name => name.Length >= 24 && IsUpperHex(name.AsSpan(0, 24))).ConfigureAwait(false);
+                    foreach (var file in files)
+                    {
+                        var segment = file[..24];
+                        if (Retained(segment, 24))
+                        {
+                            removed.Flush();
+                            continue;
+                        }
+
+                        if (!DryRun)
+                            await repo.Storage.RemoveAsync(archivePath + "/" + walPath + "/" + file, cancellationToken: _cancellation).ConfigureAwait(false);
+                        removed.Segment(segment);
+                    }
+                }
+            }
+
+            if (removed.Total == 0)
+                Log.Info($"{_repoName}: {archiveId} no archive to remove");
+            else
+                removed.Flush();
+
+            // Timelines older than the retention backup's are no longer needed for recovery.
+            var timeline = expireMax[..8];
+            foreach (var historyFile in await ListNamesAsync(archivePath, StorageEntryType.File, IsHistoryFile).ConfigureAwait(false))
+            {
+                if (string.CompareOrdinal(historyFile[..8], timeline) >= 0)
+                    continue;
+                if (!DryRun)
+                    await repo.Storage.RemoveAsync(archivePath + "/" + historyFile, cancellationToken: _cancellation).ConfigureAwait(false);
+                Log.Info($"{_repoName}: {archiveId} remove history file {historyFile}");
+            }
+        }
+
+        private async Task<List<string>> ListNamesAsync(string path, StorageEntryType type, Func<string, bool> match)
+        {
+            var names = new List<string>();
+            await foreach (var entry in repo.Storage.ListAsync(path, _cancellation).ConfigureAwait(false))
+            {
+                if (entry.Type == type && match(entry.Name))
+                    names.Add(entry.Name);
+            }
+
+            names.Sort(StringComparer.Ordinal);
+            return names;
+        }
+
+        private static bool IsUpperHex(ReadOnlySpan<char> text)
+        {
+            foreach (var c in text)
+            {
+                if (!char.IsAsciiDigit(c) && c is not (>= 'A' and <= 'F'))
+                    return false;
+            }
+
+            return true;
+        }
+
+        private static bool IsHistoryFile(string name) => name.Length == 16 && name.EndsWith(".history", StringComparison.Ordinal) && IsUpperHex(name.AsSpan(0, 8));
+
+        /// <summary>
+        /// Removes history manifests (<c>backup.history/YYYY/*.manifest.gz</c>) of expired backups older than
+        /// <c>repo-retention-history</c> days: whole years before that, single manifests within its year.
+        /// </summary>
+        public async Task RemoveExpiredHistoryAsync()
+        {
+            if (OptionalNumber("retention-history") is not { } days)
+                return;
+            var minimumLabel = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - days * 86400).ToLocalTime()
+                .ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "F";
+            var historyPath = RepositoryLayout.BackupPath(stanza) + "/" + RepositoryLayout.HistoryPath;
+            var years = await ListNamesAsync(historyPath, StorageEntryType.Path, name => name.Length == 4 && name[0] == '2' && name.All(char.IsAsciiDigit)).ConfigureAwait(false);
+            foreach (var year in years)
+            {
+                var order = string.CompareOrdinal(year, minimumLabel[..4]);
+                if (order > 0)
+                    break;
+                if (order < 0)
+                {
+                    Log.Info($"{_repoName}: remove expired backup history path {year}");
+                    if (!DryRun)
+                        await repo.Storage.PathRemoveAsync(historyPath + "/" + year, _cancellation).ConfigureAwait(false);
+                    continue;
+                }
+
+                var manifests = await ListNamesAsync(historyPath + "/" + year, StorageEntryType.File,
+                    name => name.EndsWith(".manifest.gz", StringComparison.Ordinal) && BackupLabels.IsLabel(name[..name.IndexOf('.', StringComparison.Ordinal)])).ConfigureAwait(false);
+                manifests.Reverse();
+                foreach (var file in manifests)
+                {
+                    var label = file[..file.IndexOf('.', StringComparison.Ordinal)];
+                    if (Info.Current.ContainsKey(label) || string.CompareOrdinal(label, minimumLabel) >= 0)
+                        continue;
+                    Log.Info($"{_repoName}: remove expired backup history manifest {file}");
+                    if (!DryRun)
+                        await repo.Storage.RemoveAsync(historyPath + "/" + year + "/" + file, cancellationToken: _cancellation).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
-    private static async Task ExpireArchiveAsync(CommandContext context, Repo repo, string stanza, BackupInfo backupInfo, long? retentionFull, string fullType, bool dryRun)
+    /// <summary>Collects removed WAL into runs and logs each run as pgBackRest does (a kept segment ends a run).</summary>
+    private sealed class RemovedRange(string repoName, string archiveId)
     {
-        var config = context.Config;
-        var prefix = repo.Name;
-        var archiveType = config.GetString(prefix + "-retention-archive-type") ?? "full";
-        long? retentionArchive = config.IsSet(prefix + "-retention-archive") ? config.GetInteger(prefix + "-retention-archive") : null;
-        if (retentionArchive is null)
+        private string? _start;
+        private string? _stop;
+
+        public int Total { get; private set; }
+
+        /// <summary>A whole <c>&lt;timeline+high&gt;</c> directory; pgBackRest reports it by its 16-character name.</summary>
+        public void WholePath(string walPath)
         {
-            if (archiveType == "full" && fullType == "count")
-                retentionArchive = retentionFull;
-            else if (archiveType == "full")
-                retentionArchive = backupInfo.Current.Values.Count(b => b.Type == BackupType.Full);
-            else if (archiveType == "diff" && config.IsSet(prefix + "-retention-diff"))
-                retentionArchive = config.GetInteger(prefix + "-retention-diff");
+            Total++;
+            _start = walPath;
+            _stop = walPath;
         }
 
-        if (retentionArchive is not { } keep || keep == 0)
+        public void Segment(string segment)
         {
-            Log.Info($"option '{prefix}-retention-archive' is not set - archive logs will not be expired");
-            return;
+            Total++;
+            _start ??= segment;
+            _stop = segment;
         }
 
-        var current = backupInfo.Current.Values.Where(b => b.DbId == backupInfo.DbId && b.ArchiveStart is not null)
-            .OrderBy(b => b.Label, StringComparer.Ordinal).ToList();
-        var ofType = current.Where(b => archiveType switch
+        public void Flush()
         {
-            "full" => b.Type == BackupType.Full,
-            "diff" => b.Type is BackupType.Full or BackupType.Diff,
-            _ => true,
-        }).ToList();
-        if (ofType.Count < keep)
-            return;
-
-        var retentionBackup = ofType[ofType.Count - (int)keep];
-        var archiveInfo = await WalArchive.LoadInfoAsync(repo, stanza, context.Cancellation).ConfigureAwait(false);
-        var archiveId = archiveInfo.ArchiveId;
-        var retentionStart = retentionBackup.ArchiveStart!;
-        // WAL of older retained backups stays so they remain consistent.
-        var keptRanges = current.Where(b => string.CompareOrdinal(b.Label, retentionBackup.Label) < 0)
-            .Select(b => (Start: b.ArchiveStart!, Stop: b.ArchiveStop ?? b.ArchiveStart!)).ToList();
-        Log.Detail($"archive retention on backup {retentionBackup.Label}, {prefix}: archiveId = {archiveId}, start = {retentionStart}");
-
-        var archivePath = RepositoryLayout.ArchivePath(stanza) + "/" + archiveId;
-        var removed = new List<string>();
-        var retentionTimeline = Wal.TimelineOf(retentionStart);
-        await foreach (var entry in repo.Storage.ListAsync(archivePath, context.Cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == StorageEntryType.File && Wal.IsHistory(entry.Name) && Wal.TimelineOf(entry.Name) < retentionTimeline)
-            {
-                if (!dryRun)
-                    await repo.Storage.RemoveAsync(archivePath + "/" + entry.Name, cancellationToken: context.Cancellation).ConfigureAwait(false);
-                continue;
-            }
-
-            if (entry.Type != StorageEntryType.Path || entry.Name.Length != 16 || string.CompareOrdinal(entry.Name, retentionStart[..16]) > 0)
-                continue;
-            await foreach (var file in repo.Storage.ListAsync(archivePath + "/" + entry.Name, context.Cancellation).ConfigureAwait(false))
-            {
-                if (file.Name.Length < 24)
-                    continue;
-                var segment = file.Name[..24];
-                if (string.CompareOrdinal(segment, retentionStart) >= 0 || keptRanges.Any(r => string.CompareOrdinal(segment, r.Start) >= 0 && string.CompareOrdinal(segment, r.Stop) <= 0))
-                    continue;
-                removed.Add(segment);
-                if (!dryRun)
-                    await repo.Storage.RemoveAsync(archivePath + "/" + entry.Name + "/" + file.Name, cancellationToken: context.Cancellation).ConfigureAwait(false);
-            }
-        }
-
-        if (removed.Count > 0)
-        {
-            removed.Sort(StringComparer.Ordinal);
-            Log.Info($"{(dryRun ? "[DRY-RUN] " : "")}{prefix}: {archiveId} remove archive, start = {removed[0]}, stop = {removed[^1]}");
+            if (_start is null)
+                return;
+            Log.Info($"{repoName}: {archiveId} remove archive, start = {_start}, stop = {_stop}");
+            _start = null;
         }
     }
 }

@@ -68,7 +68,7 @@ internal sealed class StanzaReport
     {
         var report = new StanzaReport(stanza);
         foreach (var repo in context.Repos)
-            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza).ConfigureAwait(false));
+            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza, context.Config.GetString("set")).ConfigureAwait(false));
         return report;
     }
 
@@ -137,7 +137,19 @@ internal sealed class StanzaReport
                     .Append(", backup size: ").Append(Format.Size((long)backup.RepoSizeDelta)).Append('\n');
                 if (backup.Reference is { Count: > 0 } references)
                     text.Append("            backup reference list: ").Append(string.Join(", ", references)).Append('\n');
-                if (backup.Error == true)
+                var detail = setFilter is null ? null : repo.SetDetail;
+                if (detail is not null)
+                {
+                    text.Append("            database list:").Append(detail.Databases.Count == 0 ? " none" : " " + string.Join(", ", detail.Databases.Select(d => $"{d.Name} ({d.Oid})"))).Append('\n');
+                    if (detail.Links.Count > 0)
+                        text.Append("            symlinks:\n").AppendJoin('\n', detail.Links.Select(l => $"                {l.Name} => {l.Destination}")).Append('\n');
+                    if (detail.Tablespaces.Count > 0)
+                        text.Append("            tablespaces:\n").AppendJoin('\n', detail.Tablespaces.Select(t => $"                {t.Name} ({t.Oid}) => {t.Destination}")).Append('\n');
+                }
+
+                if (detail is { PageErrorFiles.Count: > 0 })
+                    text.Append("            error list: ").AppendJoin(", ", detail.PageErrorFiles).Append('\n');
+                else if (backup.Error == true)
                     text.Append("            error(s) detected during backup\n");
                 if (setFilter is not null && backup.Annotation is { Count: > 0 } annotation)
                 {
@@ -182,7 +194,7 @@ internal sealed class StanzaReport
 
         var backups = new JsonArray();
         foreach (var (repo, backup) in Backups(setFilter, typeFilter))
-            backups.Add(BackupJson(repo, backup));
+            backups.Add(BackupJson(repo, backup, setFilter is null ? null : repo.SetDetail));
 
         var repos = new JsonArray();
         foreach (var repo in _repos)
@@ -214,7 +226,7 @@ internal sealed class StanzaReport
         };
     }
 
-    private static JsonObject BackupJson(RepoReport repo, BackupInfoEntry backup)
+    private static JsonObject BackupJson(RepoReport repo, BackupInfoEntry backup, SetDetail? detail)
     {
         var json = new JsonObject
         {
@@ -245,6 +257,20 @@ internal sealed class StanzaReport
             json.Add("annotation", annotations);
         }
 
+        if (detail is not null)
+        {
+            json.Add("database-ref", new JsonArray(detail.Databases.Select(d => (JsonValue)new JsonObject { { "name", d.Name }, { "oid", (ulong)d.Oid } })));
+            json.Add("link", detail.Links.Count == 0 ? JsonValue.Null
+                : new JsonArray(detail.Links.Select(l => (JsonValue)new JsonObject { { "destination", l.Destination }, { "name", l.Name } })));
+            json.Add("tablespace", detail.Tablespaces.Count == 0 ? JsonValue.Null
+                : new JsonArray(detail.Tablespaces.Select(t => (JsonValue)new JsonObject { { "destination", t.Destination }, { "name", t.Name }, { "oid", (ulong)t.Oid } })));
+            if (detail.PageErrorFiles.Count > 0)
+            {
+                json.Add("error-list", new JsonArray(detail.PageErrorFiles.Select(f => JsonValue.Create(f))));
+                json["error"] = JsonValue.Create(true);
+            }
+        }
+
         return json;
     }
 }
@@ -262,7 +288,10 @@ internal sealed class RepoReport
     public List<(string Id, uint DbId, string? Min, string? Max)> Archives { get; } = [];
     public bool BackupLockHeld { get; private set; }
 
-    public static async Task<RepoReport> LoadAsync(CommandContext context, Repo repo, string stanza)
+    /// <summary>With <c>--set</c>: what the backup's manifest adds (databases, links, tablespaces, page errors).</summary>
+    public SetDetail? SetDetail { get; private set; }
+
+    public static async Task<RepoReport> LoadAsync(CommandContext context, Repo repo, string stanza, string? setLabel)
     {
         var report = new RepoReport(repo);
         var cancellation = context.Cancellation;
@@ -295,6 +324,8 @@ internal sealed class RepoReport
 
             if (report.Backups.Count == 0)
                 (report.StatusCode, report.StatusMessage) = (2, "no valid backups");
+            else if (setLabel is not null && backupInfo.Current.ContainsKey(setLabel))
+                report.SetDetail = SetDetail.From(await BackupStore.LoadManifestAsync(repo, stanza, setLabel, backupInfo, cancellation).ConfigureAwait(false));
         }
         catch (Errors.PgRestException e)
         {
@@ -332,4 +363,37 @@ internal sealed class RepoReport
 
         return (min, max);
     }
+}
+
+/// <summary>The parts of a manifest that <c>info --set</c> shows, as pgBackRest 2.45 shows them.</summary>
+internal sealed class SetDetail
+{
+    public List<(string Name, uint Oid)> Databases { get; } = [];
+    public List<(string Name, string Destination)> Links { get; } = [];
+    public List<(string Name, uint Oid, string Destination)> Tablespaces { get; } = [];
+    public List<string> PageErrorFiles { get; } = [];
+
+    public static SetDetail From(Manifest manifest)
+    {
+        var detail = new SetDetail();
+        // Template databases are not worth listing.
+        foreach (var db in manifest.Databases.Where(d => d.Name is not ("template0" or "template1")))
+            detail.Databases.Add((db.Name, db.Id));
+        foreach (var target in manifest.Targets.Where(t => t.Type == ManifestTargetType.Link))
+        {
+            if (target.TablespaceName is not null)
+                detail.Tablespaces.Add((target.TablespaceName, target.TablespaceId ?? 0, target.Path));
+            else if (target.File is not null)
+                detail.Links.Add((target.File, target.Path + "/" + target.File));
+            else
+                detail.Links.Add((PgRelative(target.Name), target.Path));
+        }
+
+        foreach (var file in manifest.Files.Where(f => f.ChecksumPage == false))
+            detail.PageErrorFiles.Add(PgRelative(file.Name));
+        return detail;
+    }
+
+    /// <summary><c>pg_data/x</c> → <c>x</c>, as pgBackRest names paths relative to PGDATA.</summary>
+    private static string PgRelative(string name) => name.StartsWith("pg_data/", StringComparison.Ordinal) ? name[8..] : name;
 }
