@@ -11,27 +11,40 @@ namespace PgRest.IntegrationTests.Scenarios;
 /// </summary>
 public sealed class PgbackrestCompatibilityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, bool> Matrix()
+    /// <summary>
+    /// Every compress type plain and encrypted, unbundled; bundled, every compress type once with encryption
+    /// alternating (the bundle layout does not depend on the codec, so the full cross product adds time, not coverage).
+    /// </summary>
+    public static TheoryData<string, bool, bool> Matrix()
     {
-        var data = new TheoryData<string, bool>();
+        var data = new TheoryData<string, bool, bool>();
+        string[] compressTypes = ["none", "gz", "lz4", "zst", "bz2"];
         foreach (var encrypted in new[] { false, true })
         {
-            foreach (var compressType in new[] { "none", "gz", "lz4", "zst", "bz2" })
-                data.Add(compressType, encrypted);
+            foreach (var compressType in compressTypes)
+                data.Add(compressType, encrypted, false);
         }
 
+        for (var i = 0; i < compressTypes.Length; i++)
+            data.Add(compressTypes[i], i % 2 == 1, true);
         return data;
     }
 
-    private static string[] Options(string compressType, bool encrypted) => encrypted
-        ? [$"compress-type={compressType}", "repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=Compat test passphrase / with spaces"]
-        : [$"compress-type={compressType}"];
+    private static string[] Options(string compressType, bool encrypted, bool bundled)
+    {
+        var options = new List<string> { $"compress-type={compressType}" };
+        if (encrypted)
+            options.AddRange(["repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=Compat test passphrase / with spaces"]);
+        if (bundled)
+            options.AddRange(["repo1-bundle=y", "repo1-bundle-size=4MiB", "repo1-bundle-limit=256KiB"]);
+        return [.. options];
+    }
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Pgbackrest_lists_verifies_and_restores_a_repository_written_by_pgrest(string compressType, bool encrypted)
+    public async Task Pgbackrest_lists_verifies_and_restores_a_repository_written_by_pgrest(string compressType, bool encrypted, bool bundled)
     {
-        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, Options(compressType, encrypted));
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, Options(compressType, encrypted, bundled));
         await Expect(stack, Tool.Pgrest, "stanza-create");
         await stack.Cluster.ExecuteAsync("create table marker as select g as id, md5(g::text) as hash from generate_series(1, 5000) g");
         await Expect(stack, Tool.Pgrest, "--type=full", "backup");
@@ -41,6 +54,8 @@ public sealed class PgbackrestCompatibilityTests(ITestOutputHelper output)
         var info = await Expect(stack, Tool.Pgbackrest, "info", "--output=json");
         var backup = Assert.Single(JsonDocument.Parse(info.StandardOutput).RootElement[0].GetProperty("backup").EnumerateArray());
         Assert.Equal("full", backup.GetProperty("type").GetString());
+        if (bundled)
+            Assert.True(Directory.GetFiles(Path.Combine(stack.RepoPath, "backup", Stack.StanzaName), "*", SearchOption.AllDirectories).Count(f => f.Contains("/bundle/", StringComparison.Ordinal)) >= 2);
         await Expect(stack, Tool.Pgbackrest, "verify");
         Assert.Equal(await InfoJson(stack, Tool.Pgrest), await InfoJson(stack, Tool.Pgbackrest));
         if (encrypted)
@@ -56,9 +71,9 @@ public sealed class PgbackrestCompatibilityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public async Task Pgrest_lists_and_restores_a_repository_written_by_pgbackrest(string compressType, bool encrypted)
+    public async Task Pgrest_lists_and_restores_a_repository_written_by_pgbackrest(string compressType, bool encrypted, bool bundled)
     {
-        await using var stack = await Stack.CreateAsync(Archiver.Pgbackrest, Options(compressType, encrypted));
+        await using var stack = await Stack.CreateAsync(Archiver.Pgbackrest, Options(compressType, encrypted, bundled));
         await Expect(stack, Tool.Pgbackrest, "stanza-create");
         await stack.Cluster.ExecuteAsync("create table marker as select g as id, md5(g::text) as hash from generate_series(1, 5000) g");
         await Expect(stack, Tool.Pgbackrest, "--type=full", "backup");

@@ -45,6 +45,8 @@ internal sealed class BackupCopier
     public async Task CopyAsync()
     {
         var delta = _manifest.Options.Delta == true;
+        var bundleOption = _repo.Name + "-bundle";
+        _manifest.Bundle = _context.Config.IsSet(bundleOption) && _context.Config.GetBool(bundleOption);
         var priorFiles = _prior?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var toCopy = new List<(ManifestFile Entry, ManifestFile? Prior)>();
         foreach (var entry in _manifest.Files)
@@ -69,17 +71,120 @@ internal sealed class BackupCopier
             MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.GetInteger("process-max")),
             CancellationToken = _context.Cancellation,
         };
-        await Parallel.ForEachAsync(toCopy.OrderByDescending(f => f.Entry.Size), options, async (work, cancellation) =>
+
+        // Work units: a file stored on its own, or a bundle of small files written one after another into one object.
+        var units = new List<(long Size, List<(ManifestFile Entry, ManifestFile? Prior)> Files, ulong? BundleId)>();
+        if (_manifest.Bundle)
         {
-            if (!await CopyFileAsync(work.Entry, work.Prior, cancellation).ConfigureAwait(false))
+            var limit = _context.Config.GetSize(_repo.Name + "-bundle-limit");
+            var bundleSize = _context.Config.GetSize(_repo.Name + "-bundle-size");
+            // Empty files are not stored at all in a bundled backup.
+            foreach (var empty in toCopy.Where(f => f.Entry.Size == 0))
+                empty.Entry.ChecksumPage = _checksumPage && _sources[empty.Entry.Name].PageChecksumEligible ? true : null;
+            var small = toCopy.Where(f => f.Entry.Size > 0 && (long)f.Entry.Size <= limit)
+                .OrderBy(f => f.Entry.Timestamp).ThenBy(f => f.Entry.Name, StringComparer.Ordinal).ToList();
+            ulong bundleId = 0;
+            List<(ManifestFile Entry, ManifestFile? Prior)>? current = null;
+            long currentSize = 0;
+            foreach (var file in small)
+            {
+                // Files of similar age share a bundle; a bundle closes once its plain size reaches repo-bundle-size.
+                if (current is null || currentSize >= bundleSize)
+                {
+                    current = [];
+                    currentSize = 0;
+                    units.Add((0, current, ++bundleId));
+                }
+
+                current.Add(file);
+                currentSize += (long)file.Entry.Size;
+            }
+
+            for (var i = 0; i < units.Count; i++)
+                units[i] = (units[i].Files.Sum(f => (long)f.Entry.Size), units[i].Files, units[i].BundleId);
+            units.AddRange(toCopy.Where(f => (long)f.Entry.Size > limit).Select(f => ((long)f.Entry.Size, new List<(ManifestFile, ManifestFile?)> { f }, (ulong?)null)));
+        }
+        else
+        {
+            units.AddRange(toCopy.Select(f => ((long)f.Entry.Size, new List<(ManifestFile, ManifestFile?)> { f }, (ulong?)null)));
+        }
+
+        await Parallel.ForEachAsync(units.OrderByDescending(u => u.Size), options, async (unit, cancellation) =>
+        {
+            var gone = unit.BundleId is { } id
+                ? await CopyBundleAsync(id, unit.Files, cancellation).ConfigureAwait(false)
+                : await CopyFileAsync(unit.Files[0].Entry, unit.Files[0].Prior, cancellation).ConfigureAwait(false) ? [] : [unit.Files[0].Entry];
+            if (gone.Count > 0)
             {
                 lock (removed)
-                    removed.Add(work.Entry);
+                    removed.AddRange(gone);
             }
         }).ConfigureAwait(false);
 
         foreach (var entry in removed)
             _manifest.Files.Remove(entry);
+    }
+
+    /// <summary>
+    /// Writes small files into <c>bundle/&lt;id&gt;</c>, each as its own compressed (and encrypted) stream, recording
+    /// offset and stored size so that restore and verify read one file with one ranged read. Returns the files the
+    /// database removed meanwhile.
+    /// </summary>
+    private async Task<List<ManifestFile>> CopyBundleAsync(ulong bundleId, List<(ManifestFile Entry, ManifestFile? Prior)> files, CancellationToken cancellation)
+    {
+        var gone = new List<ManifestFile>();
+        var path = RepositoryLayout.BundlePath(_stanza, _manifest.Label, bundleId);
+        var destination = await _repo.Storage.OpenWriteAsync(path, durable: false, cancellationToken: cancellation).ConfigureAwait(false);
+        await using (destination.ConfigureAwait(false))
+        {
+            ulong offset = 0;
+            foreach (var (entry, prior) in files)
+            {
+                var source = _sources[entry.Name];
+                if (prior is not null && await SameContentAsync(source.FullPath, prior.Checksum, cancellation).ConfigureAwait(false))
+                {
+                    Reference(entry, prior);
+                    continue;
+                }
+
+                var stream = BackupFileCopier.TryOpen(source.FullPath);
+                if (stream is null)
+                {
+                    Log.Detail($"skip file removed by database {source.FullPath}");
+                    gone.Add(entry);
+                    continue;
+                }
+
+                BackupFileResult result;
+                await using (stream.ConfigureAwait(false))
+                {
+                    result = await BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
+                        _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
+                }
+
+                if (result.Size == 0)
+                {
+                    // Truncated to nothing while copying: recorded as empty and not stored.
+                    entry.Size = 0;
+                    entry.Checksum = null;
+                    entry.RepoSize = null;
+                    entry.RepoChecksum = null;
+                    entry.ChecksumPage = result.PageChecksumValid;
+                    offset += (ulong)result.RepoSize;
+                    continue;
+                }
+
+                Record(entry, source, result);
+                entry.BundleId = bundleId;
+                entry.BundleOffset = offset;
+                offset += (ulong)result.RepoSize;
+            }
+
+            if (offset > 0)
+                await destination.CommitAsync(cancellation).ConfigureAwait(false);
+        }
+
+        return gone;
     }
 
     /// <summary>Copies one file; false when the database removed it meanwhile.</summary>
@@ -101,6 +206,13 @@ internal sealed class BackupCopier
             return false;
         }
 
+        Record(entry, source, result);
+        return true;
+    }
+
+    /// <summary>Puts what copying produced into the file's manifest entry, and reports page checksum problems.</summary>
+    private void Record(ManifestFile entry, ScannedFile source, BackupFileResult result)
+    {
         entry.Size = (ulong)result.Size;
         entry.Checksum = result.Size == 0 ? null : result.Sha1;
         entry.RepoSize = (ulong)result.RepoSize;
@@ -123,8 +235,6 @@ internal sealed class BackupCopier
             var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;
             Log.Detail($"backup file {source.FullPath} ({Format.Size(result.Size)}, {percent:0.00}%) checksum {result.Sha1}");
         }
-
-        return true;
     }
 
     private static async Task<bool> SameContentAsync(string path, string? checksum, CancellationToken cancellation)
@@ -149,6 +259,14 @@ internal sealed class BackupCopier
     /// <summary>Unchanged since the prior backup: point at the backup that holds the bytes.</summary>
     private void Reference(ManifestFile entry, ManifestFile prior)
     {
+        if (_manifest.Bundle && prior.Size == 0)
+        {
+            // Empty files are not stored in a bundled backup, so there is nothing to refer to.
+            entry.Size = 0;
+            entry.ChecksumPage = prior.ChecksumPage;
+            return;
+        }
+
         entry.Size = prior.Size;
         entry.Checksum = prior.Checksum;
         entry.RepoSize = prior.RepoSize;

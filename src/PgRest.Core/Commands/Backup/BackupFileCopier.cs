@@ -19,59 +19,81 @@ public static class BackupFileCopier
     private const int PageSize = PageChecksum.DefaultPageSize;
     private const long SegmentPages = 1024L * 1024 * 1024 / PageSize;
 
+    private static readonly BackupFileResult MissingFile = new(true, 0, "", 0, null, null, []);
+
+    /// <summary>Copies a file to its own repository file at <paramref name="repoPath"/>.</summary>
     public static async Task<BackupFileResult> CopyAsync(
         string sourcePath, long sizeLimit, bool checkPages, Repo repo, string repoPath, CompressType compressType, int compressLevel,
         string? cipherPass, CancellationToken cancellationToken)
     {
-        BlockingFileStream source;
-        try
-        {
-            source = BlockingFileStream.OpenRead(sourcePath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return new BackupFileResult(true, 0, "", 0, null, null, []);
-        }
+        var source = TryOpen(sourcePath);
+        if (source is null)
+            return MissingFile;
 
         await using (source.ConfigureAwait(false))
         {
             var destination = await repo.Storage.OpenWriteAsync(repoPath, durable: false, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (destination.ConfigureAwait(false))
             {
-                var pipeline = Pipeline.Write(destination, compressType, compressLevel, cipherPass, leaveOpen: true);
-                await using var pipelineScope = pipeline.ConfigureAwait(false);
-                var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-                List<uint>? pageErrors = null;
-                var pagesValid = checkPages;
-                try
-                {
-                    long copied = 0;
-                    var segmentBlockBase = checkPages ? SegmentNumber(sourcePath) * SegmentPages : 0;
-                    while (copied < sizeLimit)
-                    {
-                        var want = (int)Math.Min(BufferSize, sizeLimit - copied);
-                        var read = await ReadFullAsync(source, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
-                        if (read == 0)
-                            break;
-                        if (checkPages)
-                            pagesValid &= CheckPages(source, buffer.AsSpan(0, read), copied, segmentBlockBase, ref pageErrors);
-                        await pipeline.Input.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        copied += read;
-                    }
-
-                    await pipeline.CompleteAsync().ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-
+                var result = await CopyIntoAsync(source, sizeLimit, checkPages, destination, compressType, compressLevel, cipherPass, cancellationToken).ConfigureAwait(false);
                 await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
-                var transformed = compressType != CompressType.None || cipherPass is not null;
-                return new BackupFileResult(false, pipeline.Size, pipeline.Sha1Hex, pipeline.RepoSize, transformed ? pipeline.RepoSha1Hex : null,
-                    checkPages ? pagesValid : null, (IReadOnlyList<uint>?)pageErrors ?? []);
+                return result;
             }
         }
+    }
+
+    /// <summary>Null when the database removed the file since the manifest was built.</summary>
+    public static BlockingFileStream? TryOpen(string sourcePath)
+    {
+        try
+        {
+            return BlockingFileStream.OpenRead(sourcePath);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Appends one file's stored stream (its own compressed, encrypted frame) to <paramref name="destination"/>, which
+    /// stays open: a file of its own or the next member of a bundle.
+    /// </summary>
+    public static async Task<BackupFileResult> CopyIntoAsync(
+        BlockingFileStream source, long sizeLimit, bool checkPages, Stream destination, CompressType compressType, int compressLevel,
+        string? cipherPass, CancellationToken cancellationToken)
+    {
+        var pipeline = Pipeline.Write(destination, compressType, compressLevel, cipherPass, leaveOpen: true);
+        await using var pipelineScope = pipeline.ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        List<uint>? pageErrors = null;
+        var pagesValid = checkPages;
+        try
+        {
+            long copied = 0;
+            var segmentBlockBase = checkPages ? SegmentNumber(source.Name) * SegmentPages : 0;
+            while (copied < sizeLimit)
+            {
+                var want = (int)Math.Min(BufferSize, sizeLimit - copied);
+                var read = await ReadFullAsync(source, buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                    break;
+                if (checkPages)
+                    pagesValid &= CheckPages(source, buffer.AsSpan(0, read), copied, segmentBlockBase, ref pageErrors);
+                await pipeline.Input.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                copied += read;
+            }
+
+            await pipeline.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var transformed = compressType != CompressType.None || cipherPass is not null;
+        return new BackupFileResult(false, pipeline.Size, pipeline.Sha1Hex, pipeline.RepoSize, transformed ? pipeline.RepoSha1Hex : null,
+            checkPages ? pagesValid : null, (IReadOnlyList<uint>?)pageErrors ?? []);
     }
 
     private static async Task<int> ReadFullAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)

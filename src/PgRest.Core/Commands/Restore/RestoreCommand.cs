@@ -50,8 +50,8 @@ public static class RestoreCommand
 
         var (repo, backupInfo, label) = await SelectBackupAsync(context, stanza).ConfigureAwait(false);
         var manifest = await BackupStore.LoadManifestAsync(repo, stanza, label, backupInfo, cancellation).ConfigureAwait(false);
-        if (manifest.Bundle || manifest.BlockIncr || manifest.Files.Any(f => f.BundleId is not null || f.BlockIncrSize > 0))
-            throw new PgRestException(ErrorCode.FeatureNotSupported, $"backup set {label} uses bundling or block incremental, which this version of pgrest cannot restore yet\nHINT: restore it with pgBackRest.");
+        if (manifest.BlockIncr || manifest.Files.Any(f => f.BlockIncrSize > 0))
+            throw new PgRestException(ErrorCode.FeatureNotSupported, $"backup set {label} uses block incremental, which this version of pgrest cannot restore yet\nHINT: restore it with pgBackRest.");
         Log.Info($"{repo.Name}: restore backup set {label}, recovery will start at {Format.LocalTime(manifest.TimestampStart)}");
 
         var pgDataTarget = manifest.Targets.First(t => t.Name == "pg_data");

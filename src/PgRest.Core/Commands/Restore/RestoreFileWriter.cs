@@ -114,8 +114,13 @@ internal sealed class RestoreFileWriter
         {
             if (file.Size > 0)
             {
-                var repoPath = RepositoryLayout.BackupFilePath(_stanza, _manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(_compressType));
-                var source = (await _repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!;
+                // A bundled file is one stream at an offset inside its bundle; the others have a repository file each.
+                var repoPath = file.BundleId is { } bundleId
+                    ? RepositoryLayout.BundlePath(_stanza, _manifest.ReferenceOf(file), bundleId)
+                    : RepositoryLayout.BackupFilePath(_stanza, _manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(_compressType));
+                var source = file.BundleId is null
+                    ? (await _repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!
+                    : (await _repo.Storage.OpenReadAsync(repoPath, (long)file.BundleOffset, (long)file.EffectiveRepoSize, cancellationToken: cancellation).ConfigureAwait(false))!;
                 var pipeline = Pipeline.Read(source, _compressType, _manifest.CipherPass);
                 await using (pipeline.ConfigureAwait(false))
                 {
