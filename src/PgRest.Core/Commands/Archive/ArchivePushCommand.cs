@@ -142,7 +142,7 @@ public static class ArchivePushCommand
                 sha1.AppendData(buffer, 0, read);
             }
 
-            return (Convert.ToHexStringLower(sha1.GetHashAndReset()), header);
+            return (Hex.ToLower(sha1.GetHashAndReset()), header);
         }
         finally
         {
