@@ -8,7 +8,8 @@ namespace PgRest.Cli;
 /// <summary>The <c>pgrest</c> executable: parse pgBackRest's configuration, run the command, exit with its code.</summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
+    // Synchronous: an async Main costs a JIT-compiled state machine start on every run (archive-push runs once per WAL file).
+    public static int Main(string[] args)
     {
         PgRest.Logging.Log.Timing("main");
         PrewarmCrypto(args);
@@ -25,7 +26,7 @@ public static class Program
 
         PgRest.Logging.Log.Timing("configuration loaded");
 
-        return await CommandRunner.RunAsync(config).ConfigureAwait(false);
+        return CommandRunner.RunAsync(config).GetAwaiter().GetResult();
     }
 
     /// <summary>

@@ -31,18 +31,25 @@ public sealed class CommandContext
 
     public bool RepoSelected => Config.Accepts("repo") && Config.IsSet("repo");
 
+    // Plain loops: LINQ over int would be JIT-compiled at start-up, and every archive-push comes through here.
     private IReadOnlyList<Repo> OpenRepos()
     {
-        IEnumerable<int> indexes = Config.RepoIndexes;
+        var indexes = Config.RepoIndexes;
         if (Config.Accepts("repo") && Config.IsSet("repo"))
         {
             var selected = (int)Config.GetInteger("repo");
-            if (!Config.RepoIndexes.Contains(selected))
+            var configured = false;
+            foreach (var index in indexes)
+                configured |= index == selected;
+            if (!configured)
                 throw new PgRestException(ErrorCode.OptionInvalidValue, $"option 'repo' is {selected} but repo{selected} is not configured");
-            indexes = [selected];
+            return [OpenRepo(selected)];
         }
 
-        return indexes.Select(OpenRepo).ToArray();
+        var repos = new Repo[indexes.Count];
+        for (var position = 0; position < repos.Length; position++)
+            repos[position] = OpenRepo(indexes[position]);
+        return repos;
     }
 
     private Repo OpenRepo(int index)

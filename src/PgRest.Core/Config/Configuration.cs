@@ -90,10 +90,12 @@ public sealed class Configuration
     /// the <c>command begin</c> log line: (name, value or null for a bare boolean, secure). Negated booleans read
     /// <c>no-&lt;name&gt;</c>.
     /// </summary>
-    public IEnumerable<(string Name, string? Value, bool Secure)> DescribeSetOptions()
+    public IReadOnlyList<SetOption> DescribeSetOptions()
     {
-        var result = new List<(string Name, string? Value, bool Secure)>();
-        foreach (var option in OptionTable.Options)
+        // Reference-type entries and a hand-written sort: LINQ ordering over value tuples is not precompiled and would be
+        // JIT-compiled on every start (this runs for each archive-push that logs to a file).
+        var result = new List<SetOption>();
+        foreach (var option in OptionTable.OptionArray)
         {
             if (values[option.Id] is not { } optionValues)
                 continue;
@@ -105,17 +107,44 @@ public sealed class Configuration
                     continue;
                 var name = option.Group == OptionGroup.None ? option.Name : option.IndexedName(keys.Length == 0 ? 1 : keys[i]);
                 if (option.Type == OptionType.Boolean)
-                    result.Add((value.Boolean ? name : "no-" + name, null, option.Secure));
+                    result.Add(new SetOption(value.Boolean ? name : "no-" + name, null, option.Secure));
                 else if (value.List is { } list)
-                    result.AddRange(list.Select(item => (name, (string?)item, option.Secure)));
+                {
+                    foreach (var item in list)
+                        result.Add(new SetOption(name, item, option.Secure));
+                }
                 else if (value.Hash is { } hash)
-                    result.AddRange(hash.Select(pair => (name, (string?)(pair.Key + "=" + pair.Value), option.Secure)));
+                {
+                    foreach (var pair in hash)
+                        result.Add(new SetOption(name, pair.Key + "=" + pair.Value, option.Secure));
+                }
                 else
-                    result.Add((name, value.Display ?? value.Text, option.Secure));
+                    result.Add(new SetOption(name, value.Display ?? value.Text, option.Secure));
             }
         }
 
-        return result.OrderBy(r => r.Name.StartsWith("no-", StringComparison.Ordinal) ? r.Name[3..] : r.Name, StringComparer.Ordinal);
+        SortByName(result);
+        return result;
+    }
+
+    // Stable insertion sort by name, a negated boolean sorting under its plain name; the list is short.
+    private static void SortByName(List<SetOption> options)
+    {
+        for (var next = 1; next < options.Count; next++)
+        {
+            var moving = options[next];
+            var position = next;
+            while (position > 0 && string.CompareOrdinal(SortKey(options[position - 1]), SortKey(moving)) > 0)
+            {
+                options[position] = options[position - 1];
+                position--;
+            }
+
+            options[position] = moving;
+        }
+
+        static string SortKey(SetOption option) =>
+            option.Name.StartsWith("no-", StringComparison.Ordinal) ? option.Name[3..] : option.Name;
     }
 
     /// <summary>The value of an option at the first configured index, for help output; null when the option is not valid.</summary>
@@ -135,10 +164,22 @@ public sealed class Configuration
             return optionValues[0];
 
         var keys = option.Group == OptionGroup.Pg ? pgKeys : repoKeys;
-        var position = Array.IndexOf(keys, key);
+        var position = PositionOf(keys, key);
 
         // An index nobody configured behaves like one with every option at its default (the last slot).
         return optionValues[position >= 0 ? position : optionValues.Length - 1];
+    }
+
+    // Array.IndexOf<int> is not precompiled for this assembly; the arrays hold a few keys.
+    private static int PositionOf(int[] keys, int key)
+    {
+        for (var position = 0; position < keys.Length; position++)
+        {
+            if (keys[position] == key)
+                return position;
+        }
+
+        return -1;
     }
 
     private static bool IsOneOf(OptionType type, ReadOnlySpan<OptionType> types)
@@ -181,6 +222,9 @@ public sealed class Configuration
         public static readonly Dictionary<string, string> Instance = new();
     }
 }
+
+/// <summary>One option as listed on the <c>command begin</c> line: value null for a bare boolean; secure values must be redacted.</summary>
+public sealed record SetOption(string Name, string? Value, bool Secure);
 
 /// <summary>Resolved value of one option at one index.</summary>
 internal sealed class OptionValue

@@ -13,6 +13,9 @@ public static class ConfigurationLoader
     private const string EnvironmentPrefix = "PGBACKREST_";
     private const string GlobalSection = "global";
 
+    // Highest pg/repo index (pg256, repo256).
+    private const int MaxGroupKey = 256;
+
     /// <summary>Loads the configuration; <paramref name="args"/> excludes the program name.</summary>
     public static Configuration Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment) =>
         Load(args, environment, ConfigFileDefaults.Standard);
@@ -308,7 +311,9 @@ public static class ConfigurationLoader
                 var section = sections[sectionIndex];
                 var isCommandSection = sectionIndex % 2 == 0;
                 var isGlobalSection = section == GlobalSection || section.StartsWith(GlobalSection + ":", StringComparison.Ordinal);
-                var namesInSection = new Dictionary<(int Option, int Key), string>();
+                // Keyed by canonical indexed name: a deprecated and a current name of the same option collide here.
+                // (A string key also keeps to dictionary code precompiled in the framework.)
+                var namesInSection = new Dictionary<string, string>(StringComparer.Ordinal);
 
                 foreach (var key in ini.Keys(section))
                 {
@@ -338,13 +343,15 @@ public static class ConfigurationLoader
                         continue;
                     }
 
-                    if (namesInSection.TryGetValue((definition.Id, option.Key), out var otherName))
+                    var canonicalName = definition.IndexedName(option.Key);
+
+                    if (namesInSection.TryGetValue(canonicalName, out var otherName))
                     {
                         throw Invalid(
                             $"configuration file contains duplicate options ('{key}', '{otherName}') in section '[{section}]'");
                     }
 
-                    namesInSection.Add((definition.Id, option.Key), key);
+                    namesInSection.Add(canonicalName, key);
 
                     if (!definition.IsValidFor(command))
                     {
@@ -409,10 +416,11 @@ public static class ConfigurationLoader
             }
         }
 
-        // Phase 4b: which indexes of pg/repo are in use.
+        // Phase 4b: which indexes of pg/repo are in use. Flags per index instead of a sorted set: SortedSet<int> is not
+        // precompiled and would be JIT-compiled on every start.
         private void BuildGroupKeys()
         {
-            var used = new SortedSet<int>[3];
+            var used = new bool[3][];
             var groupValid = new bool[3];
 
             foreach (var option in OptionTable.OptionArray)
@@ -422,7 +430,6 @@ public static class ConfigurationLoader
 
                 var group = (int)option.Group;
                 groupValid[group] = true;
-                used[group] ??= [];
 
                 if (parsed[option.Id] is not { } slots)
                     continue;
@@ -430,7 +437,10 @@ public static class ConfigurationLoader
                 for (var key = 1; key < slots.Length; key++)
                 {
                     if (slots[key] is { Found: true, Reset: false })
-                        used[group].Add(key);
+                    {
+                        var flags = used[group] ??= new bool[MaxGroupKey + 1];
+                        flags[key] = true;
+                    }
                 }
             }
 
@@ -438,29 +448,37 @@ public static class ConfigurationLoader
             repoKeys = GroupKeys(groupValid[(int)OptionGroup.Repo], used[(int)OptionGroup.Repo], pgGroup: false);
         }
 
-        private static int[] GroupKeys(bool valid, SortedSet<int>? used, bool pgGroup)
+        private static int[] GroupKeys(bool valid, bool[]? used, bool pgGroup)
         {
             if (!valid)
                 return [];
 
-            if (used == null || used.Count == 0)
-                return [1];
+            var count = 0;
 
-            if (!pgGroup || used.Contains(1))
-                return [.. used];
+            if (used != null)
+            {
+                foreach (var isUsed in used)
+                {
+                    if (isUsed)
+                        count++;
+                }
+            }
+
+            if (count == 0)
+                return [1];
 
             // pg1 always comes first, but 2.45 keeps only as many pg indexes as were given, so the highest one is lost:
             // with only pg2-path set, pg2 is ignored; with pg2 and pg3, pg3 is (verified with the 2.45 binary).
-            var keys = new int[used.Count];
-            keys[0] = 1;
-            var position = 1;
+            var keys = new int[count];
+            var position = 0;
 
-            foreach (var key in used)
+            if (pgGroup && !used![1])
+                keys[position++] = 1;
+
+            for (var key = 1; key < used!.Length && position < keys.Length; key++)
             {
-                if (position == keys.Length)
-                    break;
-
-                keys[position++] = key;
+                if (used[key])
+                    keys[position++] = key;
             }
 
             return keys;
@@ -796,15 +814,24 @@ public static class ConfigurationLoader
         // --repo=N (and the internal --pg=N) must name a configured index.
         private void CheckGroupSelection()
         {
-            foreach (var (name, keys) in new[] { ("pg", pgKeys), ("repo", repoKeys) })
-            {
-                var option = OptionTable.FindOption(name)!;
+            CheckGroupSelection("pg", pgKeys);
+            CheckGroupSelection("repo", repoKeys);
+        }
 
-                if (values[option.Id] is [{ IsSet: true } selected] && Array.IndexOf(keys, (int)selected.Number) < 0)
-                {
-                    throw InvalidValue($"key '{selected.Display}' is not valid for '{name}' option");
-                }
+        private void CheckGroupSelection(string name, int[] keys)
+        {
+            var option = OptionTable.FindOption(name)!;
+
+            if (values[option.Id] is not [{ IsSet: true } selected])
+                return;
+
+            foreach (var key in keys)
+            {
+                if (key == selected.Number)
+                    return;
             }
+
+            throw InvalidValue($"key '{selected.Display}' is not valid for '{name}' option");
         }
 
         // Slots are indexed by key (0 for ungrouped options) and grow as higher keys appear.

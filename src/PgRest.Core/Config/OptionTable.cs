@@ -23,8 +23,7 @@ public static partial class OptionTable
 
     private static readonly Dictionary<string, OptionDefinition> OptionsByName = IndexOptions();
 
-    private static readonly Dictionary<string, (OptionDefinition Option, DeprecatedName Deprecation)> DeprecationsByName =
-        IndexDeprecations();
+    private static readonly Dictionary<string, DeprecationEntry> DeprecationsByName = IndexDeprecations();
 
     /// <summary>Options ordered so that each comes after the options it depends on (stanza first, then by name).</summary>
     internal static readonly OptionDefinition[] ResolveOrder = BuildResolveOrder();
@@ -47,7 +46,8 @@ public static partial class OptionTable
     {
         if (DeprecationsByName.TryGetValue(name, out var found))
         {
-            (option, deprecation) = found;
+            option = found.Option;
+            deprecation = found.Deprecation;
             return true;
         }
 
@@ -155,14 +155,18 @@ public static partial class OptionTable
         return byName;
     }
 
-    private static Dictionary<string, (OptionDefinition, DeprecatedName)> IndexDeprecations()
+    // A class rather than a value tuple: Dictionary<string, reference type> runs on code precompiled in the framework,
+    // a value-tuple value would be JIT-compiled at start-up.
+    private sealed record DeprecationEntry(OptionDefinition Option, DeprecatedName Deprecation);
+
+    private static Dictionary<string, DeprecationEntry> IndexDeprecations()
     {
-        var byName = new Dictionary<string, (OptionDefinition, DeprecatedName)>(48, StringComparer.Ordinal);
+        var byName = new Dictionary<string, DeprecationEntry>(48, StringComparer.Ordinal);
 
         foreach (var option in OptionArray)
         {
             foreach (var deprecation in option.DeprecatedNames)
-                byName.Add(deprecation.Name, (option, deprecation));
+                byName.Add(deprecation.Name, new DeprecationEntry(option, deprecation));
         }
 
         return byName;

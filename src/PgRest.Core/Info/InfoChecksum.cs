@@ -61,7 +61,7 @@ internal sealed class InfoChecksum : IDisposable
     {
         Append("}}");
         Flush();
-        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        return PgRest.Common.Hex.ToLower(_hash.GetHashAndReset());
     }
 
     public string Text => _text?.ToString() ?? throw new InvalidOperationException("text was not kept");

@@ -16,6 +16,7 @@ public static class Log
     private static bool _timestamp = true;
     private static StreamWriter? _fileWriter;
     private static string _process = "P00";
+    private static bool _consoleWritten;
 
     public static LogLevel ConsoleLevel => _console;
 
@@ -26,11 +27,27 @@ public static class Log
 
     private static readonly bool TraceTiming = Environment.GetEnvironmentVariable("PGREST_TRACE_TIMING") == "1";
 
+    private static double _timingStartOffset = double.NaN;
+    private static long _timingStart;
+
     /// <summary>Start-up profiling (PGREST_TRACE_TIMING=1): milliseconds since process start at a named point, to stderr.</summary>
     public static void Timing(string point)
     {
         if (TraceTiming)
-            Console.Error.Write($"timing {(DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds:0.0}ms {point}\n");
+            WriteTiming(point);
+    }
+
+    // The process start time is read once: reading it again at every point would add its own cost to the next interval.
+    private static void WriteTiming(string point)
+    {
+        if (double.IsNaN(_timingStartOffset))
+        {
+            _timingStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            _timingStartOffset = (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        }
+
+        var elapsed = _timingStartOffset + System.Diagnostics.Stopwatch.GetElapsedTime(_timingStart).TotalMilliseconds;
+        Console.Error.Write($"timing {elapsed:0.0}ms {point}\n");
     }
 
     /// <summary>True when a message at <paramref name="level"/> would go anywhere (skip building it otherwise).</summary>
@@ -96,6 +113,7 @@ public static class Log
             {
                 stamped = Stamp(label, message);
                 Console.Out.Write(stamped);
+                _consoleWritten = true;
             }
 
             if (level <= _file && _fileWriter is not null)
@@ -107,8 +125,40 @@ public static class Log
 
     private static string Stamp(string label, string message, bool forceTimestamp = false)
     {
-        var prefix = (_timestamp || forceTimestamp ? DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss.fff") + " " : "") + _process + " " + label + ": ";
+        var prefix = (_timestamp || forceTimestamp ? FormatTimestamp(DateTime.Now) + " " : "") + _process + " " + label + ": ";
         return prefix + Indent(DryRunMark + message, prefix.Length) + "\n";
+    }
+
+    /// <summary>
+    /// <c>yyyy-MM-dd HH:mm:ss.fff</c>, written by hand: a custom DateTime format string goes through generic formatting
+    /// code that is JIT-compiled on every start, and each archive-push logs.
+    /// </summary>
+    internal static string FormatTimestamp(DateTime time)
+    {
+        Span<char> text = stackalloc char[23];
+        WriteDigits(text[..4], time.Year);
+        text[4] = '-';
+        WriteDigits(text.Slice(5, 2), time.Month);
+        text[7] = '-';
+        WriteDigits(text.Slice(8, 2), time.Day);
+        text[10] = ' ';
+        WriteDigits(text.Slice(11, 2), time.Hour);
+        text[13] = ':';
+        WriteDigits(text.Slice(14, 2), time.Minute);
+        text[16] = ':';
+        WriteDigits(text.Slice(17, 2), time.Second);
+        text[19] = '.';
+        WriteDigits(text.Slice(20, 3), time.Millisecond);
+        return new string(text);
+    }
+
+    private static void WriteDigits(Span<char> destination, int value)
+    {
+        for (var position = destination.Length - 1; position >= 0; position--)
+        {
+            destination[position] = (char)('0' + value % 10);
+            value /= 10;
+        }
     }
 
     private static string Indent(string message, int width)
@@ -123,7 +173,9 @@ public static class Log
     {
         lock (Gate)
         {
-            Console.Out.Flush();
+            // Console.Out is only touched when used: creating it just to flush costs start-up time.
+            if (_consoleWritten)
+                Console.Out.Flush();
             _fileWriter?.Flush();
             _fileWriter?.Dispose();
             _fileWriter = null;

@@ -145,7 +145,7 @@ internal sealed class WalPusher
                 sha1.AppendData(buffer, 0, read);
             }
 
-            return (Convert.ToHexStringLower(sha1.GetHashAndReset()), header);
+            return (Hex.ToLower(sha1.GetHashAndReset()), header);
         }
         finally
         {
