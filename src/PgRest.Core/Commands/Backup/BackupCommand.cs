@@ -27,7 +27,7 @@ public static class BackupCommand
         using var backupLock = LockFile.Acquire(config, stanza, "backup");
 
         var repo = context.TargetRepo;
-        foreach (var option in new[] { repo.Name + "-block", "backup-standby", repo.Name + "-hardlink" })
+        foreach (var option in new[] { repo.Name + "-block", "backup-standby", repo.Name + "-hardlink", "archive-copy" })
         {
             if (config.IsSet(option) && config.GetBool(option))
                 throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: set {option}=n (or remove it) to back up without it.");

@@ -33,6 +33,14 @@ public static class RestoreCommand
                 "\nHINT: remove 'postmaster.pid' only if PostgreSQL is not running.");
         }
 
+        // Options whose effect is not implemented yet are refused rather than ignored: a restore that silently left out
+        // the asked-for mapping or database filter would look right and be wrong.
+        foreach (var option in new[] { "db-include", "db-exclude", "tablespace-map", "tablespace-map-all", "link-map", "link-all" })
+        {
+            if (config.IsSet(option) && (option != "link-all" || config.GetBool(option)))
+                throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: restore without it, or with pgBackRest.");
+        }
+
         var delta = config.GetBool("delta");
         var force = config.GetBool("force");
         if ((delta || force) && Directory.Exists(pgPath) && !File.Exists(Path.Combine(pgPath, "PG_VERSION")) && !File.Exists(Path.Combine(pgPath, "backup.manifest")))

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using PgRest.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace PgRest.IntegrationTests.Scenarios;
+
+/// <summary>A wrong passphrase fails every command with a plain message and changes nothing in the repository.</summary>
+public sealed class EncryptionTests(ITestOutputHelper output)
+{
+    private const string Passphrase = "the right passphrase";
+
+    [Fact]
+    public async Task A_wrong_passphrase_fails_every_command_cleanly_and_leaves_the_repository_untouched()
+    {
+        string[] options = ["repo1-cipher-type=aes-256-cbc", $"repo1-cipher-pass={Passphrase}", "compress-type=zst", "repo1-bundle=y"];
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, options);
+        Assert.Equal(0, (await stack.PgrestAsync("stanza-create")).ExitCode);
+        Assert.Equal(0, (await stack.PgrestAsync("--type=full", "backup")).ExitCode);
+        var wal = Path.Combine(stack.Cluster.DataDirectory, "pg_wal",
+            Directory.GetFiles(Path.Combine(stack.Cluster.DataDirectory, "pg_wal"), "0000000100000000000000*").Select(Path.GetFileName).Order().Last()!);
+        var before = Fingerprint(stack.RepoPath);
+
+        stack.WriteConfig(["repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=a wrong passphrase", "compress-type=zst", "repo1-bundle=y"]);
+        foreach (var command in new[] { new[] { "check" }, ["--type=full", "backup"], ["archive-push", wal], ["archive-get", "000000010000000000000001", stack.Work.Combine("x")] })
+        {
+            var result = await stack.PgrestAsync(command);
+            output.WriteLine($"{string.Join(' ', command)} -> {result.ExitCode}\n{result.StandardError}{result.StandardOutput}");
+            Assert.True(result.ExitCode is 95 or 103, $"{string.Join(' ', command)} exited {result.ExitCode}");
+            Assert.Contains("passphrase is probably wrong", result.StandardError + result.StandardOutput);
+            Assert.DoesNotContain("a wrong passphrase", result.StandardError + result.StandardOutput);
+        }
+
+        var info = await stack.PgrestAsync("info");
+        Assert.Contains("passphrase is probably wrong", info.StandardOutput);
+
+        await stack.Cluster.StopAsync();
+        var restore = await stack.PgrestAsync("--delta", "restore");
+        Assert.Equal(95, restore.ExitCode);
+        Assert.Contains("passphrase is probably wrong", restore.StandardError);
+        Assert.Equal(before, Fingerprint(stack.RepoPath));
+    }
+
+    /// <summary>Every repository file and its SHA-1, so any change shows.</summary>
+    private static string Fingerprint(string root) =>
+        string.Join('\n', Directory.GetFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Where(f => new FileInfo(f).LinkTarget is null)
+            .Select(f => f[root.Length..] + " " + Convert.ToHexStringLower(SHA1.HashData(File.ReadAllBytes(f)))));
+}
