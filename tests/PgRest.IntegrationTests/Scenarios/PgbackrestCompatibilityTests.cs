@@ -138,6 +138,8 @@ public sealed class PgbackrestWritesPgrestReadsTests(ITestOutputHelper output) :
         Assert.Equal(await InfoJson(stack, Tool.Pgbackrest), await InfoJson(stack, Tool.Pgrest));
         var text = await Expect(stack, Tool.Pgrest, "info");
         Assert.Contains("full backup: ", text.StandardOutput);
+        var verify = await Expect(stack, Tool.Pgrest, "verify", "--output=text", "--verbose");
+        Assert.Contains("status: ok", verify.StandardOutput);
 
         await RestoreInPlaceAndCheck(stack, Tool.Pgrest, expectedRows: 6000);
     }
