@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PgRest.Commands.Control;
 using PgRest.Config;
@@ -34,7 +33,7 @@ internal static class AsyncArchiveGet
         var deadline = DateTime.UtcNow + timeout;
         var started = false;
         var delay = TimeSpan.FromMilliseconds(10);
-        var errorFiles = new[] { Path.Combine(inPath, walName + ".error"), Path.Combine(inPath, "global.error") };
+        var errorFiles = new[] { Path.Combine(inPath, walName + ".error"), Path.Combine(inPath, SpoolStatus.GlobalError) };
         while (true)
         {
             var prefetched = Path.Combine(inPath, walName);
@@ -59,23 +58,14 @@ internal static class AsyncArchiveGet
             if (started || workerRunning)
             {
                 foreach (var errorFile in errorFiles.Where(File.Exists))
-                {
-                    var text = File.ReadAllText(errorFile);
-                    var newline = text.IndexOf('\n');
-                    var code = newline > 0 && int.TryParse(text.AsSpan(0, newline), CultureInfo.InvariantCulture, out var parsed) ? parsed : (int)ErrorCode.Unknown;
-                    throw new PgRestException(Enum.IsDefined((ErrorCode)code) ? (ErrorCode)code : ErrorCode.Unknown, newline > 0 ? text[(newline + 1)..].Trim() : text.Trim());
-                }
+                    throw SpoolStatus.ToException(errorFile);
             }
 
             if (!started && !workerRunning)
             {
                 foreach (var errorFile in errorFiles)
                     File.Delete(errorFile);
-                var start = new ProcessStartInfo(Environment.ProcessPath ?? PgRestVersion.Executable) { UseShellExecute = false };
-                foreach (var argument in Environment.GetCommandLineArgs().Skip(1))
-                    start.ArgumentList.Add(argument);
-                start.Environment[WorkerVariable] = walName;
-                using var process = Process.Start(start);
+                SpoolStatus.StartWorker(WorkerVariable, walName);
                 started = true;
             }
 
@@ -133,27 +123,20 @@ internal static class AsyncArchiveGet
                     try
                     {
                         if (!await fetcher.FetchAsync(wal, Path.Combine(inPath, wal), stopCheck: false).ConfigureAwait(false) && wal == first)
-                            WriteStatus(inPath, wal + ".ok", "");
+                            SpoolStatus.Write(inPath, wal + ".ok", "");
                     }
                     catch (PgRestException e)
                     {
-                        WriteStatus(inPath, wal + ".error", (int)e.Code + "\n" + e.Message);
+                        SpoolStatus.Write(inPath, wal + ".error", (int)e.Code + "\n" + e.Message);
                         Log.Error($"[{(int)e.Code:000}]: {e.Message}");
                     }
                 }).ConfigureAwait(false);
             }
             catch (PgRestException e)
             {
-                WriteStatus(inPath, "global.error", (int)e.Code + "\n" + e.Message);
+                SpoolStatus.Write(inPath, SpoolStatus.GlobalError, (int)e.Code + "\n" + e.Message);
                 throw;
             }
         }
-    }
-
-    private static void WriteStatus(string inPath, string name, string content)
-    {
-        var path = Path.Combine(inPath, name);
-        File.WriteAllText(path + ".pgbackrest.tmp", content);
-        File.Move(path + ".pgbackrest.tmp", path, overwrite: true);
     }
 }

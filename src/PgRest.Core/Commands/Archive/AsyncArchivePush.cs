@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PgRest.Commands.Control;
 using PgRest.Config;
@@ -19,7 +18,7 @@ internal static class AsyncArchivePush
     /// <summary>Set in the worker's environment to the pg_wal directory it drains.</summary>
     public const string WorkerVariable = "PGREST_ARCHIVE_PUSH_ASYNC";
 
-    private const string GlobalError = "global.error";
+    private const string GlobalError = SpoolStatus.GlobalError;
 
     public static bool IsWorker => Environment.GetEnvironmentVariable(WorkerVariable) is { Length: > 0 };
 
@@ -47,7 +46,7 @@ internal static class AsyncArchivePush
             var ok = Path.Combine(outPath, walName + ".ok");
             if (File.Exists(ok))
             {
-                var (code, message) = ReadStatus(ok);
+                var (code, message) = SpoolStatus.Read(ok);
                 if (code != 0)
                     Log.Warn($"WAL file '{walName}' was manually skipped: [{code}] {message}");
                 else if (message.Length > 0)
@@ -65,8 +64,7 @@ internal static class AsyncArchivePush
                 {
                     if (File.Exists(errorFile))
                     {
-                        var (code, message) = ReadStatus(errorFile);
-                        throw new PgRestException(Enum.IsDefined((ErrorCode)code) ? (ErrorCode)code : ErrorCode.Unknown, message);
+                        throw SpoolStatus.ToException(errorFile);
                     }
                 }
             }
@@ -75,7 +73,7 @@ internal static class AsyncArchivePush
             {
                 foreach (var errorFile in errorFiles)
                     File.Delete(errorFile);
-                StartWorker(Path.GetDirectoryName(walPath)!);
+                SpoolStatus.StartWorker(WorkerVariable, Path.GetDirectoryName(walPath)!);
                 started = true;
             }
 
@@ -89,16 +87,6 @@ internal static class AsyncArchivePush
             await Task.Delay(delay, context.Cancellation).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));
         }
-    }
-
-    /// <summary>Starts this program again, detached, as the worker for <paramref name="walDirectory"/>.</summary>
-    private static void StartWorker(string walDirectory)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? PgRestVersion.Executable) { UseShellExecute = false };
-        foreach (var argument in Environment.GetCommandLineArgs().Skip(1))
-            start.ArgumentList.Add(argument);
-        start.Environment[WorkerVariable] = walDirectory;
-        using var process = Process.Start(start);
     }
 
     /// <summary>The worker: push every ready segment without a status, in parallel, and record the outcome of each.</summary>
@@ -210,36 +198,11 @@ internal static class AsyncArchivePush
         return true;
     }
 
-    private static (int Code, string Message) ReadStatus(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (FileNotFoundException)
-        {
-            return (0, "");
-        }
-
-        if (text.Length == 0)
-            return (0, "");
-        var newline = text.IndexOf('\n');
-        var codeText = newline < 0 ? text : text[..newline];
-        var message = newline < 0 ? "" : text[(newline + 1)..].Trim();
-        return int.TryParse(codeText.Trim(), CultureInfo.InvariantCulture, out var code)
-            ? (code, message)
-            : ((int)ErrorCode.Format, $"invalid status file '{path}': {text.Trim()}");
-    }
-
-    /// <summary>Status files appear whole: written to a temp name, then renamed.</summary>
+    /// <summary>A segment's outcome; an .ok replaces an earlier .error of the same segment.</summary>
     private static void WriteStatus(string outPath, string name, string content)
     {
-        var path = Path.Combine(outPath, name);
-        var temp = path + ".pgbackrest.tmp";
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
+        SpoolStatus.Write(outPath, name, content);
         if (name.EndsWith(".ok", StringComparison.Ordinal))
-            File.Delete(Path.ChangeExtension(path, ".error"));
+            File.Delete(Path.ChangeExtension(Path.Combine(outPath, name), ".error"));
     }
 }
