@@ -19,6 +19,19 @@ public static class ClusterAccess
     };
 
     /// <summary>
+    /// The cluster's pg_control for the stanza commands: online (the default) it is also checked that the server on
+    /// <c>pg1-port</c> is the primary in <c>pg1-path</c>; with <c>--no-online</c> only the file is read.
+    /// </summary>
+    public static async Task<PgControl> ReadIdentityAsync(CommandContext context)
+    {
+        if (!context.Config.GetBool("online"))
+            return PgControl.Read(context.PgPath);
+        var (control, db) = await OpenPrimaryAsync(context).ConfigureAwait(false);
+        await db.DisposeAsync().ConfigureAwait(false);
+        return control;
+    }
+
+    /// <summary>
     /// For online commands: reads pg_control and connects. As in pgBackRest, a cluster that cannot be checked is
     /// reported as a warning and the command fails with "unable to find primary cluster".
     /// </summary>

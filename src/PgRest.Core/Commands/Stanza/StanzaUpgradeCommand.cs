@@ -22,17 +22,7 @@ public static class StanzaUpgradeCommand
         using var stanzaLock = LockFile.AcquireAll(config, stanza);
         StopFile.ThrowIfStopped(config, stanza);
 
-        PgControl pgControl;
-        if (config.GetBool("online"))
-        {
-            var (control, db) = await ClusterAccess.OpenPrimaryAsync(context).ConfigureAwait(false);
-            await db.DisposeAsync().ConfigureAwait(false);
-            pgControl = control;
-        }
-        else
-        {
-            pgControl = PgControl.Read(context.PgPath);
-        }
+        var pgControl = await ClusterAccess.ReadIdentityAsync(context).ConfigureAwait(false);
 
         foreach (var repo in context.Repos)
         {
