@@ -22,6 +22,13 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >&2
 fi
 
+# The object-store servers the tests run (Ceph RGW, Azurite, the GCS emulator); the tests start them.
+for server in "$root"/scripts/servers/*.sh; do
+  [[ "$(basename "$server")" == tls.sh ]] && continue
+  echo "setup: installing test server $(basename "$server" .sh)" >&2
+  bash "$server" install >&2
+done
+
 # The published binary must be reachable by the postgres OS user (archive_command runs it), so it lives outside
 # the checkout, which may sit in a private home directory.
 echo "setup: publishing pgrest (Release, ReadyToRun) to $publish_dir" >&2

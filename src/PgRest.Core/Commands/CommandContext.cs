@@ -1,7 +1,7 @@
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Repository;
-using PgRest.Storage.Posix;
+using PgRest.Storage;
 
 namespace PgRest.Commands;
 
@@ -55,11 +55,6 @@ public sealed class CommandContext
     private Repo OpenRepo(int index)
     {
         var prefix = "repo" + index;
-        var type = Config.GetString(prefix + "-type") ?? "posix";
-        if (type != "posix")
-            throw new PgRestException(ErrorCode.FeatureNotSupported,
-                $"{prefix}-type={type} is not supported by this version of pgrest (only posix repositories are supported yet)");
-
         var path = Config.GetString(prefix + "-path") ?? "/var/lib/pgbackrest";
         string? cipherPass = null;
         var cipherType = Config.GetString(prefix + "-cipher-type") ?? "none";
@@ -71,7 +66,7 @@ public sealed class CommandContext
                     $"{Config.Command} command requires option: {prefix}-cipher-pass\nHINT: set the passphrase in the configuration file or in PGBACKREST_{prefix.ToUpperInvariant()}_CIPHER_PASS.");
         }
 
-        return new Repo(index, new PosixStorage(path), path, cipherPass);
+        return new Repo(index, StorageFactory.Create(Config, index, path), path, cipherPass);
     }
 
     /// <summary>The <c>pg1-path</c> (data directory) of the stanza.</summary>

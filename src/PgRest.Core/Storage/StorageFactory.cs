@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Storage.Posix;
+
+namespace PgRest.Storage;
+
+/// <summary>Builds the storage driver of repository N from <c>repoN-type</c> and the driver's options.</summary>
+public static class StorageFactory
+{
+    public static IStorage Create(Configuration config, int index, string path)
+    {
+        var type = config.GetString("repo" + index.ToString(CultureInfo.InvariantCulture) + "-type") ?? "posix";
+        return type switch
+        {
+            "posix" => new PosixStorage(path),
+            "cifs" => new PosixStorage(path),
+            _ => CreateObjectStorage(config, index, path, type),
+        };
+    }
+
+    // Kept apart so that a posix archive-push never loads the HTTP stack: start-up is its hot path.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IStorage CreateObjectStorage(Configuration config, int index, string path, string type) => type switch
+    {
+        "s3" => S3.S3Storage.Create(config, index, path),
+        "azure" => Azure.AzureStorage.Create(config, index, path),
+        "gcs" => Gcs.GcsStorage.Create(config, index, path),
+        _ => throw new PgRestException(ErrorCode.FeatureNotSupported, $"repo{index}-type={type} is not supported by pgrest"),
+    };
+}
