@@ -14,12 +14,20 @@ public sealed class Stack : IAsyncDisposable
 {
     public const string StanzaName = "demo";
 
-    private Stack(TempDirectory work, PgCluster cluster, string configPath)
+    private Stack(TempDirectory work, PgCluster cluster, string configPath, string stanza, IReadOnlyList<string>? repositoryOptions)
     {
         Work = work;
         Cluster = cluster;
         ConfigPath = configPath;
+        Stanza = stanza;
+        RepositoryOptions = repositoryOptions;
     }
+
+    /// <summary>The stanza of this stack (<see cref="StanzaName"/> unless another was asked for).</summary>
+    public string Stanza { get; }
+
+    /// <summary>The <c>repoN-*</c> lines of an object-store repository; null for the posix <see cref="RepoPath"/>.</summary>
+    public IReadOnlyList<string>? RepositoryOptions { get; }
 
     public TempDirectory Work { get; }
 
@@ -29,19 +37,22 @@ public sealed class Stack : IAsyncDisposable
 
     public string RepoPath => Work.Combine("repo");
 
-    /// <summary>Creates the cluster and the configuration; <paramref name="globalOptions"/> go into <c>[global]</c>.</summary>
-    public static async Task<Stack> CreateAsync(Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true)
+    /// <summary>Creates the cluster and the configuration; <paramref name="globalOptions"/> go into <c>[global]</c>;
+    /// <paramref name="repositoryOptions"/> replace the posix <c>repo1-path</c> (an object-store repository).</summary>
+    public static async Task<Stack> CreateAsync(
+        Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true,
+        string stanza = StanzaName, IReadOnlyList<string>? repositoryOptions = null)
     {
         var work = new TempDirectory("pgrest-stack");
         var configPath = work.Combine("pgbackrest.conf");
         var tool = archiver == Archiver.Pgrest ? Tools.Pgrest : Tools.Pgbackrest;
         var cluster = await PgCluster.CreateAsync(new PgClusterOptions
         {
-            ArchiveCommand = $"{tool} --config={configPath} --stanza={StanzaName} archive-push %p",
+            ArchiveCommand = $"{tool} --config={configPath} --stanza={stanza} archive-push %p",
             Start = false,
             Settings = new Dictionary<string, string> { ["archive_timeout"] = "0" },
         });
-        var stack = new Stack(work, cluster, configPath);
+        var stack = new Stack(work, cluster, configPath, stanza, repositoryOptions);
         foreach (var directory in new[] { "repo", "log", "lock", "spool" })
             work.CreateSubdirectory(directory);
         // The port is chosen when the server starts, so the configuration is written right after.
@@ -55,7 +66,11 @@ public sealed class Stack : IAsyncDisposable
     {
         var text = new StringBuilder();
         text.Append("[global]\n");
-        text.Append("repo1-path=").Append(RepoPath).Append('\n');
+        if (RepositoryOptions is null)
+            text.Append("repo1-path=").Append(RepoPath).Append('\n');
+        else
+            foreach (var option in RepositoryOptions)
+                text.Append(option).Append('\n');
         text.Append("log-path=").Append(Work.Combine("log")).Append('\n');
         text.Append("lock-path=").Append(Work.Combine("lock")).Append('\n');
         text.Append("spool-path=").Append(Work.Combine("spool")).Append('\n');
@@ -63,7 +78,7 @@ public sealed class Stack : IAsyncDisposable
         text.Append("archive-timeout=60\n");
         foreach (var option in globalOptions)
             text.Append(option).Append('\n');
-        text.Append('\n').Append('[').Append(StanzaName).Append("]\n");
+        text.Append('\n').Append('[').Append(Stanza).Append("]\n");
         text.Append("pg1-path=").Append(Cluster.DataDirectory).Append('\n');
         text.Append("pg1-port=").Append(Cluster.Port.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("pg1-socket-path=").Append(Cluster.SocketDirectory).Append('\n');
@@ -78,7 +93,7 @@ public sealed class Stack : IAsyncDisposable
     public Task<ProcessResult> PgbackrestAsync(params string[] arguments) => RunAsync(Tools.Pgbackrest, arguments);
 
     private Task<ProcessResult> RunAsync(string tool, string[] arguments) =>
-        ProcessRunner.RunAsync(tool, [$"--config={ConfigPath}", $"--stanza={StanzaName}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(5));
+        ProcessRunner.RunAsync(tool, [$"--config={ConfigPath}", $"--stanza={Stanza}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(5));
 
     /// <summary>Runs a tool without the stack's --config/--stanza (for bad-input tests).</summary>
     public static Task<ProcessResult> RunRawAsync(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
