@@ -12,15 +12,20 @@ internal static class ArchiveInfoLoader
     public static async Task<Result> LoadValidAsync(CommandContext context, string stanza)
     {
         var result = new Result([], []);
-        foreach (var repo in context.Repos)
+        var repos = context.Repos;
+        // All at once: with repositories in several object stores the round trips add up otherwise.
+        var loads = new Task<ArchiveInfo>[repos.Count];
+        for (var index = 0; index < loads.Length; index++)
+            loads[index] = WalArchive.LoadInfoAsync(repos[index], stanza, context.Cancellation);
+        for (var index = 0; index < loads.Length; index++)
         {
             try
             {
-                result.Valid.Add((repo, await WalArchive.LoadInfoAsync(repo, stanza, context.Cancellation).ConfigureAwait(false)));
+                result.Valid.Add((repos[index], await loads[index].ConfigureAwait(false)));
             }
             catch (PgRestException e)
             {
-                result.Failed.Add((repo, e));
+                result.Failed.Add((repos[index], e));
             }
         }
 

@@ -56,8 +56,10 @@ internal sealed class WalPusher
 
         var warnings = new List<string>();
         var errors = new List<(Repo Repo, PgRestException Error)>();
-        foreach (var (repo, archiveInfo) in _archiveInfos.Valid)
+        var valid = _archiveInfos.Valid;
+        if (valid.Count == 1)
         {
+            var (repo, archiveInfo) = valid[0];
             try
             {
                 if (await PushToRepoAsync(repo, archiveInfo, walPath, walName, isSegment, sha1, header).ConfigureAwait(false) is { } warning)
@@ -66,6 +68,26 @@ internal sealed class WalPusher
             catch (PgRestException e) when (_context.Repos.Count > 1)
             {
                 errors.Add((repo, e));
+            }
+        }
+        else
+        {
+            // Repositories are usually in different places (a disk, a bucket in another region): push to all at once,
+            // so the segment is done when the slowest one is, not after the sum of them.
+            var pushes = new Task<string?>[valid.Count];
+            for (var index = 0; index < pushes.Length; index++)
+                pushes[index] = PushToRepoAsync(valid[index].Repo, valid[index].Info, walPath, walName, isSegment, sha1, header);
+            for (var index = 0; index < pushes.Length; index++)
+            {
+                try
+                {
+                    if (await pushes[index].ConfigureAwait(false) is { } warning)
+                        warnings.Add(warning);
+                }
+                catch (PgRestException e)
+                {
+                    errors.Add((valid[index].Repo, e));
+                }
             }
         }
 
