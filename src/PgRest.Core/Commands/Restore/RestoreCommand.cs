@@ -108,7 +108,18 @@ public static class RestoreCommand
 
         foreach (var repo in context.Repos)
         {
-            var info = await BackupStore.LoadInfoAsync(repo, stanza, context.Cancellation).ConfigureAwait(false);
+            BackupInfo info;
+            try
+            {
+                info = await BackupStore.LoadInfoAsync(repo, stanza, context.Cancellation).ConfigureAwait(false);
+            }
+            catch (PgRestException e) when (context.Repos.Count > 1)
+            {
+                // One store down must not stop a restore that another repository can serve.
+                Log.Warn($"{repo.Name}: [{e.TypeName}] {e.Message}");
+                continue;
+            }
+
             if (set != "latest")
             {
                 if (info.Current.ContainsKey(set))
