@@ -47,7 +47,9 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         await stack.WaitForPromotionAsync();
         Assert.Equal(expected, await stack.Cluster.QueryScalarAsync<string>("select md5(string_agg(item, ',' order by id)) from orders"));
 
-        var verify = await Run(stack, "--output=text", "verify");
+        var verify = await stack.PgrestAsync("--output=text", "verify");
+        output.WriteLine(verify.StandardOutput + verify.StandardError);
+        Assert.True(verify.ExitCode == 0, verify.StandardError);
         Assert.StartsWith($"stanza: {stack.Stanza}\nstatus: ok\n", verify.StandardOutput);
 
         // The real pgBackRest, straight at the server, finds the same repository whole.
