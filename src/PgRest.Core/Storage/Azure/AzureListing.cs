@@ -8,7 +8,7 @@ namespace PgRest.Storage.Azure;
 /// <summary>One page of a List Blobs answer: blobs and blob prefixes in the service's order, and the marker of the next page.</summary>
 public sealed record AzureListPage(IReadOnlyList<ObjectEntry> Entries, string? NextMarker);
 
-/// <summary>Reads List Blobs (<c>EnumerationResults</c>) and error (<c>Error</c>) documents with an XmlReader.</summary>
+/// <summary>Reads List Blobs answers (<c>EnumerationResults</c>) with an XmlReader.</summary>
 public static class AzureListing
 {
     private static readonly XmlReaderSettings Settings = new()
@@ -150,39 +150,6 @@ public static class AzureListing
 
         reader.Read(); // </BlobPrefix>
         return new ObjectEntry(name ?? throw new PgRestException(ErrorCode.Format, "Azure list answer has a BlobPrefix without Name"), true, 0, DateTimeOffset.UnixEpoch);
-    }
-
-    /// <summary>The Code and Message of an Azure <c>Error</c> document; nulls when the body is not one.</summary>
-    public static (string? Code, string? Message) ParseError(string body)
-    {
-        if (body.Length == 0 || !body.Contains("<Error", StringComparison.Ordinal))
-            return (null, null);
-        string? code = null, message = null;
-        try
-        {
-            using var reader = XmlReader.Create(new StringReader(body), Settings);
-            if (!reader.ReadToFollowing("Error"))
-                return (null, null);
-            var depth = reader.Depth;
-            reader.Read();
-            while (!reader.EOF && reader.Depth > depth)
-            {
-                if (reader.NodeType != XmlNodeType.Element)
-                    reader.Read();
-                else if (reader.Name == "Code")
-                    code = reader.ReadElementContentAsString();
-                else if (reader.Name == "Message")
-                    message = reader.ReadElementContentAsString();
-                else
-                    reader.Skip();
-            }
-        }
-        catch (XmlException)
-        {
-            return (code, message);
-        }
-
-        return (code, message);
     }
 
     /// <summary>An RFC 1123 date (<c>Sun, 21 Jun 2020 12:46:19 GMT</c>).</summary>

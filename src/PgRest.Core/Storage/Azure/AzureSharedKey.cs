@@ -56,10 +56,10 @@ public static class AzureSharedKey
         var parameters = new List<KeyValuePair<string, string>>();
         foreach (var parameter in query)
             parameters.Add(new KeyValuePair<string, string>(parameter.Key.ToLowerInvariant(), parameter.Value));
-        parameters.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        parameters.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key) is var byName and not 0 ? byName : string.CompareOrdinal(a.Value, b.Value));
         for (var index = 0; index < parameters.Count; index++)
         {
-            // A repeated name is signed once with its values joined by commas.
+            // A repeated name is signed once with its values sorted and joined by commas.
             text.Append('\n').Append(parameters[index].Key).Append(':').Append(parameters[index].Value);
             while (index + 1 < parameters.Count && parameters[index + 1].Key == parameters[index].Key)
                 text.Append(',').Append(parameters[++index].Value);
