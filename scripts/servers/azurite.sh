@@ -84,7 +84,8 @@ start() {
   done
   create_container "$port"
   echo "PORT=$port"
-  echo "ENDPOINT=127.0.0.1"
+  # pgBackRest 2.45 matches the certificate by DNS name only (not IP SANs), so clients use localhost.
+  echo "ENDPOINT=localhost"
   echo "ACCOUNT=$account"
   echo "KEY=$key"
   echo "CONTAINER=$container"
