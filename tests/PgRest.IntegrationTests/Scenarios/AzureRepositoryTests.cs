@@ -154,6 +154,17 @@ public sealed class AzureRepositoryTests(ITestOutputHelper output)
         Assert.Contains("full backup: ", info.StandardOutput);
         await Run(stack, Tool.Pgrest, "verify");
 
+        // The same repository through an account SAS token instead of the key, with both tools.
+        var sas = new Dictionary<string, string?> { ["PGBACKREST_REPO1_AZURE_KEY_TYPE"] = "sas", ["PGBACKREST_REPO1_AZURE_KEY"] = server["SAS"] };
+        foreach (var tool in new[] { Tools.Pgrest, Tools.Pgbackrest })
+        {
+            var result = await Stack.RunRawAsync(tool, [$"--config={stack.ConfigPath}", "--stanza=orders", "info"], sas);
+            output.WriteLine($"$ {tool} info (SAS) -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("status: ok", result.StandardOutput);
+            Assert.Contains("full backup: ", result.StandardOutput);
+        }
+
         await stack.Cluster.StopAsync();
         await Run(stack, Tool.Pgrest, "--delta", "restore");
         await stack.Cluster.StartAsync();
