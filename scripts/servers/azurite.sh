@@ -84,8 +84,7 @@ start() {
   done
   create_container "$port"
   echo "PORT=$port"
-  # pgBackRest 2.45 matches the certificate by DNS name only (not IP SANs), so clients use localhost.
-  echo "ENDPOINT=localhost"
+  echo "ENDPOINT=127.0.0.1"
   echo "ACCOUNT=$account"
   echo "KEY=$key"
   echo "CONTAINER=$container"
