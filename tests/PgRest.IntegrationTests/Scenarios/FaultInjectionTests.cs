@@ -47,7 +47,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         await stack.WaitForPromotionAsync();
         Assert.Equal(expected, await stack.Cluster.QueryScalarAsync<string>("select md5(string_agg(item, ',' order by id)) from orders"));
 
-        var verify = await stack.PgrestAsync("--output=text", "verify");
+        var verify = await stack.PgrestAsync("--output=text", "--verbose", "verify");
         output.WriteLine(verify.StandardOutput + verify.StandardError);
         Assert.True(verify.ExitCode == 0, verify.StandardError);
         Assert.StartsWith($"stanza: {stack.Stanza}\nstatus: ok\n", verify.StandardOutput);
@@ -57,7 +57,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         // (repo-storage-port is not valid for gcs in 2.45: there the endpoint carries the port.)
         var directOption = store == "gcs" ? $"--repo1-gcs-endpoint=127.0.0.1:{server["PORT"]}" : $"--repo1-storage-port={server["PORT"]}";
         var direct = await ProcessRunner.RunAsync(Tools.Pgbackrest,
-            [$"--config={stack.ConfigPath}", $"--stanza={stack.Stanza}", directOption, "--output=text", "verify"], PgCluster.OsUser);
+            [$"--config={stack.ConfigPath}", $"--stanza={stack.Stanza}", directOption, "--output=text", "--verbose", "verify"], PgCluster.OsUser);
         output.WriteLine(direct.StandardOutput + direct.StandardError);
         Assert.True(direct.ExitCode == 0, direct.StandardError);
         Assert.StartsWith($"stanza: {stack.Stanza}\nstatus: ok\n", direct.StandardOutput);
