@@ -168,6 +168,8 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
         query.Append("&maxResults=").Append(ListPageSize.ToString(CultureInfo.InvariantCulture));
         var first = query.ToString();
         string? pageToken = null;
+        // The firebase emulator repeats every prefix on each page (GCS pages them); yield each once.
+        HashSet<string>? seenPrefixes = null;
         do
         {
             var pathAndQuery = _objectsPath + first + (pageToken is null ? "" : "&pageToken=" + Uri.EscapeDataString(pageToken));
@@ -180,7 +182,11 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
             }
 
             foreach (var name in page.Prefixes)
-                yield return new ObjectEntry(name, true, 0, DateTimeOffset.UnixEpoch);
+            {
+                if ((seenPrefixes ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                    yield return new ObjectEntry(name, true, 0, DateTimeOffset.UnixEpoch);
+            }
+
             foreach (var item in page.Items)
                 yield return item;
             pageToken = page.NextPageToken;
