@@ -6,7 +6,8 @@
 //        [RESUMABLE_FIX=0|1|2] node gcs-emulator-shim.js <port> <tls.key> <tls.crt>
 //   RESUMABLE_FIX=1: send x-guploader-uploadid on resumable-session start (pgBackRest reads it; the emulator only sets Location)
 //   RESUMABLE_FIX=2: 1 + answer non-final chunks (Content-Range .../*) with 308 Resume Incomplete instead of finalizing
-//                    the upload on the first chunk (the emulator as shipped accepts a single chunk only)
+//                    the upload on the first chunk (the emulator as shipped accepts a single chunk only), and
+//                    cancel a session on DELETE with 499 as GCS does (the emulator has no such route: 501)
 // Auth: every /storage and /upload request must carry "Authorization: Bearer <TOKEN>" (or the bare token, as pgBackRest
 // sends repo-gcs-key with key-type=token); none gets 401, another token 403 (as GCS answers a token of an account with
 // no access). A resumable session's chunks are authorized by the session id, as on GCS.
@@ -88,6 +89,11 @@ function checkAssertion(jwt) {
           orig('x-guploader-uploadid', new URL(v).searchParams.get('upload_id'));
         return orig(f, v);
       };
+    }
+    // Cancelling a session: GCS answers 499; the emulator has no route for it (501).
+    if (FIX >= 2 && req.method === 'DELETE' && req.query.upload_id) {
+      try { em.uploadService.cancelResumableUpload(String(req.query.upload_id)); } catch (e) { return res.sendStatus(404); }
+      return res.status(499).end();
     }
     const cr = req.headers['content-range'] || '';
     if (FIX >= 2 && req.method === 'PUT' && req.query.upload_id && /\/\*$/.test(cr)) {

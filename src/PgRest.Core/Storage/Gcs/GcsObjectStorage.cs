@@ -148,13 +148,23 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
 
         if (!response.IsSuccessStatusCode)
             throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
-        if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.PartialContent || (offset == 0 && length is null))
+            return body;
+
+        // The whole object instead of the range: the firebase emulator answers so when the range starts at or past the
+        // end (GCS answers 416). Skip to the offset and stop after the length.
+        var skip = offset;
+        var scratch = new byte[(int)Math.Min(Math.Max(skip, 1), 64 * 1024)];
+        while (skip > 0)
         {
-            response.Dispose();
-            throw new PgRestException(ErrorCode.Protocol, $"GCS ignored the range of GET {ObjectPath(key)} (answered {(int)response.StatusCode} instead of 206)");
+            var read = await body.ReadAsync(scratch.AsMemory(0, (int)Math.Min(skip, scratch.Length)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                break;
+            skip -= read;
         }
 
-        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return length is { } limit ? new RangeStream(body, limit) : body;
     }
 
     protected override async IAsyncEnumerable<ObjectEntry> ListObjectsAsync(string prefix, bool recursive, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ namespace PgRest.Storage.Gcs;
 internal sealed class GcsResumableUpload(GcsObjectStorage storage, string key, string sessionPathAndQuery) : ObjectUpload
 {
     private const int MaxShortWrites = 5;
+    private static readonly TimeSpan AbortTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private long _sent;
@@ -86,8 +87,11 @@ internal sealed class GcsResumableUpload(GcsObjectStorage storage, string key, s
     public override async Task AbortAsync(CancellationToken cancellationToken)
     {
         _md5.Dispose();
-        // GCS answers 499 when the session is cancelled; a session already gone is fine too.
-        using var response = await storage.SendSessionAsync(HttpMethod.Delete, sessionPathAndQuery, null, cancellationToken).ConfigureAwait(false);
+        // GCS answers 499 when the session is cancelled; a session already gone is fine too. Best effort and bounded:
+        // a session never finished expires by itself after a week and never becomes an object.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(AbortTimeout);
+        using var response = await storage.SendSessionAsync(HttpMethod.Delete, sessionPathAndQuery, null, bounded.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode && (int)response.StatusCode is not (499 or 404 or 410))
             throw await storage.FailureAsync(response, cancellationToken).ConfigureAwait(false);
     }
