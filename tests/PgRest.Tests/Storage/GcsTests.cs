@@ -243,6 +243,64 @@ public sealed class GcsTests
     public void Resumable_chunks_are_multiples_of_256_KiB(long configured, int used) =>
         Assert.Equal(used, GcsObjectStorage.AlignChunkSize(configured));
 
+    [Fact]
+    public async Task The_instance_account_token_comes_from_the_metadata_server_once_until_it_expires()
+    {
+        var port = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var requests = 0;
+        var flavor = "";
+        var serve = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            requests++;
+            flavor = context.Request.Headers["Metadata-Flavor"] ?? "";
+            var body = """{"access_token":"ya29.instance","expires_in":3599,"token_type":"Bearer"}"""u8.ToArray();
+            context.Response.ContentType = "application/json";
+            await context.Response.OutputStream.WriteAsync(body);
+            context.Response.Close();
+        });
+
+        using var account = new GcsInstanceAccount(TimeSpan.FromSeconds(5),
+            $"http://127.0.0.1:{port}/computeMetadata/v1/instance/service-accounts/default/token");
+        Assert.Equal("Bearer ya29.instance", await account.AuthorizationAsync(CancellationToken.None));
+        await serve;
+        Assert.Equal("Google", flavor);
+        Assert.Equal("Bearer ya29.instance", await account.AuthorizationAsync(CancellationToken.None));
+        Assert.Equal(1, requests);
+    }
+
+    [Fact]
+    public async Task A_token_error_from_the_metadata_server_is_a_protocol_error_with_a_hint()
+    {
+        var port = FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            context.Response.StatusCode = 403;
+            await context.Response.OutputStream.WriteAsync("""{"error":"access_denied","error_description":"no service account"}"""u8.ToArray());
+            context.Response.Close();
+        });
+
+        using var account = new GcsInstanceAccount(TimeSpan.FromSeconds(5), $"http://127.0.0.1:{port}/token");
+        var error = await Assert.ThrowsAsync<PgRestException>(() => account.AuthorizationAsync(CancellationToken.None).AsTask());
+        await serve;
+        Assert.Equal(ErrorCode.Protocol, error.Code);
+        Assert.StartsWith("unable to get authentication token: [access_denied] no service account\nHINT: repo-gcs-key-type=auto", error.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
     private static byte[] FromBase64Url(string text)
     {
         var base64 = text.Replace('-', '+').Replace('_', '/');

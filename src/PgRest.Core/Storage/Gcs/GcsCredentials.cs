@@ -213,10 +213,13 @@ internal sealed class GcsInstanceAccount : GcsFetchedToken
 
     private readonly HttpClient _client;
     private readonly TimeSpan _timeout;
+    private readonly string _tokenUrl;
 
-    public GcsInstanceAccount(TimeSpan timeout) : base(timeout)
+    /// <param name="tokenUrl">The metadata server's token URL; tests point it elsewhere.</param>
+    public GcsInstanceAccount(TimeSpan timeout, string tokenUrl = TokenUrl) : base(timeout)
     {
         _timeout = timeout;
+        _tokenUrl = tokenUrl;
         _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = timeout, UseCookies = false })
         {
             Timeout = timeout,
@@ -231,7 +234,7 @@ internal sealed class GcsInstanceAccount : GcsFetchedToken
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, TokenUrl);
+            using var request = new HttpRequestMessage(HttpMethod.Get, _tokenUrl);
             request.Headers.Add("Metadata-Flavor", "Google");
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             try
@@ -245,7 +248,7 @@ internal sealed class GcsInstanceAccount : GcsFetchedToken
             {
                 if (attempt >= 3)
                     throw new PgRestException(ErrorCode.HostConnect,
-                        $"unable to get authentication token from '{TokenUrl}' (timeout {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s): {e.Message}\nHINT: {Hint}", e);
+                        $"unable to get authentication token from '{_tokenUrl}' (timeout {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s): {e.Message}\nHINT: {Hint}", e);
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
