@@ -301,6 +301,44 @@ public sealed class GcsTests
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
+    [Fact]
+    public async Task A_refused_request_is_error_39_with_status_reason_message_and_the_key_hint()
+    {
+        var storage = Storage("is repo1-gcs-key right?");
+        using var response = new HttpResponseMessage(HttpStatusCode.Unauthorized)
+        {
+            Content = new StringContent("""{"error":{"code":401,"message":"Invalid Credentials","errors":[{"message":"Invalid Credentials","domain":"global","reason":"authError"}]}}"""),
+            RequestMessage = new HttpRequestMessage(HttpMethod.Get, "https://storage.googleapis.com/storage/v1/b/b/o/repo%2Farchive.info?fields=size%2Cupdated"),
+        };
+        var error = await storage.FailureAsync(response, CancellationToken.None);
+        Assert.Equal(ErrorCode.Protocol, error.Code);
+        Assert.Equal(
+            "HTTP request failed with 401 (Unauthorized): GET /storage/v1/b/b/o/repo%2Farchive.info\n[authError] Invalid Credentials\nHINT: is repo1-gcs-key right?",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_says_so_with_a_hint_and_other_failures_keep_the_body()
+    {
+        var storage = Storage("key hint");
+        using var missing = new HttpResponseMessage(HttpStatusCode.NotFound)
+        {
+            Content = new StringContent("""{"error":{"code":404,"message":"The specified bucket does not exist.","errors":[{"message":"The specified bucket does not exist.","domain":"global","reason":"notFound"}]}}"""),
+            RequestMessage = new HttpRequestMessage(HttpMethod.Get, "https://storage.googleapis.com/storage/v1/b/b/o?prefix=repo%2F"),
+        };
+        var error = await storage.FailureAsync(missing, CancellationToken.None);
+        Assert.Contains("[notFound] The specified bucket does not exist.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("HINT: bucket 'b' does not exist", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("key hint", error.Message, StringComparison.Ordinal);
+
+        using var proxy = new HttpResponseMessage(HttpStatusCode.BadGateway) { Content = new StringContent("<html>bad gateway</html>") };
+        Assert.Equal("HTTP request failed with 502 (Bad Gateway)\n<html>bad gateway</html>", (await storage.FailureAsync(proxy, CancellationToken.None)).Message);
+    }
+
+    private static GcsObjectStorage Storage(string hint) =>
+        new(new GcsSettings("/repo", "b", new PgRest.Storage.Http.HttpEndpoint("127.0.0.1", 9, true, null, null, TimeSpan.FromSeconds(1)),
+            new GcsStaticToken("t"), 4 * 1024 * 1024, hint));
+
     private static byte[] FromBase64Url(string text)
     {
         var base64 = text.Replace('-', '+').Replace('_', '/');
