@@ -5,8 +5,10 @@
 // usage: FB=<dir holding node_modules/firebase-tools> TOKEN=<access token> SERVICE_KEY=<service account key json>
 //        [RESUMABLE_FIX=0|1|2] node gcs-emulator-shim.js <port> <tls.key> <tls.crt>
 //   RESUMABLE_FIX=1: send x-guploader-uploadid on resumable-session start (pgBackRest reads it; the emulator only sets Location)
-//   RESUMABLE_FIX=2: 1 + answer non-final chunks (Content-Range .../*) with 308 Resume Incomplete instead of finalizing
-//                    the upload on the first chunk (the emulator as shipped accepts a single chunk only), and
+//   RESUMABLE_FIX=2: 1 + take resumable chunks as GCS does: non-final ones (Content-Range .../*) answered with
+//                    308 Resume Incomplete instead of finalizing the upload on the first chunk (the emulator as shipped
+//                    accepts a single chunk only), bytes already kept skipped when a chunk is sent again, a finished
+//                    session answering with its object, and
 //                    cancel a session on DELETE with 499 as GCS does (the emulator has no such route: 501)
 // Auth: every /storage and /upload request must carry "Authorization: Bearer <TOKEN>" (or the bare token, as pgBackRest
 // sends repo-gcs-key with key-type=token); none gets 401, another token 403 (as GCS answers a token of an account with
@@ -28,6 +30,8 @@ const { StorageEmulator } = require(P + 'storage/index');
 const { createApp } = require(P + 'storage/server');
 const { EmulatorRegistry } = require(P + 'registry');
 const express = require(FB + '/node_modules/express');
+const { UploadStatus } = require(P + 'storage/upload');
+const { CloudStorageObjectMetadata } = require(P + 'storage/metadata');
 
 const gcsError = (res, code, reason, message) =>
   res.status(code).json({ error: { code, message, errors: [{ message, domain: 'global', reason }] } });
@@ -55,10 +59,17 @@ function checkAssertion(jwt) {
   return null;
 }
 
+async function objectOf(up) {
+  const { metadata } = await emulator.adminStorageLayer.getObject({ bucketId: up.bucketId, decodedObjectId: up.objectId });
+  return new CloudStorageObjectMetadata(metadata);
+}
+
+let emulator;
 (async () => {
   const em = new StorageEmulator({ projectId: 'demo-pgrest', host: '127.0.0.1', port: +port,
                                    rules: { name: '/dev/null', content: '' }, auto_download: false });
   EmulatorRegistry.set('storage', em);
+  emulator = em;
   const inner = await createApp('demo-pgrest', em);
   const app = express();
 
@@ -95,15 +106,35 @@ function checkAssertion(jwt) {
       try { em.uploadService.cancelResumableUpload(String(req.query.upload_id)); } catch (e) { return res.sendStatus(404); }
       return res.status(499).end();
     }
-    const cr = req.headers['content-range'] || '';
-    if (FIX >= 2 && req.method === 'PUT' && req.query.upload_id && /\/\*$/.test(cr)) {
+    // Chunks of a resumable session, as GCS takes them: Content-Range "bytes a-b/*" (more to come: 308 with the range
+    // kept) or "bytes a-b/total" (the last: the object). Bytes GCS already has (a chunk sent again after its answer was
+    // lost) are skipped; a chunk that starts past them gets 308 with what is kept; a session already finished answers
+    // with its object again. The emulator itself appends every chunk it gets and finalizes on the first one.
+    if (FIX >= 2 && req.method === 'PUT' && req.query.upload_id) {
       const chunks = [];
       req.on('data', c => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
         try {
-          const up = em.uploadService.continueResumableUpload(String(req.query.upload_id), Buffer.concat(chunks));
-          res.status(308).set('Range', `bytes=0-${up.size - 1}`).end();
-        } catch (e) { res.sendStatus(404); }
+          const id = String(req.query.upload_id);
+          let up;
+          try { up = em.uploadService.getResumableUpload(id); } catch (e) { return res.sendStatus(404); }
+          const kept = () => (up.size > 0 ? res.set('Range', `bytes=0-${up.size - 1}`) : res);
+          if (up.status === UploadStatus.FINISHED) return res.json(await objectOf(up));
+          if (up.status !== UploadStatus.ACTIVE) return gcsError(res, 410, 'gone', 'The upload session was cancelled.');
+          const m = /^bytes (\d+)-(\d+)\/(\*|\d+)$/.exec(req.headers['content-range'] || '');
+          const status = /^bytes \*\/(\d+)$/.exec(req.headers['content-range'] || '');
+          if (!m && !status) return gcsError(res, 400, 'invalid', 'Content-Range expected');
+          const total = m ? m[3] : status[1];
+          if (m) {
+            const from = +m[1], body = Buffer.concat(chunks);
+            if (from > up.size) return kept().status(308).end();
+            const fresh = body.subarray(up.size - from);
+            if (fresh.length > 0) em.uploadService.continueResumableUpload(id, fresh);
+          }
+          if (total === '*' || up.size !== +total) return kept().status(308).end();
+          const metadata = await em.adminStorageLayer.uploadObject(em.uploadService.finalizeResumableUpload(id));
+          res.json(new CloudStorageObjectMetadata(metadata));
+        } catch (e) { console.error(e); res.sendStatus(500); }
       });
       return;
     }

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using PgRest.Errors;
+using PgRest.Logging;
 using PgRest.Storage.Http;
 using PgRest.Storage.Object;
 
@@ -28,6 +29,9 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
 
     private const int DeleteConcurrency = 8;
 
+    /// <summary>How often a request is sent when its answer's body is cut off.</summary>
+    private const int BodyAttempts = 5;
+
     private readonly GcsSettings _settings;
     private readonly HttpTransport _transport;
     private readonly string _objectsPath;
@@ -49,20 +53,42 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
 
     private string ObjectPath(string key) => _objectsPath + "/" + Uri.EscapeDataString(key);
 
+    /// <summary>
+    /// Sends a request (retried by the transport until its answer's headers arrive) and, unless <paramref name="buffer"/>
+    /// is false (object data, read as a stream that resumes by itself), reads the answer's body too: a connection cut in
+    /// the middle of a body sends the request again. Every request pgrest makes may be repeated: a chunk sent twice is
+    /// skipped by GCS, an upload sent twice writes the same object.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, bool authorize, Action<HttpRequestMessage>? build,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool buffer = true)
     {
         // The token is fetched (or refreshed) once, before the attempts: each attempt re-uses it.
         var authorization = authorize ? await _settings.Credentials.AuthorizationAsync(cancellationToken).ConfigureAwait(false) : null;
-        return await _transport.SendAsync(() =>
+        for (var attempt = 1; ; attempt++)
         {
-            var request = new HttpRequestMessage(method, _transport.Uri(pathAndQuery));
-            if (authorization is not null)
-                request.Headers.TryAddWithoutValidation("Authorization", authorization);
-            build?.Invoke(request);
-            request.Content ??= HttpTransport.Content(ReadOnlyMemory<byte>.Empty);
-            return request;
-        }, cancellationToken).ConfigureAwait(false);
+            var response = await _transport.SendAsync(() =>
+            {
+                var request = new HttpRequestMessage(method, _transport.Uri(pathAndQuery));
+                if (authorization is not null)
+                    request.Headers.TryAddWithoutValidation("Authorization", authorization);
+                build?.Invoke(request);
+                request.Content ??= HttpTransport.Content(ReadOnlyMemory<byte>.Empty);
+                return request;
+            }, cancellationToken).ConfigureAwait(false);
+            if (!buffer)
+                return response;
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                return response;
+            }
+            catch (Exception e) when (attempt < BodyAttempts && !cancellationToken.IsCancellationRequested && HttpTransport.IsTransient(e))
+            {
+                Log.Detail($"retry {attempt.ToString(CultureInfo.InvariantCulture)}: {method} {pathAndQuery.Split('?')[0]}: the answer was cut off: {e.Message}");
+                response.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>pgBackRest's ProtocolError for a failed answer, with GCS's reason and message, and the credentials hint on 401/403.</summary>
@@ -132,7 +158,7 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
         {
             if (offset > 0 || length is not null)
                 request.Headers.Range = new RangeHeaderValue(offset, length is { } count ? offset + count - 1 : null);
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, buffer: false).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             using (response)
