@@ -128,10 +128,10 @@ public sealed class AzureObjectStorage : ObjectStorage, IDisposable
 
     private Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string? key, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken cancellationToken,
-        IReadOnlyList<KeyValuePair<string, string>>? headers = null, ReadOnlyMemory<byte>? body = null)
+        IReadOnlyList<KeyValuePair<string, string>>? headers = null, ReadOnlyMemory<byte>? body = null, bool readBody = true)
     {
         var md5 = body is { } content ? MD5.HashData(content.Span) : null;
-        return _transport.SendAsync(() => CreateRequest(method, key, query, headers, body, md5), cancellationToken);
+        return _transport.SendAsync(() => CreateRequest(method, key, query, headers, body, md5), cancellationToken, readBody);
     }
 
     /// <summary>pgBackRest's ProtocolError with the service's error code; a missing container gets its own message.</summary>
@@ -188,7 +188,8 @@ public sealed class AzureObjectStorage : ObjectStorage, IDisposable
             headers = [new KeyValuePair<string, string>("x-ms-range", range)];
         }
 
-        var response = await SendAsync(HttpMethod.Get, key, [], cancellationToken, headers).ConfigureAwait(false);
+        // Blob data is streamed: ResumingReadStream picks it up where a dropped connection left it.
+        var response = await SendAsync(HttpMethod.Get, key, [], cancellationToken, headers, readBody: false).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound && !IsContainerMissing(response))
         {
             response.Dispose();

@@ -57,7 +57,7 @@ internal abstract class GcsFetchedToken(TimeSpan timeout) : GcsCredentials
             now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             if (_authorization is { } fresh && now < _expires)
                 return fresh;
-            using var response = await ReadAnswerAsync(now, cancellationToken).ConfigureAwait(false);
+            using var response = await RequestAsync(now, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             GcsToken token;
             try
@@ -90,25 +90,6 @@ internal abstract class GcsFetchedToken(TimeSpan timeout) : GcsCredentials
         finally
         {
             _lock.Release();
-        }
-    }
-
-    /// <summary>The token answer with its body read; asked again when the connection drops in the middle of it.</summary>
-    private async Task<HttpResponseMessage> ReadAnswerAsync(long now, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var response = await RequestAsync(now, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-                return response;
-            }
-            catch (Exception e) when (attempt < 3 && !cancellationToken.IsCancellationRequested && HttpTransport.IsTransient(e))
-            {
-                response.Dispose();
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
-            }
         }
     }
 
@@ -175,7 +156,7 @@ internal sealed class GcsServiceAccount : GcsFetchedToken
         return _transport.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, _transport.Uri(_pathAndQuery))
         {
             Content = HttpTransport.Content(body, "application/x-www-form-urlencoded"),
-        }, cancellationToken);
+        }, cancellationToken, readBody: true);
     }
 
     /// <summary>

@@ -29,9 +29,6 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
 
     private const int DeleteConcurrency = 8;
 
-    /// <summary>How often a request is sent when its answer's body is cut off.</summary>
-    private const int BodyAttempts = 5;
-
     private readonly GcsSettings _settings;
     private readonly HttpTransport _transport;
     private readonly string _objectsPath;
@@ -64,31 +61,15 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
     {
         // The token is fetched (or refreshed) once, before the attempts: each attempt re-uses it.
         var authorization = authorize ? await _settings.Credentials.AuthorizationAsync(cancellationToken).ConfigureAwait(false) : null;
-        for (var attempt = 1; ; attempt++)
+        return await _transport.SendAsync(() =>
         {
-            var response = await _transport.SendAsync(() =>
-            {
-                var request = new HttpRequestMessage(method, _transport.Uri(pathAndQuery));
-                if (authorization is not null)
-                    request.Headers.TryAddWithoutValidation("Authorization", authorization);
-                build?.Invoke(request);
-                request.Content ??= HttpTransport.Content(ReadOnlyMemory<byte>.Empty);
-                return request;
-            }, cancellationToken).ConfigureAwait(false);
-            if (!buffer)
-                return response;
-            try
-            {
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-                return response;
-            }
-            catch (Exception e) when (attempt < BodyAttempts && !cancellationToken.IsCancellationRequested && HttpTransport.IsTransient(e))
-            {
-                Log.Detail($"retry {attempt.ToString(CultureInfo.InvariantCulture)}: {method} {pathAndQuery.Split('?')[0]}: the answer was cut off: {e.Message}");
-                response.Dispose();
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
-            }
-        }
+            var request = new HttpRequestMessage(method, _transport.Uri(pathAndQuery));
+            if (authorization is not null)
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            build?.Invoke(request);
+            request.Content ??= HttpTransport.Content(ReadOnlyMemory<byte>.Empty);
+            return request;
+        }, cancellationToken, readBody: buffer).ConfigureAwait(false);
     }
 
     /// <summary>pgBackRest's ProtocolError for a failed answer, with GCS's reason and message, and the credentials hint on 401/403.</summary>

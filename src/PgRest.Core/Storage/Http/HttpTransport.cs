@@ -54,7 +54,10 @@ public sealed class HttpTransport : IDisposable
     /// the last attempt (its body not yet read), which may still be a retryable status once the time is up; the caller
     /// checks it, usually with <see cref="EnsureSuccessAsync"/>.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
+    /// <param name="readBody">Read the whole answer before returning, so that a connection cut in the middle of a body
+    /// (a listing, a multipart completion) is one more failed attempt. Leave it off for object data, which
+    /// <see cref="Object.ResumingReadStream"/> resumes where it broke.</param>
+    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken, bool readBody = false)
     {
         var started = Stopwatch.GetTimestamp();
         var delay = FirstDelay;
@@ -72,7 +75,23 @@ public sealed class HttpTransport : IDisposable
             {
                 var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
                 if (!again || !IsRetryable(response.StatusCode))
+                {
+                    if (readBody)
+                    {
+                        try
+                        {
+                            await response.Content.LoadIntoBufferAsync(timeout.Token).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            response.Dispose();
+                            throw;
+                        }
+                    }
+
                     return response;
+                }
+
                 Log.Detail($"retry {attempt}: {request.Method} {request.RequestUri?.AbsolutePath} answered {(int)response.StatusCode} ({response.ReasonPhrase})");
                 response.Dispose();
             }
