@@ -121,8 +121,7 @@ public static class BackupCommand
             config.GetList("exclude"));
         scanner.Scan();
 
-        var label = NewLabel(backupInfo, await ExistingLabelsAsync(repo, stanza, cancellation).ConfigureAwait(false), type, prior, timestampStart);
-        var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, label, type, prior, priorManifest, compressType, compressLevel,
+        var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, type, prior, priorManifest, compressType, compressLevel,
             checksumPage, online, archiveCheck, repo.Encrypted);
         manifest.TimestampStart = timestampStart;
         manifest.LsnStart = start?.Lsn.ToString();
@@ -132,9 +131,27 @@ public static class BackupCommand
         // incremental, so copying waits for the next whole second (as pgBackRest does).
         manifest.TimestampCopyStart = await WaitForNextSecondAsync(db, cancellation).ConfigureAwait(false);
         manifest.Options.Delta = DeltaDecision.Resolve(config.GetBool("delta"), manifest, priorManifest);
-        await BackupStore.SaveManifestCopyAsync(repo, stanza, manifest, backupInfo, cancellation).ConfigureAwait(false);
 
-        var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage);
+        // An interrupted backup of the same kind is taken over (its label and valid files kept); otherwise a new label.
+        var priorFiles = priorManifest?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var delta = manifest.Options.Delta == true;
+        var resumed = await BackupResume.TryResumeAsync(repo, stanza, config, backupInfo, manifest, compressType,
+            file => priorFiles is not null && priorFiles.TryGetValue(file.Name, out var priorFile) && BackupCopier.Unchanged(file, priorFile, delta),
+            cancellation).ConfigureAwait(false);
+        var label = resumed is not null ? manifest.Label
+            : NewLabel(backupInfo, await ExistingLabelsAsync(repo, stanza, cancellation).ConfigureAwait(false), type, prior, timestampStart);
+        manifest.Label = label;
+        manifest.References.Add(label);
+
+        // The saved manifest is what a later backup resumes from; without resume there is nothing to save it for.
+        Func<string, CancellationToken, Task>? saveManifestCopy = null;
+        if (config.GetBool("resume"))
+        {
+            saveManifestCopy = (text, token) => BackupStore.SaveManifestCopyAsync(repo, stanza, label, text, backupInfo, token);
+            await saveManifestCopy(manifest.Serialize(PgRestVersion.FormatVersion), cancellation).ConfigureAwait(false);
+        }
+
+        var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage, resumed, saveManifestCopy);
         await copier.CopyAsync().ConfigureAwait(false);
 
         // Stop the backup and store backup_label (and tablespace_map) from it.
@@ -226,13 +243,12 @@ public static class BackupCommand
 
     private static Manifest BuildManifest(
         Configuration config, BackupInfo backupInfo, PgControl pgControl, DataDirectoryScanner scanner, IReadOnlyList<DbDatabase> databases,
-        string label, BackupType type, BackupInfoEntry? prior, Manifest? priorManifest, CompressType compressType, int compressLevel,
+        BackupType type, BackupInfoEntry? prior, Manifest? priorManifest, CompressType compressType, int compressLevel,
         bool checksumPage, bool online, bool archiveCheck, bool encrypted)
     {
         var root = scanner.Paths[0].Status;
         var manifest = new Manifest
         {
-            Label = label,
             Type = type,
             Prior = prior?.Label,
             DbId = backupInfo.DbId,
@@ -245,7 +261,6 @@ public static class BackupCommand
         };
         if (priorManifest is not null)
             manifest.References.AddRange(priorManifest.References);
-        manifest.References.Add(label);
 
         var annotation = config.GetHash("annotation");
         if (annotation.Count > 0)
