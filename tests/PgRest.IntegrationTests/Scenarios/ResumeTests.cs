@@ -42,7 +42,7 @@ public sealed class ResumeTests(ITestOutputHelper output)
 
         await stack.Cluster.StopAsync();
         EmptyDirectory(stack.Cluster.DataDirectory);
-        var restore = await ExpectAsync(stack, "pgrest", "restore");
+        var restore = await ExpectAsync(stack, "pgrest", "--log-level-console=info", "restore");
         Assert.Contains($"restore backup set {label}", restore.StandardOutput);
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
@@ -69,7 +69,7 @@ public sealed class ResumeTests(ITestOutputHelper output)
         await using var stack = await CreateStackAsync();
         var (label, _) = await KillBackupMidCopyAsync(stack);
 
-        var fresh = await ExpectAsync(stack, "pgrest", "--no-resume", "--type=full", "backup");
+        var fresh = await ExpectAsync(stack, "pgrest", "--log-level-console=info", "--no-resume", "--type=full", "backup");
         Assert.Contains($"INFO: backup '{label}' cannot be resumed: resume is disabled", fresh.StandardOutput);
         Assert.False(Directory.Exists(Path.Combine(stack.RepoPath, "backup", Stack.StanzaName, label)));
         var info = BackupInfo.Parse(File.ReadAllText(Path.Combine(stack.RepoPath, "backup", Stack.StanzaName, "backup.info")));
@@ -88,6 +88,10 @@ public sealed class ResumeTests(ITestOutputHelper output)
                 $"create table t{table} as select g, md5(g::text) || md5((g * {table})::text) || md5((g + {table})::text) as payload from generate_series(1, 300000) g");
         }
 
+        // Settle the tables (hint bits, visibility map) so that their files keep size and mtime across the two backups.
+        await stack.Cluster.SetSettingsAsync(new Dictionary<string, string> { ["autovacuum"] = "off" });
+        for (var table = 1; table <= Tables; table++)
+            await stack.Cluster.ExecuteAsync($"vacuum (freeze, analyze) t{table}");
         await stack.Cluster.ExecuteAsync("checkpoint");
         return stack;
     }
@@ -109,12 +113,14 @@ public sealed class ResumeTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (true)
         {
-            Assert.False(runuser.HasExited, $"the backup ended before it could be killed:\n{await stdout}{await stderr}");
+            if (runuser.HasExited)
+                Assert.Fail($"the backup ended before it could be killed:\n{await stdout}{await stderr}");
             Assert.True(DateTime.UtcNow < deadline, "no manifest with saved checksums appeared");
             var saved = SavedFiles(backupDirectory);
             if (saved is { } found && found.Files.Count(f => f.Size > 10_000_000) >= 2)
             {
-                var pgrest = ChildOf(runuser.Id);
+                output.WriteLine($"saved manifest of {found.Label} lists {found.Files.Count} checksummed files at {DateTime.UtcNow:HH:mm:ss.fff}");
+                var pgrest = await ChildOfAsync(runuser.Id);
                 Process.GetProcessById(pgrest).Kill();
                 await runuser.WaitForExitAsync();
                 output.WriteLine($"killed pgrest {pgrest} with {found.Files.Count} files saved in {found.Label}:\n{await stdout}{await stderr}");
@@ -138,7 +144,7 @@ public sealed class ResumeTests(ITestOutputHelper output)
             try
             {
                 var manifest = Manifest.Parse(File.ReadAllText(copy));
-                return (manifest.Label, manifest.Files.Where(f => f.Checksum is not null && f.Reference is null).ToList());
+                return (manifest.Label, manifest.Files.Where(f => f.Size > 0 && f.Checksum is not null && f.Reference is null).ToList());
             }
             catch (Exception e) when (e is IOException or PgRestException)
             {
@@ -149,10 +155,11 @@ public sealed class ResumeTests(ITestOutputHelper output)
         return null;
     }
 
-    private static int ChildOf(int pid)
+    /// <summary>The process runuser started (runuser forks; killing it would leave pgrest running).</summary>
+    private static async Task<int> ChildOfAsync(int pid)
     {
-        var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return int.Parse(Assert.Single(children), CultureInfo.InvariantCulture);
+        var children = (await ProcessRunner.RunAsync("ps", ["-o", "pid=", "--ppid", pid.ToString(CultureInfo.InvariantCulture)])).StandardOutput;
+        return int.Parse(Assert.Single(children.Split('\n', StringSplitOptions.RemoveEmptyEntries)), CultureInfo.InvariantCulture);
     }
 
     private static (long Inode, DateTime Modified) Stat(Stack stack, string label, string name)
