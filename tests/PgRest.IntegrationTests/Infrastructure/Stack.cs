@@ -30,7 +30,7 @@ public sealed class Stack : IAsyncDisposable
     public string RepoPath => Work.Combine("repo");
 
     /// <summary>Creates the cluster and the configuration; <paramref name="globalOptions"/> go into <c>[global]</c>.</summary>
-    public static async Task<Stack> CreateAsync(Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true)
+    public static async Task<Stack> CreateAsync(Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true, bool separateWal = false)
     {
         var work = new TempDirectory("pgrest-stack");
         var configPath = work.Combine("pgbackrest.conf");
@@ -39,6 +39,7 @@ public sealed class Stack : IAsyncDisposable
         {
             ArchiveCommand = $"{tool} --config={configPath} --stanza={StanzaName} archive-push %p",
             Start = false,
+            SeparateWalDirectory = separateWal,
             Settings = new Dictionary<string, string> { ["archive_timeout"] = "0" },
         });
         var stack = new Stack(work, cluster, configPath);
