@@ -27,7 +27,7 @@ public static class BackupCommand
         using var backupLock = LockFile.Acquire(config, stanza, "backup");
 
         var repo = context.TargetRepo;
-        foreach (var option in new[] { repo.Name + "-block", "backup-standby", repo.Name + "-hardlink", "archive-copy" })
+        foreach (var option in new[] { repo.Name + "-block", "backup-standby", repo.Name + "-hardlink" })
         {
             if (config.IsSet(option) && config.GetBool(option))
                 throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: set {option}=n (or remove it) to back up without it.");
@@ -169,7 +169,15 @@ public static class BackupCommand
                 await copier.StoreGeneratedFileAsync("pg_data/tablespace_map", stop.TablespaceMap, manifest.TimestampStop).ConfigureAwait(false);
 
             if (archiveCheck)
-                await WaitForArchiveAsync(context, repo, stanza, archiveInfo!, start!.WalSegmentName, stop.WalSegmentName, pgControl.WalSegmentSize).ConfigureAwait(false);
+            {
+                var segments = await WaitForArchiveAsync(context, repo, stanza, archiveInfo!, start!.WalSegmentName, stop.WalSegmentName, pgControl.WalSegmentSize).ConfigureAwait(false);
+                // archive-copy: the backup carries the WAL that makes it consistent, so it restores without the archive.
+                if (config.GetBool("archive-copy"))
+                {
+                    foreach (var (segment, storedPath) in segments)
+                        await copier.StoreArchivedSegmentAsync(segment, storedPath, archiveInfo!.CipherPass, manifest.TimestampStop).ConfigureAwait(false);
+                }
+            }
         }
         else
         {
@@ -340,16 +348,24 @@ public static class BackupCommand
         return next;
     }
 
-    /// <summary>Every segment from the start to the stop segment must reach the archive (<c>archive-timeout</c>).</summary>
-    private static async Task WaitForArchiveAsync(CommandContext context, Repo repo, string stanza, ArchiveInfo archiveInfo, string startSegment, string stopSegment, uint segmentSize)
+    /// <summary>
+    /// Every segment from the start to the stop segment must reach the archive (<c>archive-timeout</c>); returns each
+    /// segment with its stored path.
+    /// </summary>
+    private static async Task<List<(string Segment, string StoredPath)>> WaitForArchiveAsync(
+        CommandContext context, Repo repo, string stanza, ArchiveInfo archiveInfo, string startSegment, string stopSegment, uint segmentSize)
     {
         Log.Info($"check archive for segment(s) {startSegment}:{stopSegment}");
         var timeout = context.Config.GetTime("archive-timeout");
+        var found = new List<(string, string)>();
         foreach (var segment in WalSegmentName.Range(WalSegmentName.Parse(startSegment), WalSegmentName.Parse(stopSegment), segmentSize))
         {
             var name = segment.ToString();
-            _ = await WalArchive.WaitForSegmentAsync(repo, stanza, archiveInfo.ArchiveId, name, timeout, context.Cancellation).ConfigureAwait(false)
+            var stored = await WalArchive.WaitForSegmentAsync(repo, stanza, archiveInfo.ArchiveId, name, timeout, context.Cancellation).ConfigureAwait(false)
                 ?? throw WalArchive.ArchiveTimeout(name, timeout);
+            found.Add((name, stored));
         }
+
+        return found;
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using PgRest.Common;
 using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Postgres;
 using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Logging;
@@ -392,6 +394,38 @@ internal sealed class BackupCopier
         entry.BundleId = prior.BundleId;
         entry.BundleOffset = prior.BundleOffset;
         entry.Reference = prior.Reference ?? _prior!.Label;
+    }
+
+    /// <summary>
+    /// <c>archive-copy</c>: stores an archived WAL segment as <c>pg_data/pg_wal/&lt;segment&gt;</c> of this backup,
+    /// recompressed and encrypted as the backup's files (pgBackRest 2.45 <c>backupArchiveCheckCopy</c>).
+    /// </summary>
+    public async Task StoreArchivedSegmentAsync(string segment, string storedPath, string? archiveCipherPass, long timestamp)
+    {
+        Log.Detail($"copy segment {segment} to backup");
+        var plain = await RepoFiles.ReadAllAsync(_repo, storedPath, CompressTypes.FromExtension(storedPath), archiveCipherPass, _context.Cancellation).ConfigureAwait(false);
+        var checksum = WalArchive.ChecksumOf(storedPath[(storedPath.LastIndexOf('/') + 1)..], segment);
+        var walDirectory = PgVersions.VersionNumFromVersion(_manifest.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog";
+        var name = "pg_data/" + walDirectory + "/" + segment;
+        var path = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, name, CompressTypes.Extension(_compressType));
+        var pipeline = await RepoFiles.WriteAsync(_repo, path, plain, _compressType, _compressLevel, _manifest.CipherPass, _context.Cancellation).ConfigureAwait(false);
+        if (pipeline.Sha1Hex != checksum)
+            throw new PgRestException(ErrorCode.Checksum, $"archived WAL segment '{_repo.Display(storedPath)}' does not match the checksum in its name");
+
+        var pgData = _manifest.Paths.First(p => p.Name == "pg_data");
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        _manifest.Files.Add(new ManifestFile
+        {
+            Name = name,
+            Size = (ulong)plain.Length,
+            Timestamp = timestamp,
+            Checksum = checksum,
+            RepoSize = (ulong)pipeline.RepoSize,
+            RepoChecksum = pipeline.IsTransformed ? pipeline.RepoSha1Hex : null,
+            Mode = _manifest.EffectiveMode(pgData) & readable,
+            User = pgData.User,
+            Group = pgData.Group,
+        });
     }
 
     /// <summary>Stores a file PostgreSQL hands over at backup stop (<c>backup_label</c>, <c>tablespace_map</c>).</summary>
