@@ -52,7 +52,8 @@ public sealed class Stack : IAsyncDisposable
         return stack;
     }
 
-    public void WriteConfig(IEnumerable<string> globalOptions)
+    /// <summary>Writes pgbackrest.conf; <paramref name="stanzaOptions"/> (e.g. a standby's pg2-*) go into the stanza section.</summary>
+    public void WriteConfig(IEnumerable<string> globalOptions, IEnumerable<string>? stanzaOptions = null)
     {
         var text = new StringBuilder();
         text.Append("[global]\n");
@@ -68,6 +69,8 @@ public sealed class Stack : IAsyncDisposable
         text.Append("pg1-path=").Append(Cluster.DataDirectory).Append('\n');
         text.Append("pg1-port=").Append(Cluster.Port.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("pg1-socket-path=").Append(Cluster.SocketDirectory).Append('\n');
+        foreach (var option in stanzaOptions ?? [])
+            text.Append(option).Append('\n');
         File.WriteAllText(ConfigPath, text.ToString());
         TempDirectory.ChangeOwner(ConfigPath, PgCluster.OsUser);
     }

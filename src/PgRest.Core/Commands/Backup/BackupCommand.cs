@@ -27,7 +27,7 @@ public static class BackupCommand
         using var backupLock = LockFile.Acquire(config, stanza, "backup");
 
         var repo = context.TargetRepo;
-        foreach (var option in new[] { repo.Name + "-block", "backup-standby", repo.Name + "-hardlink" })
+        foreach (var option in new[] { repo.Name + "-block", repo.Name + "-hardlink" })
         {
             if (config.IsSet(option) && config.GetBool(option))
                 throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: set {option}=n (or remove it) to back up without it.");
@@ -43,6 +43,20 @@ public static class BackupCommand
         else
             pgControl = PgControl.Read(pgPath);
         await using var dbScope = db;
+
+        // backup-standby: start/stop on the primary, most data files read from a standby (pgBackRest 2.45 backupInit).
+        var backupStandby = config.GetBool("backup-standby");
+        if (backupStandby && !online)
+        {
+            Log.Warn("option backup-standby is enabled but backup is offline - backups will be performed from the primary");
+            backupStandby = false;
+        }
+
+        DbClient? standbyDb = null;
+        string? standbyPath = null;
+        if (backupStandby)
+            (standbyDb, standbyPath, _) = await ClusterAccess.OpenStandbyAsync(context).ConfigureAwait(false);
+        await using var standbyScope = standbyDb;
         if (pgControl.DbVersion != backupInfo.DbVersion || pgControl.SystemId != backupInfo.SystemId)
         {
             throw new PgRestException(ErrorCode.BackupMismatch,
@@ -105,6 +119,12 @@ public static class BackupCommand
             timestampStart = (await db.CurrentTimestampAsync(cancellation).ConfigureAwait(false)).EpochSeconds;
             start = await db.BackupStartAsync(PgRestVersion.Name + " backup started at " + Format.LocalTime(timestampStart), startFast, cancellation).ConfigureAwait(false);
             Log.Info($"backup start archive = {start.WalSegmentName}, lsn = {start.Lsn}");
+            if (standbyDb is not null)
+            {
+                Log.Info($"wait for replay on the standby to reach {start.Lsn}");
+                await ClusterAccess.WaitForStandbyReplayAsync(standbyDb, standbyPath!, start.Lsn, pgControl.Timeline, config.GetTime("archive-timeout"), cancellation).ConfigureAwait(false);
+                Log.Info($"replay on the standby reached {start.Lsn}");
+            }
             if (archiveCheck)
                 Log.Info($"check archive for segment {start.WalSegmentName}");
         }
@@ -123,6 +143,7 @@ public static class BackupCommand
 
         var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, type, prior, priorManifest, compressType, compressLevel,
             checksumPage, online, archiveCheck, repo.Encrypted);
+        manifest.Options.BackupStandby = backupStandby;
         manifest.TimestampStart = timestampStart;
         manifest.LsnStart = start?.Lsn.ToString();
         manifest.ArchiveStart = start?.WalSegmentName;
@@ -151,7 +172,7 @@ public static class BackupCommand
             await saveManifestCopy(manifest.Serialize(PgRestVersion.FormatVersion), cancellation).ConfigureAwait(false);
         }
 
-        var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage, resumed, saveManifestCopy);
+        var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage, resumed, saveManifestCopy, standbyPath);
         await copier.CopyAsync().ConfigureAwait(false);
 
         // Stop the backup and store backup_label (and tablespace_map) from it.

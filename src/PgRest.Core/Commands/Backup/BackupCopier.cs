@@ -26,6 +26,8 @@ internal sealed class BackupCopier
     private readonly int _compressLevel;
     private readonly bool _checksumPage;
     private readonly IReadOnlySet<string> _resumed;
+    private readonly string? _standbyPath;
+    private readonly string _xactDirectory;
     private readonly Func<string, CancellationToken, Task>? _saveManifestCopy;
     // Entries are filled in by parallel workers while the periodic manifest save serializes them.
     private readonly Lock _manifestLock = new();
@@ -40,8 +42,10 @@ internal sealed class BackupCopier
     /// <param name="saveManifestCopy">Saves the serialized in-progress manifest as <c>backup.manifest.copy</c> (resume=y), null to never save.</param>
     public BackupCopier(CommandContext context, Repo repo, string stanza, Manifest manifest, DataDirectoryScanner scanner, Manifest? prior,
         CompressType compressType, int compressLevel, bool checksumPage, IReadOnlySet<string>? resumed = null,
-        Func<string, CancellationToken, Task>? saveManifestCopy = null)
+        Func<string, CancellationToken, Task>? saveManifestCopy = null, string? standbyPath = null)
     {
+        _standbyPath = standbyPath?.TrimEnd('/');
+        _xactDirectory = PgVersions.VersionNumFromVersion(manifest.DbVersion) >= 100000 ? "pg_xact" : "pg_clog";
         _resumed = resumed ?? new HashSet<string>();
         _saveManifestCopy = saveManifestCopy;
         _context = context;
@@ -56,6 +60,28 @@ internal sealed class BackupCopier
     }
 
     public int PageErrorFiles => _pageErrorFiles;
+
+    /// <summary>
+    /// Where a file is read: with backup-standby, relation and transaction-status files (base, global except pg_control,
+    /// pg_xact, pg_multixact, tablespaces) come from the standby, which has replayed past the backup start; the rest
+    /// from the primary.
+    /// </summary>
+    private string ReadPath(ScannedFile source)
+    {
+        var name = source.ManifestName;
+        if (_standbyPath is null || name == "pg_data/global/pg_control")
+            return source.FullPath;
+        if (name.StartsWith("pg_tblspc/", StringComparison.Ordinal))
+            return _standbyPath + "/" + name;
+        foreach (var directory in (ReadOnlySpan<string>)["base", "global", _xactDirectory, "pg_multixact"])
+        {
+            if (name.Length > 9 + directory.Length && name.StartsWith("pg_data/", StringComparison.Ordinal) && name.AsSpan(8).StartsWith(directory, StringComparison.Ordinal)
+                && name[8 + directory.Length] == '/')
+                return _standbyPath + "/" + name[8..];
+        }
+
+        return source.FullPath;
+    }
 
     /// <summary>A file of a diff/incr that is referenced without reading it: empty then and now, or (without delta) same size and mtime.</summary>
     public static bool Unchanged(ManifestFile entry, ManifestFile prior, bool delta) =>
@@ -164,16 +190,16 @@ internal sealed class BackupCopier
             foreach (var (entry, prior) in files)
             {
                 var source = _sources[entry.Name];
-                if (prior is not null && await SameContentAsync(source.FullPath, prior.Checksum, cancellation).ConfigureAwait(false))
+                if (prior is not null && await SameContentAsync(ReadPath(source), prior.Checksum, cancellation).ConfigureAwait(false))
                 {
                     Reference(entry, prior);
                     continue;
                 }
 
-                var stream = BackupFileCopier.TryOpen(source.FullPath);
+                var stream = BackupFileCopier.TryOpen(ReadPath(source));
                 if (stream is null)
                 {
-                    Log.Detail($"skip file removed by database {source.FullPath}");
+                    Log.Detail($"skip file removed by database {ReadPath(source)}");
                     gone.Add(entry);
                     continue;
                 }
@@ -223,7 +249,8 @@ internal sealed class BackupCopier
     private async Task<bool> CopyFileAsync(ManifestFile entry, ManifestFile? deltaPrior, CancellationToken cancellation)
     {
         var source = _sources[entry.Name];
-        if (deltaPrior is not null && await SameContentAsync(source.FullPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
+        var readPath = ReadPath(source);
+        if (deltaPrior is not null && await SameContentAsync(readPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
         {
             Reference(entry, deltaPrior);
             return true;
@@ -236,14 +263,14 @@ internal sealed class BackupCopier
             var pgFileMatches = _manifest.Options.Delta != true;
             if (!pgFileMatches)
             {
-                if (!File.Exists(source.FullPath))
+                if (!File.Exists(readPath))
                 {
-                    Log.Detail($"skip file removed by database {source.FullPath}");
+                    Log.Detail($"skip file removed by database {ReadPath(source)}");
                     await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
                     return false;
                 }
 
-                pgFileMatches = await SameContentAsync(source.FullPath, entry.Checksum, cancellation).ConfigureAwait(false);
+                pgFileMatches = await SameContentAsync(readPath, entry.Checksum, cancellation).ConfigureAwait(false);
             }
 
             if (pgFileMatches)
@@ -260,11 +287,11 @@ internal sealed class BackupCopier
             }
         }
 
-        var result = await BackupFileCopier.CopyAsync(source.FullPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
+        var result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
             _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
         if (result.Missing)
         {
-            Log.Detail($"skip file removed by database {source.FullPath}");
+            Log.Detail($"skip file removed by database {ReadPath(source)}");
             if (_resumed.Contains(entry.Name))
                 await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
             return false;
@@ -304,7 +331,7 @@ internal sealed class BackupCopier
         if (Log.IsEnabled(LogLevel.Detail))
         {
             var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;
-            Log.Detail($"{what} {source.FullPath} ({Format.Size(size)}, {percent:0.00}%){(size == 0 ? "" : " checksum " + sha1)}");
+            Log.Detail($"{what} {ReadPath(source)} ({Format.Size(size)}, {percent:0.00}%){(size == 0 ? "" : " checksum " + sha1)}");
         }
 
         if (_saveManifestCopy is null || copied - Interlocked.Read(ref _savedAt) < _saveEvery || !await _saving.WaitAsync(0, cancellation).ConfigureAwait(false))
@@ -331,11 +358,11 @@ internal sealed class BackupCopier
         if (result.PageErrors.Count > 0)
         {
             Interlocked.Increment(ref _pageErrorFiles);
-            Log.Warn($"invalid page checksum found in file {source.FullPath} at page(s) {string.Join(", ", result.PageErrors)}");
+            Log.Warn($"invalid page checksum found in file {ReadPath(source)} at page(s) {string.Join(", ", result.PageErrors)}");
         }
         else if (result.PageChecksumValid == false)
         {
-            Log.Warn($"page misalignment in file {source.FullPath}: file size {result.Size} is not divisible by page size 8192");
+            Log.Warn($"page misalignment in file {ReadPath(source)}: file size {result.Size} is not divisible by page size 8192");
         }
     }
 
