@@ -57,6 +57,7 @@ public static class BackupCommand
         if (backupStandby)
             (standbyDb, standbyPath, _) = await ClusterAccess.OpenStandbyAsync(context).ConfigureAwait(false);
         await using var standbyScope = standbyDb;
+
         if (pgControl.DbVersion != backupInfo.DbVersion || pgControl.SystemId != backupInfo.SystemId)
         {
             throw new PgRestException(ErrorCode.BackupMismatch,

@@ -265,7 +265,7 @@ internal sealed class BackupCopier
             {
                 if (!File.Exists(readPath))
                 {
-                    Log.Detail($"skip file removed by database {ReadPath(source)}");
+                    Log.Detail($"skip file removed by database {readPath}");
                     await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
                     return false;
                 }
@@ -291,7 +291,7 @@ internal sealed class BackupCopier
             _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
         if (result.Missing)
         {
-            Log.Detail($"skip file removed by database {ReadPath(source)}");
+            Log.Detail($"skip file removed by database {readPath}");
             if (_resumed.Contains(entry.Name))
                 await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
             return false;
