@@ -1,4 +1,5 @@
 using System.Globalization;
+using PgRest.Info;
 using PgRest.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -23,6 +24,15 @@ public sealed class TablespaceRestoreTests(ITestOutputHelper output)
         await ExpectAsync(stack, Pgrest, "--type=full", "backup");
         var data = await DataAsync(stack);
         var oid = await stack.Cluster.QueryScalarAsync<uint>("select oid from pg_tablespace where spcname = 'ts1'");
+
+        // pgBackRest describes the same cluster with the same targets, links and paths.
+        await ExpectAsync(stack, Pgbackrest, "--type=full", "backup");
+        await ExpectAsync(stack, Pgbackrest, "verify");
+        var labels = BackupInfo.Parse(File.ReadAllText(Path.Combine(stack.RepoPath, "backup", Stack.StanzaName, "backup.info"))).Current.Keys.ToList();
+        var (ours, theirs) = (Describe(stack, labels[0]), Describe(stack, labels[1]));
+        Assert.Equal(theirs, ours);
+        await ExpectAsync(stack, Pgrest, "--set=" + labels[0], "expire");
+
         var tablespaceLink = Path.Combine(stack.Cluster.DataDirectory, "pg_tblspc", oid.ToString(CultureInfo.InvariantCulture));
         var walLink = Path.Combine(stack.Cluster.DataDirectory, "pg_wal");
         await stack.Cluster.StopAsync();
@@ -136,6 +146,14 @@ public sealed class TablespaceRestoreTests(ITestOutputHelper output)
             var result = await s.Cluster.RunToolAsync("psql", ["-h", s.Cluster.SocketDirectory, "-p", s.Cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", PgCluster.DatabaseUser, "-d", db!, "-Atc", sql]);
             return result.EnsureSuccess("psql " + sql).StandardOutput;
         }
+    }
+
+    private static string Describe(Stack stack, string label)
+    {
+        var manifest = Manifest.Parse(File.ReadAllText(Path.Combine(stack.RepoPath, "backup", Stack.StanzaName, label, "backup.manifest")));
+        return string.Join('\n', manifest.Targets.Select(t => $"target {t.Name} {t.Path} {t.File} {t.TablespaceId} {t.TablespaceName} {t.Type}").Order(StringComparer.Ordinal))
+            + "\n" + string.Join('\n', manifest.Links.Select(l => $"link {l.Name} {l.Destination}").Order(StringComparer.Ordinal))
+            + "\n" + string.Join('\n', manifest.Paths.Select(p => $"path {p.Name}").Order(StringComparer.Ordinal));
     }
 
     /// <summary>A tablespace in a directory of its own with a table in it, plus a table in the default tablespace.</summary>

@@ -139,7 +139,7 @@ public static class BackupCommand
 
         var scanner = new DataDirectoryScanner(pgPath, pgControl.Version.TablespaceId,
             tablespaces.ToDictionary(t => t.Oid.ToString(CultureInfo.InvariantCulture), t => t.Name),
-            config.GetList("exclude"));
+            config.GetList("exclude"), PgVersions.VersionNumFromVersion(pgControl.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog", online);
         scanner.Scan();
 
         var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, type, prior, priorManifest, compressType, compressLevel,
