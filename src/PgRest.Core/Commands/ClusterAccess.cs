@@ -7,16 +7,97 @@ namespace PgRest.Commands;
 /// <summary>Reaching the stanza's PostgreSQL cluster: pg_control from <c>pg1-path</c>, and a session when online.</summary>
 public static class ClusterAccess
 {
-    public static DbConnectionOptions ConnectionOptions(Configuration config) => new()
+    public static DbConnectionOptions ConnectionOptions(Configuration config, int index = 1) => new()
     {
-        Host = config.GetString("pg1-host"),
-        Port = (int)config.GetInteger("pg1-port"),
-        SocketPath = config.GetString("pg1-socket-path"),
-        User = config.GetString("pg1-user"),
-        Database = config.GetString("pg1-database") ?? "postgres",
+        Host = config.GetString($"pg{index}-host"),
+        Port = (int)config.GetInteger($"pg{index}-port"),
+        SocketPath = config.GetString($"pg{index}-socket-path"),
+        User = config.GetString($"pg{index}-user"),
+        Database = config.GetString($"pg{index}-database") ?? "postgres",
         Command = config.Command,
         QueryTimeout = config.GetTime("db-timeout"),
     };
+
+    /// <summary>
+    /// <c>backup-standby</c>: the first configured cluster other than pg1 that is in recovery. One that cannot be reached
+    /// is a warning, as in pgBackRest's <c>dbGet</c>; none at all fails with "unable to find standby cluster".
+    /// </summary>
+    public static async Task<(DbClient Db, string PgPath, PgControl Control)> OpenStandbyAsync(CommandContext context)
+    {
+        foreach (var index in context.Config.PgIndexes.Where(i => i != 1))
+        {
+            var pgPath = context.Config.GetString($"pg{index}-path");
+            if (pgPath is null)
+                continue;
+            DbClient db;
+            PgControl control;
+            try
+            {
+                control = PgControl.Read(pgPath);
+                db = await ConnectAsync(context, control, index).ConfigureAwait(false);
+            }
+            catch (PgRestException e) when (e.Code is ErrorCode.FileMissing or ErrorCode.FileOpen or ErrorCode.FileInvalid or ErrorCode.DbConnect or ErrorCode.DbMismatch)
+            {
+                Logging.Log.Warn($"unable to check pg{index}: [{e.TypeName}] {e.Message}");
+                continue;
+            }
+
+            if (await db.IsInRecoveryAsync(context.Cancellation).ConfigureAwait(false))
+                return (db, pgPath, control);
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw new PgRestException(ErrorCode.DbConnect, "more than one primary cluster found");
+        }
+
+        throw new PgRestException(ErrorCode.DbConnect, "unable to find standby cluster - cannot proceed");
+    }
+
+    /// <summary>
+    /// Waits until the standby has replayed past the backup start and checkpointed there (pgBackRest's
+    /// <c>dbReplayWait</c>), so that the files read from it are at least as new as the start of the backup.
+    /// </summary>
+    public static async Task WaitForStandbyReplayAsync(DbClient standby, string standbyPath, Lsn target, uint timeline, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var checkpoint = PgControl.Read(standbyPath).CheckpointLsn;
+        if (checkpoint > target)
+            throw new PgRestException(ErrorCode.DbMismatch, $"standby checkpoint '{checkpoint}' is ahead of target '{target}'");
+
+        // The timer restarts whenever replay makes progress: a slow but moving standby is waited for.
+        var deadline = DateTime.UtcNow + timeout;
+        Lsn? replayed = null;
+        while (true)
+        {
+            var now = await standby.ReplayLsnAsync(cancellation).ConfigureAwait(false)
+                ?? throw new PgRestException(ErrorCode.ArchiveTimeout, $"unable to query replay lsn on the standby using 'pg_catalog.pg_last_wal_replay_lsn()'\nHINT: Is this a standby?");
+            if (now > target)
+                break;
+            if (replayed is { } previous && now > previous)
+                deadline = DateTime.UtcNow + timeout;
+            replayed = now;
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new PgRestException(ErrorCode.ArchiveTimeout, $"timeout before standby replayed to {target} - only reached {now}" +
+                    "\nHINT: is replication running and current on the standby?\nHINT: disable the 'backup-standby' option to backup directly from the primary.");
+            }
+
+            await Task.Delay(100, cancellation).ConfigureAwait(false);
+        }
+
+        await standby.CheckpointAsync(cancellation).ConfigureAwait(false);
+        deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var checkpointed = await standby.ControlCheckpointLsnAsync(cancellation).ConfigureAwait(false);
+            if (checkpointed > target)
+                break;
+            if (DateTime.UtcNow >= deadline)
+                throw new PgRestException(ErrorCode.ArchiveTimeout, $"timeout before standby checkpoint lsn reached {target} - only reached {checkpointed}");
+            await Task.Delay(100, cancellation).ConfigureAwait(false);
+        }
+
+        var standbyTimeline = PgControl.Read(standbyPath).Timeline;
+        if (standbyTimeline != timeline)
+            throw new PgRestException(ErrorCode.DbMismatch, $"standby is on timeline {standbyTimeline} but expected {timeline}");
+    }
 
     /// <summary>
     /// The cluster's pg_control for the stanza commands: online (the default) it is also checked that the server on
@@ -63,18 +144,18 @@ public static class ClusterAccess
     /// Connects and checks that the server answering on <c>pg1-port</c> is the cluster in <c>pg1-path</c>, as pgBackRest
     /// does, so a wrong port cannot make a backup of another cluster.
     /// </summary>
-    public static async Task<DbClient> ConnectAsync(CommandContext context, PgControl pgControl)
+    public static async Task<DbClient> ConnectAsync(CommandContext context, PgControl pgControl, int index = 1)
     {
-        var client = await DbClient.ConnectAsync(ConnectionOptions(context.Config), context.Cancellation).ConfigureAwait(false);
+        var client = await DbClient.ConnectAsync(ConnectionOptions(context.Config, index), context.Cancellation).ConfigureAwait(false);
         try
         {
             var dataDirectory = await client.DataDirectoryAsync(context.Cancellation).ConfigureAwait(false);
-            var pgPath = context.PgPath;
+            var pgPath = index == 1 ? context.PgPath : context.Config.GetString($"pg{index}-path")!;
             if (client.PgVersion != pgControl.DbVersion || !SamePath(dataDirectory, pgPath))
             {
                 throw new PgRestException(ErrorCode.DbMismatch,
                     $"version '{client.PgVersion}' and path '{dataDirectory}' queried from cluster do not match version '{pgControl.DbVersion}' and '{pgPath}' read from '{pgPath}/global/pg_control'" +
-                    "\nHINT: the pg1-path and pg1-port settings likely reference different clusters.");
+                    $"\nHINT: the pg{index}-path and pg{index}-port settings likely reference different clusters.");
             }
 
             return client;

@@ -35,10 +35,13 @@ public static class BackupStore
         return manifest!;
     }
 
-    /// <summary>Saves the in-progress manifest (<c>backup.manifest.copy</c> only): the backup is not complete yet.</summary>
-    public static Task SaveManifestCopyAsync(Repo repo, string stanza, Manifest manifest, BackupInfo backupInfo, CancellationToken cancellationToken) =>
-        InfoStore.WriteBytesAsync(repo, RepositoryLayout.ManifestPath(stanza, manifest.Label) + RepositoryLayout.CopySuffix,
-            Encoding.UTF8.GetBytes(manifest.Serialize(PgRestVersion.FormatVersion)), backupInfo.CipherPass, cancellationToken);
+    /// <summary>
+    /// Saves the serialized in-progress manifest (<c>backup.manifest.copy</c> only): the backup is not complete yet, and an
+    /// interrupted one is resumed from it.
+    /// </summary>
+    public static Task SaveManifestCopyAsync(Repo repo, string stanza, string label, string manifestText, BackupInfo backupInfo, CancellationToken cancellationToken) =>
+        InfoStore.WriteBytesAsync(repo, RepositoryLayout.ManifestPath(stanza, label) + RepositoryLayout.CopySuffix,
+            Encoding.UTF8.GetBytes(manifestText), backupInfo.CipherPass, cancellationToken);
 
     /// <summary>
     /// Completes a backup's manifest: <c>.copy</c> first, then <c>backup.manifest</c> (whose existence marks the backup

@@ -24,6 +24,9 @@ public sealed record PgClusterOptions
     /// <summary>initdb <c>--data-checksums</c>.</summary>
     public bool DataChecksums { get; init; } = true;
 
+    /// <summary>initdb <c>--waldir</c>: pg_wal is a symlink to <c>wal/</c> next to <c>data/</c>.</summary>
+    public bool SeparateWalDirectory { get; init; }
+
     /// <summary>Start the server once created.</summary>
     public bool Start { get; init; } = true;
 
@@ -65,6 +68,9 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
 
     public string SocketDirectory => Root.Path;
 
+    /// <summary>Where pg_wal points with <see cref="PgClusterOptions.SeparateWalDirectory"/>.</summary>
+    public string WalDirectory => Root.Combine("wal");
+
     public string LogFile => Root.Combine("postgresql.log");
 
     public int Port { get; private set; }
@@ -98,6 +104,9 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
 
             if (options.DataChecksums)
                 initdb.Add("--data-checksums");
+
+            if (options.SeparateWalDirectory)
+                initdb.Add("--waldir=" + cluster.WalDirectory);
 
             (await ProcessRunner.RunAsync(Bin("initdb"), initdb, OsUser, timeout: ServerTimeout, cancellationToken: cancellationToken)
                 .ConfigureAwait(false)).EnsureSuccess("initdb");

@@ -38,10 +38,11 @@ public sealed class Stack : IAsyncDisposable
     public string RepoPath => Work.Combine("repo");
 
     /// <summary>Creates the cluster and the configuration; <paramref name="globalOptions"/> go into <c>[global]</c>;
-    /// <paramref name="repositoryOptions"/> replace the posix <c>repo1-path</c> (an object-store repository).</summary>
+    /// <paramref name="repositoryOptions"/> replace the posix <c>repo1-path</c> (an object-store repository);
+    /// <paramref name="separateWal"/> puts pg_wal elsewhere behind a symlink (initdb --waldir).</summary>
     public static async Task<Stack> CreateAsync(
         Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true,
-        string stanza = StanzaName, IReadOnlyList<string>? repositoryOptions = null)
+        string stanza = StanzaName, IReadOnlyList<string>? repositoryOptions = null, bool separateWal = false)
     {
         var work = new TempDirectory("pgrest-stack");
         var configPath = work.Combine("pgbackrest.conf");
@@ -50,6 +51,7 @@ public sealed class Stack : IAsyncDisposable
         {
             ArchiveCommand = $"{tool} --config={configPath} --stanza={stanza} archive-push %p",
             Start = false,
+            SeparateWalDirectory = separateWal,
             Settings = new Dictionary<string, string> { ["archive_timeout"] = "0" },
         });
         var stack = new Stack(work, cluster, configPath, stanza, repositoryOptions);
@@ -62,7 +64,8 @@ public sealed class Stack : IAsyncDisposable
         return stack;
     }
 
-    public void WriteConfig(IEnumerable<string> globalOptions)
+    /// <summary>Writes pgbackrest.conf; <paramref name="stanzaOptions"/> (e.g. a standby's pg2-*) go into the stanza section.</summary>
+    public void WriteConfig(IEnumerable<string> globalOptions, IEnumerable<string>? stanzaOptions = null)
     {
         var text = new StringBuilder();
         text.Append("[global]\n");
@@ -82,6 +85,8 @@ public sealed class Stack : IAsyncDisposable
         text.Append("pg1-path=").Append(Cluster.DataDirectory).Append('\n');
         text.Append("pg1-port=").Append(Cluster.Port.ToString(CultureInfo.InvariantCulture)).Append('\n');
         text.Append("pg1-socket-path=").Append(Cluster.SocketDirectory).Append('\n');
+        foreach (var option in stanzaOptions ?? [])
+            text.Append(option).Append('\n');
         File.WriteAllText(ConfigPath, text.ToString());
         TempDirectory.ChangeOwner(ConfigPath, PgCluster.OsUser);
     }

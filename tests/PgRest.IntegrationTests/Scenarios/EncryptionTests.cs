@@ -18,6 +18,10 @@ public sealed class EncryptionTests(ITestOutputHelper output)
         Assert.Equal(0, (await stack.PgrestAsync("--type=full", "backup")).ExitCode);
         var wal = Path.Combine(stack.Cluster.DataDirectory, "pg_wal",
             Directory.GetFiles(Path.Combine(stack.Cluster.DataDirectory, "pg_wal"), "0000000100000000000000*").Select(Path.GetFileName).Order().Last()!);
+        // PostgreSQL archives the backup history file (….backup) after the backup has ended; let it land first.
+        var archiveStatus = Path.Combine(stack.Cluster.DataDirectory, "pg_wal", "archive_status");
+        for (var wait = 0; wait < 100 && Directory.GetFiles(archiveStatus, "*.ready").Length > 0; wait++)
+            await Task.Delay(100);
         var before = Fingerprint(stack.RepoPath);
 
         stack.WriteConfig(["repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=a wrong passphrase", "compress-type=zst", "repo1-bundle=y"]);

@@ -27,7 +27,7 @@ public static class BackupCommand
         using var backupLock = LockFile.Acquire(config, stanza, "backup");
 
         var repo = context.TargetRepo;
-        foreach (var option in new[] { repo.Name + "-block", "backup-standby", repo.Name + "-hardlink", "archive-copy" })
+        foreach (var option in new[] { repo.Name + "-block", repo.Name + "-hardlink" })
         {
             if (config.IsSet(option) && config.GetBool(option))
                 throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: set {option}=n (or remove it) to back up without it.");
@@ -43,6 +43,21 @@ public static class BackupCommand
         else
             pgControl = PgControl.Read(pgPath);
         await using var dbScope = db;
+
+        // backup-standby: start/stop on the primary, most data files read from a standby (pgBackRest 2.45 backupInit).
+        var backupStandby = config.GetBool("backup-standby");
+        if (backupStandby && !online)
+        {
+            Log.Warn("option backup-standby is enabled but backup is offline - backups will be performed from the primary");
+            backupStandby = false;
+        }
+
+        DbClient? standbyDb = null;
+        string? standbyPath = null;
+        if (backupStandby)
+            (standbyDb, standbyPath, _) = await ClusterAccess.OpenStandbyAsync(context).ConfigureAwait(false);
+        await using var standbyScope = standbyDb;
+
         if (pgControl.DbVersion != backupInfo.DbVersion || pgControl.SystemId != backupInfo.SystemId)
         {
             throw new PgRestException(ErrorCode.BackupMismatch,
@@ -105,6 +120,12 @@ public static class BackupCommand
             timestampStart = (await db.CurrentTimestampAsync(cancellation).ConfigureAwait(false)).EpochSeconds;
             start = await db.BackupStartAsync(PgRestVersion.Name + " backup started at " + Format.LocalTime(timestampStart), startFast, cancellation).ConfigureAwait(false);
             Log.Info($"backup start archive = {start.WalSegmentName}, lsn = {start.Lsn}");
+            if (standbyDb is not null)
+            {
+                Log.Info($"wait for replay on the standby to reach {start.Lsn}");
+                await ClusterAccess.WaitForStandbyReplayAsync(standbyDb, standbyPath!, start.Lsn, pgControl.Timeline, config.GetTime("archive-timeout"), cancellation).ConfigureAwait(false);
+                Log.Info($"replay on the standby reached {start.Lsn}");
+            }
             if (archiveCheck)
                 Log.Info($"check archive for segment {start.WalSegmentName}");
         }
@@ -118,12 +139,12 @@ public static class BackupCommand
 
         var scanner = new DataDirectoryScanner(pgPath, pgControl.Version.TablespaceId,
             tablespaces.ToDictionary(t => t.Oid.ToString(CultureInfo.InvariantCulture), t => t.Name),
-            config.GetList("exclude"));
+            config.GetList("exclude"), PgVersions.VersionNumFromVersion(pgControl.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog", online);
         scanner.Scan();
 
-        var label = NewLabel(backupInfo, await ExistingLabelsAsync(repo, stanza, cancellation).ConfigureAwait(false), type, prior, timestampStart);
-        var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, label, type, prior, priorManifest, compressType, compressLevel,
+        var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, type, prior, priorManifest, compressType, compressLevel,
             checksumPage, online, archiveCheck, repo.Encrypted);
+        manifest.Options.BackupStandby = backupStandby;
         manifest.TimestampStart = timestampStart;
         manifest.LsnStart = start?.Lsn.ToString();
         manifest.ArchiveStart = start?.WalSegmentName;
@@ -132,9 +153,27 @@ public static class BackupCommand
         // incremental, so copying waits for the next whole second (as pgBackRest does).
         manifest.TimestampCopyStart = await WaitForNextSecondAsync(db, cancellation).ConfigureAwait(false);
         manifest.Options.Delta = DeltaDecision.Resolve(config.GetBool("delta"), manifest, priorManifest);
-        await BackupStore.SaveManifestCopyAsync(repo, stanza, manifest, backupInfo, cancellation).ConfigureAwait(false);
 
-        var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage);
+        // An interrupted backup of the same kind is taken over (its label and valid files kept); otherwise a new label.
+        var priorFiles = priorManifest?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var delta = manifest.Options.Delta == true;
+        var resumed = await BackupResume.TryResumeAsync(repo, stanza, config, backupInfo, manifest, compressType,
+            file => priorFiles is not null && priorFiles.TryGetValue(file.Name, out var priorFile) && BackupCopier.Unchanged(file, priorFile, delta),
+            cancellation).ConfigureAwait(false);
+        var label = resumed is not null ? manifest.Label
+            : NewLabel(backupInfo, await ExistingLabelsAsync(repo, stanza, cancellation).ConfigureAwait(false), type, prior, timestampStart);
+        manifest.Label = label;
+        manifest.References.Add(label);
+
+        // The saved manifest is what a later backup resumes from; without resume there is nothing to save it for.
+        Func<string, CancellationToken, Task>? saveManifestCopy = null;
+        if (config.GetBool("resume"))
+        {
+            saveManifestCopy = (text, token) => BackupStore.SaveManifestCopyAsync(repo, stanza, label, text, backupInfo, token);
+            await saveManifestCopy(manifest.Serialize(PgRestVersion.FormatVersion), cancellation).ConfigureAwait(false);
+        }
+
+        var copier = new BackupCopier(context, repo, stanza, manifest, scanner, priorManifest, compressType, compressLevel, checksumPage, resumed, saveManifestCopy, standbyPath);
         await copier.CopyAsync().ConfigureAwait(false);
 
         // Stop the backup and store backup_label (and tablespace_map) from it.
@@ -152,7 +191,15 @@ public static class BackupCommand
                 await copier.StoreGeneratedFileAsync("pg_data/tablespace_map", stop.TablespaceMap, manifest.TimestampStop).ConfigureAwait(false);
 
             if (archiveCheck)
-                await WaitForArchiveAsync(context, repo, stanza, archiveInfo!, start!.WalSegmentName, stop.WalSegmentName, pgControl.WalSegmentSize).ConfigureAwait(false);
+            {
+                var segments = await WaitForArchiveAsync(context, repo, stanza, archiveInfo!, start!.WalSegmentName, stop.WalSegmentName, pgControl.WalSegmentSize).ConfigureAwait(false);
+                // archive-copy: the backup carries the WAL that makes it consistent, so it restores without the archive.
+                if (config.GetBool("archive-copy"))
+                {
+                    foreach (var (segment, storedPath) in segments)
+                        await copier.StoreArchivedSegmentAsync(segment, storedPath, archiveInfo!.CipherPass, manifest.TimestampStop).ConfigureAwait(false);
+                }
+            }
         }
         else
         {
@@ -226,13 +273,12 @@ public static class BackupCommand
 
     private static Manifest BuildManifest(
         Configuration config, BackupInfo backupInfo, PgControl pgControl, DataDirectoryScanner scanner, IReadOnlyList<DbDatabase> databases,
-        string label, BackupType type, BackupInfoEntry? prior, Manifest? priorManifest, CompressType compressType, int compressLevel,
+        BackupType type, BackupInfoEntry? prior, Manifest? priorManifest, CompressType compressType, int compressLevel,
         bool checksumPage, bool online, bool archiveCheck, bool encrypted)
     {
         var root = scanner.Paths[0].Status;
         var manifest = new Manifest
         {
-            Label = label,
             Type = type,
             Prior = prior?.Label,
             DbId = backupInfo.DbId,
@@ -245,7 +291,6 @@ public static class BackupCommand
         };
         if (priorManifest is not null)
             manifest.References.AddRange(priorManifest.References);
-        manifest.References.Add(label);
 
         var annotation = config.GetHash("annotation");
         if (annotation.Count > 0)
@@ -325,16 +370,24 @@ public static class BackupCommand
         return next;
     }
 
-    /// <summary>Every segment from the start to the stop segment must reach the archive (<c>archive-timeout</c>).</summary>
-    private static async Task WaitForArchiveAsync(CommandContext context, Repo repo, string stanza, ArchiveInfo archiveInfo, string startSegment, string stopSegment, uint segmentSize)
+    /// <summary>
+    /// Every segment from the start to the stop segment must reach the archive (<c>archive-timeout</c>); returns each
+    /// segment with its stored path.
+    /// </summary>
+    private static async Task<List<(string Segment, string StoredPath)>> WaitForArchiveAsync(
+        CommandContext context, Repo repo, string stanza, ArchiveInfo archiveInfo, string startSegment, string stopSegment, uint segmentSize)
     {
         Log.Info($"check archive for segment(s) {startSegment}:{stopSegment}");
         var timeout = context.Config.GetTime("archive-timeout");
+        var found = new List<(string, string)>();
         foreach (var segment in WalSegmentName.Range(WalSegmentName.Parse(startSegment), WalSegmentName.Parse(stopSegment), segmentSize))
         {
             var name = segment.ToString();
-            _ = await WalArchive.WaitForSegmentAsync(repo, stanza, archiveInfo.ArchiveId, name, timeout, context.Cancellation).ConfigureAwait(false)
+            var stored = await WalArchive.WaitForSegmentAsync(repo, stanza, archiveInfo.ArchiveId, name, timeout, context.Cancellation).ConfigureAwait(false)
                 ?? throw WalArchive.ArchiveTimeout(name, timeout);
+            found.Add((name, stored));
         }
+
+        return found;
     }
 }

@@ -1,5 +1,8 @@
 using System.Text;
 using PgRest.Common;
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Postgres;
 using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Logging;
@@ -22,13 +25,29 @@ internal sealed class BackupCopier
     private readonly CompressType _compressType;
     private readonly int _compressLevel;
     private readonly bool _checksumPage;
+    private readonly IReadOnlySet<string> _resumed;
+    private readonly string? _standbyPath;
+    private readonly string _xactDirectory;
+    private readonly Func<string, CancellationToken, Task>? _saveManifestCopy;
+    // Entries are filled in by parallel workers while the periodic manifest save serializes them.
+    private readonly Lock _manifestLock = new();
+    private readonly SemaphoreSlim _saving = new(1, 1);
+    private long _saveEvery;
+    private long _savedAt;
     private long _copiedBytes;
     private long _totalBytes;
     private int _pageErrorFiles;
 
+    /// <param name="resumed">Files kept from a resumed backup: their repository copy is checked rather than copied again.</param>
+    /// <param name="saveManifestCopy">Saves the serialized in-progress manifest as <c>backup.manifest.copy</c> (resume=y), null to never save.</param>
     public BackupCopier(CommandContext context, Repo repo, string stanza, Manifest manifest, DataDirectoryScanner scanner, Manifest? prior,
-        CompressType compressType, int compressLevel, bool checksumPage)
+        CompressType compressType, int compressLevel, bool checksumPage, IReadOnlySet<string>? resumed = null,
+        Func<string, CancellationToken, Task>? saveManifestCopy = null, string? standbyPath = null)
     {
+        _standbyPath = standbyPath?.TrimEnd('/');
+        _xactDirectory = PgVersions.VersionNumFromVersion(manifest.DbVersion) >= 100000 ? "pg_xact" : "pg_clog";
+        _resumed = resumed ?? new HashSet<string>();
+        _saveManifestCopy = saveManifestCopy;
         _context = context;
         _repo = repo;
         _stanza = stanza;
@@ -42,6 +61,32 @@ internal sealed class BackupCopier
 
     public int PageErrorFiles => _pageErrorFiles;
 
+    /// <summary>
+    /// Where a file is read: with backup-standby, relation and transaction-status files (base, global except pg_control,
+    /// pg_xact, pg_multixact, tablespaces) come from the standby, which has replayed past the backup start; the rest
+    /// from the primary.
+    /// </summary>
+    private string ReadPath(ScannedFile source)
+    {
+        var name = source.ManifestName;
+        if (_standbyPath is null || name == "pg_data/global/pg_control")
+            return source.FullPath;
+        if (name.StartsWith("pg_tblspc/", StringComparison.Ordinal))
+            return _standbyPath + "/" + name;
+        foreach (var directory in (ReadOnlySpan<string>)["base", "global", _xactDirectory, "pg_multixact"])
+        {
+            if (name.Length > 9 + directory.Length && name.StartsWith("pg_data/", StringComparison.Ordinal) && name.AsSpan(8).StartsWith(directory, StringComparison.Ordinal)
+                && name[8 + directory.Length] == '/')
+                return _standbyPath + "/" + name[8..];
+        }
+
+        return source.FullPath;
+    }
+
+    /// <summary>A file of a diff/incr that is referenced without reading it: empty then and now, or (without delta) same size and mtime.</summary>
+    public static bool Unchanged(ManifestFile entry, ManifestFile prior, bool delta) =>
+        (entry.Size == 0 && prior.Size == 0) || (!delta && entry.Size == prior.Size && entry.Timestamp == prior.Timestamp);
+
     public async Task CopyAsync()
     {
         var delta = _manifest.Options.Delta == true;
@@ -54,7 +99,7 @@ internal sealed class BackupCopier
             ManifestFile? prior = null;
             if (priorFiles is not null && priorFiles.TryGetValue(entry.Name, out prior))
             {
-                if ((entry.Size == 0 && prior.Size == 0) || (!delta && entry.Size == prior.Size && entry.Timestamp == prior.Timestamp))
+                if (Unchanged(entry, prior, delta))
                 {
                     Reference(entry, prior);
                     continue;
@@ -65,6 +110,8 @@ internal sealed class BackupCopier
         }
 
         _totalBytes = toCopy.Sum(f => (long)f.Entry.Size);
+        // As pgBackRest: the manifest (with the checksums so far) is saved every 1% of the data or manifest-save-threshold, whichever is larger.
+        _saveEvery = Math.Max(_totalBytes / 100, _context.Config.GetSize("manifest-save-threshold"));
         var removed = new List<ManifestFile>();
         var options = new ParallelOptions
         {
@@ -81,7 +128,9 @@ internal sealed class BackupCopier
             // Empty files are not stored at all in a bundled backup.
             foreach (var empty in toCopy.Where(f => f.Entry.Size == 0))
                 empty.Entry.ChecksumPage = _checksumPage && _sources[empty.Entry.Name].PageChecksumEligible ? true : null;
-            var small = toCopy.Where(f => f.Entry.Size > 0 && (long)f.Entry.Size <= limit)
+            // A resumed file is stored on its own already (bundles are never kept), so it is checked on its own.
+            bool Bundled((ManifestFile Entry, ManifestFile? Prior) f) => f.Entry.Size > 0 && (long)f.Entry.Size <= limit && !_resumed.Contains(f.Entry.Name);
+            var small = toCopy.Where(Bundled)
                 .OrderBy(f => f.Entry.Timestamp).ThenBy(f => f.Entry.Name, StringComparer.Ordinal).ToList();
             ulong bundleId = 0;
             List<(ManifestFile Entry, ManifestFile? Prior)>? current = null;
@@ -102,7 +151,7 @@ internal sealed class BackupCopier
 
             for (var i = 0; i < units.Count; i++)
                 units[i] = (units[i].Files.Sum(f => (long)f.Entry.Size), units[i].Files, units[i].BundleId);
-            units.AddRange(toCopy.Where(f => (long)f.Entry.Size > limit).Select(f => ((long)f.Entry.Size, new List<(ManifestFile, ManifestFile?)> { f }, (ulong?)null)));
+            units.AddRange(toCopy.Where(f => f.Entry.Size > 0 && !Bundled(f)).Select(f => ((long)f.Entry.Size, new List<(ManifestFile, ManifestFile?)> { f }, (ulong?)null)));
         }
         else
         {
@@ -141,16 +190,16 @@ internal sealed class BackupCopier
             foreach (var (entry, prior) in files)
             {
                 var source = _sources[entry.Name];
-                if (prior is not null && await SameContentAsync(source.FullPath, prior.Checksum, cancellation).ConfigureAwait(false))
+                if (prior is not null && await SameContentAsync(ReadPath(source), prior.Checksum, cancellation).ConfigureAwait(false))
                 {
                     Reference(entry, prior);
                     continue;
                 }
 
-                var stream = BackupFileCopier.TryOpen(source.FullPath);
+                var stream = BackupFileCopier.TryOpen(ReadPath(source));
                 if (stream is null)
                 {
-                    Log.Detail($"skip file removed by database {source.FullPath}");
+                    Log.Detail($"skip file removed by database {ReadPath(source)}");
                     gone.Add(entry);
                     continue;
                 }
@@ -165,19 +214,28 @@ internal sealed class BackupCopier
                 if (result.Size == 0)
                 {
                     // Truncated to nothing while copying: recorded as empty and not stored.
-                    entry.Size = 0;
-                    entry.Checksum = null;
-                    entry.RepoSize = null;
-                    entry.RepoChecksum = null;
-                    entry.ChecksumPage = result.PageChecksumValid;
+                    lock (_manifestLock)
+                    {
+                        entry.Size = 0;
+                        entry.Checksum = null;
+                        entry.RepoSize = null;
+                        entry.RepoChecksum = null;
+                        entry.ChecksumPage = result.PageChecksumValid;
+                    }
+
                     offset += (ulong)result.RepoSize;
                     continue;
                 }
 
                 Record(entry, source, result);
-                entry.BundleId = bundleId;
-                entry.BundleOffset = offset;
+                lock (_manifestLock)
+                {
+                    entry.BundleId = bundleId;
+                    entry.BundleOffset = offset;
+                }
+
                 offset += (ulong)result.RepoSize;
+                await ProgressAsync(source, result.Size, "backup file", result.Sha1, cancellation).ConfigureAwait(false);
             }
 
             if (offset > 0)
@@ -191,50 +249,131 @@ internal sealed class BackupCopier
     private async Task<bool> CopyFileAsync(ManifestFile entry, ManifestFile? deltaPrior, CancellationToken cancellation)
     {
         var source = _sources[entry.Name];
-        if (deltaPrior is not null && await SameContentAsync(source.FullPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
+        var readPath = ReadPath(source);
+        if (deltaPrior is not null && await SameContentAsync(readPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
         {
             Reference(entry, deltaPrior);
             return true;
         }
 
         var repoPath = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, entry.Name, CompressTypes.Extension(_compressType));
-        var result = await BackupFileCopier.CopyAsync(source.FullPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
+        if (_resumed.Contains(entry.Name))
+        {
+            // With delta the PGDATA file must still hold what was stored; without it size and mtime were compared already.
+            var pgFileMatches = _manifest.Options.Delta != true;
+            if (!pgFileMatches)
+            {
+                if (!File.Exists(readPath))
+                {
+                    Log.Detail($"skip file removed by database {readPath}");
+                    await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
+                    return false;
+                }
+
+                pgFileMatches = await SameContentAsync(readPath, entry.Checksum, cancellation).ConfigureAwait(false);
+            }
+
+            if (pgFileMatches)
+            {
+                if (await RepoFileMatchesAsync(repoPath, entry, cancellation).ConfigureAwait(false))
+                {
+                    await ProgressAsync(source, (long)entry.Size, "checksum resumed file", entry.Checksum!, cancellation).ConfigureAwait(false);
+                    return true;
+                }
+
+                Log.Warn($"resumed backup file {entry.Name} does not have expected checksum {entry.Checksum}. The file will be recopied and backup will" +
+                    " continue but this may be an issue unless the resumed backup path in the repository is known to be corrupted.\n" +
+                    "NOTE: this does not indicate a problem with the PostgreSQL page checksums.");
+            }
+        }
+
+        var result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
             _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
         if (result.Missing)
         {
-            Log.Detail($"skip file removed by database {source.FullPath}");
+            Log.Detail($"skip file removed by database {readPath}");
+            if (_resumed.Contains(entry.Name))
+                await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
             return false;
         }
 
         Record(entry, source, result);
+        await ProgressAsync(source, result.Size, "backup file", result.Sha1, cancellation).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>A resumed repository file is kept when its stored size and SHA-1 are those the saved manifest recorded.</summary>
+    private async Task<bool> RepoFileMatchesAsync(string repoPath, ManifestFile entry, CancellationToken cancellation)
+    {
+        var stream = await _repo.Storage.OpenReadAsync(repoPath, ignoreMissing: true, cancellationToken: cancellation).ConfigureAwait(false);
+        if (stream is null)
+            return false;
+        await using (stream.ConfigureAwait(false))
+        {
+            using var sha1 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA1);
+            var buffer = new byte[1024 * 1024];
+            long size = 0;
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
+            {
+                sha1.AppendData(buffer, 0, read);
+                size += read;
+            }
+
+            return (ulong)size == entry.EffectiveRepoSize && Convert.ToHexStringLower(sha1.GetHashAndReset()) == (entry.RepoChecksum ?? entry.Checksum);
+        }
+    }
+
+    /// <summary>Logs a finished file and saves the manifest once another save interval of data has been processed.</summary>
+    private async Task ProgressAsync(ScannedFile source, long size, string what, string sha1, CancellationToken cancellation)
+    {
+        var copied = Interlocked.Add(ref _copiedBytes, size);
+        if (Log.IsEnabled(LogLevel.Detail))
+        {
+            var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;
+            Log.Detail($"{what} {ReadPath(source)} ({Format.Size(size)}, {percent:0.00}%){(size == 0 ? "" : " checksum " + sha1)}");
+        }
+
+        if (_saveManifestCopy is null || copied - Interlocked.Read(ref _savedAt) < _saveEvery || !await _saving.WaitAsync(0, cancellation).ConfigureAwait(false))
+            return;
+        try
+        {
+            Interlocked.Exchange(ref _savedAt, copied);
+            string text;
+            lock (_manifestLock)
+                text = _manifest.Serialize(PgRestVersion.FormatVersion);
+            await _saveManifestCopy(text, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            _saving.Release();
+        }
     }
 
     /// <summary>Puts what copying produced into the file's manifest entry, and reports page checksum problems.</summary>
     private void Record(ManifestFile entry, ScannedFile source, BackupFileResult result)
+    {
+        lock (_manifestLock)
+            RecordLocked(entry, result);
+        if (result.PageErrors.Count > 0)
+        {
+            Interlocked.Increment(ref _pageErrorFiles);
+            Log.Warn($"invalid page checksum found in file {ReadPath(source)} at page(s) {string.Join(", ", result.PageErrors)}");
+        }
+        else if (result.PageChecksumValid == false)
+        {
+            Log.Warn($"page misalignment in file {ReadPath(source)}: file size {result.Size} is not divisible by page size 8192");
+        }
+    }
+
+    private static void RecordLocked(ManifestFile entry, BackupFileResult result)
     {
         entry.Size = (ulong)result.Size;
         entry.Checksum = result.Size == 0 ? null : result.Sha1;
         entry.RepoSize = (ulong)result.RepoSize;
         entry.RepoChecksum = result.RepoSha1;
         entry.ChecksumPage = result.PageChecksumValid;
-        if (result.PageErrors.Count > 0)
-        {
-            entry.ChecksumPageErrors = ManifestFile.EncodePageErrors(result.PageErrors.Select(b => (ulong)b));
-            Interlocked.Increment(ref _pageErrorFiles);
-            Log.Warn($"invalid page checksum found in file {source.FullPath} at page(s) {string.Join(", ", result.PageErrors)}");
-        }
-        else if (result.PageChecksumValid == false)
-        {
-            Log.Warn($"page misalignment in file {source.FullPath}: file size {result.Size} is not divisible by page size 8192");
-        }
-
-        var copied = Interlocked.Add(ref _copiedBytes, (long)entry.Size);
-        if (Log.IsEnabled(LogLevel.Detail))
-        {
-            var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;
-            Log.Detail($"backup file {source.FullPath} ({Format.Size(result.Size)}, {percent:0.00}%) checksum {result.Sha1}");
-        }
+        entry.ChecksumPageErrors = result.PageErrors.Count > 0 ? ManifestFile.EncodePageErrors(result.PageErrors.Select(b => (ulong)b)) : null;
     }
 
     private static async Task<bool> SameContentAsync(string path, string? checksum, CancellationToken cancellation)
@@ -259,6 +398,12 @@ internal sealed class BackupCopier
     /// <summary>Unchanged since the prior backup: point at the backup that holds the bytes.</summary>
     private void Reference(ManifestFile entry, ManifestFile prior)
     {
+        lock (_manifestLock)
+            ReferenceLocked(entry, prior);
+    }
+
+    private void ReferenceLocked(ManifestFile entry, ManifestFile prior)
+    {
         if (_manifest.Bundle && prior.Size == 0)
         {
             // Empty files are not stored in a bundled backup, so there is nothing to refer to.
@@ -276,6 +421,38 @@ internal sealed class BackupCopier
         entry.BundleId = prior.BundleId;
         entry.BundleOffset = prior.BundleOffset;
         entry.Reference = prior.Reference ?? _prior!.Label;
+    }
+
+    /// <summary>
+    /// <c>archive-copy</c>: stores an archived WAL segment as <c>pg_data/pg_wal/&lt;segment&gt;</c> of this backup,
+    /// recompressed and encrypted as the backup's files (pgBackRest 2.45 <c>backupArchiveCheckCopy</c>).
+    /// </summary>
+    public async Task StoreArchivedSegmentAsync(string segment, string storedPath, string? archiveCipherPass, long timestamp)
+    {
+        Log.Detail($"copy segment {segment} to backup");
+        var plain = await RepoFiles.ReadAllAsync(_repo, storedPath, CompressTypes.FromExtension(storedPath), archiveCipherPass, _context.Cancellation).ConfigureAwait(false);
+        var checksum = WalArchive.ChecksumOf(storedPath[(storedPath.LastIndexOf('/') + 1)..], segment);
+        var walDirectory = PgVersions.VersionNumFromVersion(_manifest.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog";
+        var name = "pg_data/" + walDirectory + "/" + segment;
+        var path = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, name, CompressTypes.Extension(_compressType));
+        var pipeline = await RepoFiles.WriteAsync(_repo, path, plain, _compressType, _compressLevel, _manifest.CipherPass, _context.Cancellation).ConfigureAwait(false);
+        if (pipeline.Sha1Hex != checksum)
+            throw new PgRestException(ErrorCode.Checksum, $"archived WAL segment '{_repo.Display(storedPath)}' does not match the checksum in its name");
+
+        var pgData = _manifest.Paths.First(p => p.Name == "pg_data");
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        _manifest.Files.Add(new ManifestFile
+        {
+            Name = name,
+            Size = (ulong)plain.Length,
+            Timestamp = timestamp,
+            Checksum = checksum,
+            RepoSize = (ulong)pipeline.RepoSize,
+            RepoChecksum = pipeline.IsTransformed ? pipeline.RepoSha1Hex : null,
+            Mode = _manifest.EffectiveMode(pgData) & readable,
+            User = pgData.User,
+            Group = pgData.Group,
+        });
     }
 
     /// <summary>Stores a file PostgreSQL hands over at backup stop (<c>backup_label</c>, <c>tablespace_map</c>).</summary>

@@ -28,16 +28,23 @@ public sealed class DataDirectoryScanner
     // Directories kept (empty) in the backup: their contents are rebuilt by PostgreSQL.
     private static readonly HashSet<string> ContentExcludedDirectories = new(StringComparer.Ordinal)
     {
-        "pg_dynshmem", "pg_notify", "pg_replslot", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans", "pg_wal",
+        "pg_dynshmem", "pg_notify", "pg_replslot", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans",
     };
 
     private readonly string _pgPath;
     private readonly string _tablespaceDirectory;
     private readonly IReadOnlyDictionary<string, string> _tablespaceNames;
     private readonly HashSet<string> _exclusions;
+    private readonly string _walManifestPath;
+    private readonly bool _online;
 
-    public DataDirectoryScanner(string pgPath, string tablespaceDirectory, IReadOnlyDictionary<string, string> tablespaceNames, IEnumerable<string> exclusions)
+    /// <param name="walDirectory"><c>pg_wal</c> (<c>pg_xlog</c> before PostgreSQL 10).</param>
+    /// <param name="online">Online, the WAL files and <c>archive_status</c> contents are left out (restore brings WAL from the archive).</param>
+    public DataDirectoryScanner(string pgPath, string tablespaceDirectory, IReadOnlyDictionary<string, string> tablespaceNames, IEnumerable<string> exclusions,
+        string walDirectory = "pg_wal", bool online = true)
     {
+        _walManifestPath = "pg_data/" + walDirectory;
+        _online = online;
         _pgPath = pgPath.TrimEnd('/');
         _tablespaceDirectory = tablespaceDirectory;
         _tablespaceNames = tablespaceNames;
@@ -92,6 +99,8 @@ public sealed class DataDirectoryScanner
                 case FileKind.File:
                     if (relativePath.Length == 0 && RootFileExclusions.Contains(name))
                         continue;
+                    if (_online && manifestPath == _walManifestPath)
+                        continue;
                     if (dbDirectory && (IsTempRelation(name) || name.StartsWith("pg_internal.init", StringComparison.Ordinal) || IsUnloggedFork(name, unloggedRelations!)))
                         continue;
                     Files.Add(new ScannedFile(entryManifestName, entryPath, status.Value, PageChecksumEligible(relative, name)));
@@ -102,6 +111,9 @@ public sealed class DataDirectoryScanner
                     if (relativePath.Length == 0 && ContentExcludedDirectories.Contains(name))
                         continue;
                     if (_exclusions.Contains(relative + "/"))
+                        continue;
+                    // The directory is kept (PostgreSQL needs it) but not its status files, as in pgBackRest.
+                    if (_online && manifestPath == _walManifestPath && name == "archive_status")
                         continue;
                     ScanDirectory(entryPath, entryManifestName, relative, IsDbDirectory(relative));
                     break;
@@ -133,9 +145,13 @@ public sealed class DataDirectoryScanner
         if (relative.StartsWith("pg_tblspc/", StringComparison.Ordinal))
         {
             // A tablespace: only this PostgreSQL version's directory inside it belongs to the cluster.
+            // pgBackRest's manifests carry a dummy pg_tblspc path (as pg_data) and give each tablespace path the owner and
+            // mode of pg_data/pg_tblspc rather than of the link destination.
             var targetName = "pg_tblspc/" + name;
             Targets.Add(new ScannedTarget(targetName, destination, IsLink: true, name, _tablespaceNames.GetValueOrDefault(name) ?? "ts" + name));
-            Paths.Add(new ScannedPath(targetName, destinationStatus));
+            if (!Paths.Any(p => p.ManifestName == "pg_tblspc"))
+                Paths.Add(new ScannedPath("pg_tblspc", Paths[0].Status));
+            Paths.Add(new ScannedPath(targetName, Paths.FirstOrDefault(p => p.ManifestName == "pg_data/pg_tblspc")?.Status ?? destinationStatus));
             var versionDirectory = Path.Combine(destination, _tablespaceDirectory);
             var versionStatus = FileStatus.TryGet(versionDirectory);
             if (versionStatus is { Kind: FileKind.Directory })

@@ -33,14 +33,6 @@ public static class RestoreCommand
                 "\nHINT: remove 'postmaster.pid' only if PostgreSQL is not running.");
         }
 
-        // Options whose effect is not implemented yet are refused rather than ignored: a restore that silently left out
-        // the asked-for mapping or database filter would look right and be wrong.
-        foreach (var option in new[] { "db-include", "db-exclude", "tablespace-map", "tablespace-map-all", "link-map", "link-all" })
-        {
-            if (config.IsSet(option) && (option != "link-all" || config.GetBool(option)))
-                throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: restore without it, or with pgBackRest.");
-        }
-
         var delta = config.GetBool("delta");
         var force = config.GetBool("force");
         if ((delta || force) && Directory.Exists(pgPath) && !File.Exists(Path.Combine(pgPath, "PG_VERSION")) && !File.Exists(Path.Combine(pgPath, "backup.manifest")))
@@ -62,12 +54,15 @@ public static class RestoreCommand
             throw new PgRestException(ErrorCode.FeatureNotSupported, $"backup set {label} uses block incremental, which this version of pgrest cannot restore yet\nHINT: restore it with pgBackRest.");
         Log.Info($"{repo.Name}: restore backup set {label}, recovery will start at {Format.LocalTime(manifest.TimestampStart)}");
 
-        var pgDataTarget = manifest.Targets.First(t => t.Name == "pg_data");
-        if (pgDataTarget.Path.TrimEnd('/') != pgPath)
-            Log.Info($"remap data directory to '{pgPath}'");
+        RestoreMapping.Apply(manifest, config, pgPath);
 
+        // PostgreSQL would recreate the tablespace links from tablespace_map and undo a remapping; the links are made here.
+        if (manifest.Files.RemoveAll(f => f.Name == "pg_data/tablespace_map") > 0)
+            Log.Detail("skip 'tablespace_map' -- tablespace links will be created based on mappings");
+
+        var selective = SelectiveRestore.Create(manifest, config);
         var layout = new RestoreLayout(manifest, pgPath);
-        var writer = new RestoreFileWriter(context, repo, stanza, manifest, layout, delta, force);
+        var writer = new RestoreFileWriter(context, repo, stanza, manifest, layout, delta, force, selective);
         await writer.PrepareDirectoriesAsync().ConfigureAwait(false);
 
         // The manifest sits in PGDATA while the restore runs so that an interrupted restore can be re-run with --delta.

@@ -23,13 +23,16 @@ internal sealed class RestoreFileWriter
     private readonly RestoreLayout _layout;
     private readonly bool _delta;
     private readonly bool _force;
+    private readonly SelectiveRestore? _selective;
     private readonly CompressType _compressType;
     private readonly bool _root = Native.GetEffectiveUserId() == 0;
     private long _restoredBytes;
     private long _totalBytes;
 
-    public RestoreFileWriter(CommandContext context, Repo repo, string stanza, Manifest manifest, RestoreLayout layout, bool delta, bool force)
+    public RestoreFileWriter(CommandContext context, Repo repo, string stanza, Manifest manifest, RestoreLayout layout, bool delta, bool force,
+        SelectiveRestore? selective = null)
     {
+        _selective = selective;
         _context = context;
         _repo = repo;
         _stanza = stanza;
@@ -48,7 +51,7 @@ internal sealed class RestoreFileWriter
         foreach (var (_, path) in _layout.Tablespaces)
             Directory.CreateDirectory(path);
 
-        foreach (var path in _manifest.Paths.OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var path in _manifest.Paths.Where(p => RestoreLayout.HasLocation(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
             var local = _layout.LocalPath(path.Name);
             if (File.Exists(local) || new FileInfo(local).LinkTarget is not null && path.Name.StartsWith("pg_data/", StringComparison.Ordinal) && IsLinkEntry(path.Name))
@@ -94,6 +97,14 @@ internal sealed class RestoreFileWriter
         var local = _layout.LocalPath(file.Name);
         var mode = _manifest.EffectiveMode(file);
         var timestamp = DateTimeOffset.FromUnixTimeSeconds(file.Timestamp).UtcDateTime;
+
+        var zeroed = _selective?.IsZeroed(file.Name) == true;
+        if (zeroed)
+        {
+            // A left-out database: a sparse file of the right size, so the cluster starts and the user can drop it.
+            await WriteZeroedAsync(local, file, mode, timestamp).ConfigureAwait(false);
+            return;
+        }
 
         if ((_delta || _force) && !isControl && await CanKeepAsync(local, file, cancellation).ConfigureAwait(false))
         {
@@ -155,6 +166,25 @@ internal sealed class RestoreFileWriter
         }
     }
 
+    private Task WriteZeroedAsync(string local, ManifestFile file, UnixFileMode mode, DateTime timestamp)
+    {
+        if (new FileInfo(local).LinkTarget is not null)
+            File.Delete(local);
+        using (var handle = File.OpenHandle(local, FileMode.Create, FileAccess.Write))
+            RandomAccess.SetLength(handle, (long)file.Size);
+        File.SetUnixFileMode(local, mode);
+        File.SetLastWriteTimeUtc(local, timestamp);
+        SetOwner(local, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
+        var restored = Interlocked.Add(ref _restoredBytes, (long)file.Size);
+        if (Log.IsEnabled(LogLevel.Detail))
+        {
+            var percent = _totalBytes == 0 ? 100 : restored * 100.0 / _totalBytes;
+            Log.Detail($"restore zeroed file {local} ({Format.Size((long)file.Size)}, {percent:0.00}%)");
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// Delta: the local file is kept when its size and SHA-1 match (truncated first if longer); with force alone, when
     /// size and mtime match and the mtime predates the backup's copy start.
@@ -190,7 +220,7 @@ internal sealed class RestoreFileWriter
     public void RemoveUnknownEntries()
     {
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in _manifest.Paths)
+        foreach (var path in _manifest.Paths.Where(p => RestoreLayout.HasLocation(p.Name)))
             expected.Add(_layout.LocalPath(path.Name));
         foreach (var file in _manifest.Files)
             expected.Add(_layout.LocalPath(file.Name));

@@ -29,6 +29,12 @@ internal sealed class RestoreLayout
     /// <summary>Tablespace targets: manifest name (<c>pg_tblspc/&lt;oid&gt;</c>) and destination directory.</summary>
     public List<(string Name, string Path)> Tablespaces { get; } = [];
 
+    /// <summary>
+    /// pgBackRest's manifests list a <c>pg_tblspc</c> path above the tablespace targets; it belongs to no target and is
+    /// not restored (the links live in <c>pg_data/pg_tblspc</c>).
+    /// </summary>
+    public static bool HasLocation(string manifestName) => manifestName != "pg_tblspc";
+
     public string LocalPath(string manifestName)
     {
         foreach (var (prefix, path) in _targets)
