@@ -677,6 +677,11 @@ public static partial class OptionTable
         RepoOpt("repo-s3-role", OptionType.String).Optional().DependsOn("repo-s3-key-type", "auto")
             .Help(HelpSection.Repository, "S3 IAM role.", "Role whose credentials are requested with repo-s3-key-type=auto."),
 
+        RepoOpt("repo-s3-sse-customer-key", OptionType.String).MarkSecure().Optional().DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "S3 SSE-C customer key.",
+                "Base64-encoded 256-bit key: objects are encrypted by S3 with this key (SSE-C), which is sent with every "
+                + "request that writes or reads an object. From pgBackRest releases after 2.45."),
+
         RepoOpt("repo-s3-token", OptionType.String).MarkSecure().Optional().DependsOn("repo-s3-key-type", "shared")
             .Help(HelpSection.Repository, "S3 session token.", "Token of temporary shared credentials."),
 
@@ -707,6 +712,10 @@ public static partial class OptionTable
             .Deprecated("repo-azure-port", indexed: true, unindexed: false)
             .Deprecated("repo-s3-port", indexed: true, unindexed: false)
             .Help(HelpSection.Repository, "Port of the storage service.", "TCP port of the object store."),
+
+        RepoOpt("repo-storage-tag", OptionType.Hash).Optional().DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "Tags set on every object written.",
+                "key=value; may be repeated. S3 stores them as object tags (x-amz-tagging). From pgBackRest 2.48."),
 
         RepoOpt("repo-storage-upload-chunk-size", OptionType.Size).Optional().Between(64 * KiB, TiB)
             .DependsOn("repo-type", "azure", "gcs", "s3")
