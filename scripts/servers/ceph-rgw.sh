@@ -11,6 +11,9 @@ access_key=PGRESTACCESSKEY00001
 secret_key=pgrestSecretKey000000000000000000000000000
 bucket=pgbackrest
 region=us-east-1
+dns_name=s3.test
+kms_key_id=pgrest-kms-key
+kms_key=cGdyZXN0LXRlc3Qta21zLWtleS0zMi1ieXRlcyEhISE=
 
 free_port() {
   python3 - <<'EOF' 2>/dev/null || shuf -i 20000-40000 -n 1
@@ -51,23 +54,8 @@ stop_pid() {
   rm -f "$file"
 }
 
-case "${1:-}" in
-install)
-  if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null; then
-    sudo_cmd=(); [[ "$(id -u)" != 0 ]] && sudo_cmd=(sudo)
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq radosgw
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends ceph-mon ceph-osd
-  fi
-  mkdir -p "$home"
-  radosgw --version > "$home/version"
-  ;;
-
-start)
-  dir="$(realpath -m "$2")"
-  mkdir -p "$dir"; chmod a+rx "$dir"
-  bash "$here/tls.sh" "$dir"
-  d="$dir/ceph"
+cluster_up() {
+  local attempt=$1
   rm -rf "$d"; mkdir -p "$d"/{run,log,mon,osd/osd.0,rgw}
   mon_port=$(free_port); rgw_port=$(free_port)
   while [[ "$rgw_port" == "$mon_port" ]]; do rgw_port=$(free_port); done
@@ -105,6 +93,11 @@ keyring = $d/keyring
 [client.rgw.a]
 rgw frontends = beast ssl_endpoint=127.0.0.1:$rgw_port ssl_certificate=$dir/tls.crt ssl_private_key=$dir/tls.key tcp_nodelay=1
 rgw data = $d/rgw
+# Host-style requests (bucket.s3.test) for clients that connect with repo-storage-host=127.0.0.1.
+rgw dns name = $dns_name
+# SSE-KMS with RGW's built-in test key store (repo-s3-kms-key-id=$kms_key_id).
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = $kms_key_id=$kms_key
 CONF
   cd "$d"
   ceph-authtool --create-keyring keyring --gen-key -n mon. --cap mon 'allow *' >/dev/null
@@ -114,10 +107,38 @@ CONF
   timeout 60 ceph -c ceph.conf osd create >log/osd-create.out 2>&1
   ceph-osd -c ceph.conf -i 0 --mkfs >log/osd-mkfs.out 2>&1
   nohup ceph-osd -c ceph.conf -i 0 -f >log/osd.stdout 2>&1 </dev/null & echo $! > "$dir/osd.pid"
-  up=0
-  for _ in $(seq 60); do
-    if timeout 10 ceph -c ceph.conf osd stat 2>/dev/null | grep -q "1 up"; then up=1; break; fi
+  for _ in $(seq 40); do
+    kill -0 "$(cat "$dir/osd.pid")" 2>/dev/null || { cp log/osd.0.log "$dir/osd.0.attempt$attempt.log" 2>/dev/null; return 1; }
+    if timeout 10 ceph -c ceph.conf osd stat 2>/dev/null | grep -q "1 up"; then return 0; fi
     sleep 1
+  done
+  return 1
+}
+
+case "${1:-}" in
+install)
+  if ! command -v radosgw >/dev/null || ! command -v ceph-mon >/dev/null || ! command -v ceph-osd >/dev/null; then
+    sudo_cmd=(); [[ "$(id -u)" != 0 ]] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq radosgw
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends ceph-mon ceph-osd
+  fi
+  mkdir -p "$home"
+  radosgw --version > "$home/version"
+  ;;
+
+start)
+  dir="$(realpath -m "$2")"
+  mkdir -p "$dir"; chmod a+rx "$dir"
+  bash "$here/tls.sh" "$dir"
+  d="$dir/ceph"
+  # The OSD sometimes dies at start with "mon_cmd_maybe_osd_create fail: 'wrong fsid'" (a race in its first command
+  # to the monitor); then the whole cluster is built again, which takes a few seconds.
+  up=0
+  for attempt in 1 2 3; do
+    stop_pid "$dir/osd.pid"; stop_pid "$dir/mon.pid"
+    cluster_up "$attempt" && { up=1; break; }
+    echo "ceph-rgw: attempt $attempt: the OSD did not come up, building the cluster again" >&2
   done
   [[ $up == 1 ]] || { echo "ceph-rgw: the OSD did not come up (see $d/log)" >&2; exit 1; }
   nohup radosgw -c ceph.conf -n client.rgw.a -f >log/rgw.stdout 2>&1 </dev/null & echo $! > "$dir/rgw.pid"
@@ -144,6 +165,8 @@ CONF
   echo "BUCKET=$bucket"
   echo "REGION=$region"
   echo "ENDPOINT=127.0.0.1"
+  echo "DNS_NAME=$dns_name"
+  echo "KMS_KEY_ID=$kms_key_id"
   ;;
 
 stop)

@@ -187,10 +187,15 @@ public static class S3Xml
             throw new PgRestException(ErrorCode.Protocol, $"unable to assume role with web identity: {error.Code}: {error.Message}");
         }
 
-        while (reader.Read())
+        // ReadElementContentAsString moves past the element, so only read on when nothing was taken.
+        while (!reader.EOF)
         {
             if (reader.NodeType != XmlNodeType.Element)
+            {
+                reader.Read();
                 continue;
+            }
+
             switch (reader.LocalName)
             {
                 case "AccessKeyId":
@@ -204,6 +209,9 @@ public static class S3Xml
                     break;
                 case "Expiration":
                     expiration = reader.ReadElementContentAsString().Trim();
+                    break;
+                default:
+                    reader.Read();
                     break;
             }
         }
