@@ -202,8 +202,35 @@ public sealed class HttpTransport : IDisposable
         if (!endpoint.VerifyTls)
             return static (_, _, _, _) => true;
         var roots = LoadRoots(endpoint.CaFile, endpoint.CaPath);
+        // With repoN-storage-host the socket goes to that host, and (as in pgBackRest) its name is what the certificate
+        // must carry; the Host header (the endpoint) is what .NET checks, so a certificate of the connect host is accepted too.
+        var connectHost = endpoint.ConnectHost;
+        if (connectHost is not null)
+        {
+            var inner = roots is null ? null : ChainValidator(roots);
+            return (sender, certificate, chain, errors) =>
+            {
+                if (certificate is null)
+                    return false;
+                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    using var presented = new X509Certificate2(certificate);
+                    if (!presented.MatchesHostname(connectHost))
+                        return false;
+                    errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
+                }
+
+                return inner is null ? errors == SslPolicyErrors.None : inner(sender, certificate, chain, errors);
+            };
+        }
+
         if (roots is null)
             return static (_, _, _, errors) => errors == SslPolicyErrors.None;
+        return ChainValidator(roots);
+    }
+
+    private static RemoteCertificateValidationCallback ChainValidator(X509Certificate2Collection roots)
+    {
         return (_, certificate, _, errors) =>
         {
             if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)

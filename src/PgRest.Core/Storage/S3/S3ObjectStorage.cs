@@ -114,7 +114,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
     /// Sends one signed request, retried by the transport (each attempt signed again with the current time). The
     /// payload hash and Content-MD5 are computed once.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(
+    internal async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string? key, IReadOnlyList<KeyValuePair<string, string>> query, ReadOnlyMemory<byte> content,
         IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken, RangeHeaderValue? range = null)
     {
