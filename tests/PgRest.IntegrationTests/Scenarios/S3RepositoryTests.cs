@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using PgRest.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -17,25 +16,9 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
     private const int Rows = 1000;
     private const string CipherPass = "another-long-random-passphrase";
 
-    private static async Task<IReadOnlyList<string>> RepositoryOptionsAsync(string path)
-    {
-        var server = await TestServer.GetAsync("ceph-rgw");
-        return
-        [
-            "repo1-type=s3",
-            "repo1-path=" + path,
-            "repo1-s3-bucket=" + server["BUCKET"],
-            "repo1-s3-endpoint=" + server["ENDPOINT"],
-            "repo1-s3-region=" + server["REGION"],
-            "repo1-s3-key=" + server["ACCESS_KEY"],
-            "repo1-s3-key-secret=" + server["SECRET_KEY"],
-            "repo1-s3-uri-style=path",
-            "repo1-storage-port=" + server["PORT"],
-            "repo1-storage-ca-file=" + server.CertificateFile,
-        ];
-    }
+    private static Task<IReadOnlyList<string>> RepositoryOptionsAsync(string path) => ObjectStoreRepos.S3Async(1, path);
 
-    private static string UniquePath(string name) => $"/{name}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    private static string UniquePath(string name) => ObjectStoreRepos.UniquePath(name);
 
     private static readonly string[] TutorialOptions =
     [

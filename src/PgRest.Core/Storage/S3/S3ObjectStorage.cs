@@ -229,12 +229,37 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
                 return null;
+            if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
+                throw await HeadFailureAsync(key, response, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
                 throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
             var size = response.Content.Headers.ContentLength ?? 0;
             var modified = response.Content.Headers.LastModified ?? DateTimeOffset.UnixEpoch;
             return new ObjectEntry(key, false, size, modified);
         }
+    }
+
+    /// <summary>
+    /// A HEAD answer has no body, so a refused HEAD says nothing of why: the same object is asked for with a one-byte
+    /// GET, whose error document names the S3 error code (SignatureDoesNotMatch, InvalidAccessKeyId, ...).
+    /// </summary>
+    private async Task<PgRestException> HeadFailureAsync(string key, HttpResponseMessage head, CancellationToken cancellationToken)
+    {
+        var plain = await FailureAsync(head, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await SendAsync(HttpMethod.Get, key, NoQuery, ReadOnlyMemory<byte>.Empty, _sseCustomerHeaders, cancellationToken,
+                new RangeHeaderValue(0, 0)).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.BadRequest)
+                return await FailureAsync(response, cancellationToken).ConfigureAwait(false);
+            response.Dispose();
+        }
+        catch (PgRestException)
+        {
+            // The HEAD's own failure is the one to report.
+        }
+
+        return plain;
     }
 
     protected override async Task<Stream?> GetObjectAsync(string key, long offset, long? length, CancellationToken cancellationToken)
