@@ -165,25 +165,66 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends a request whose (small, XML) answer is read whole, and reads it. The transport retries until the answer's
+    /// headers arrive; a connection that breaks while the body is read is retried here, the request sent again.
+    /// A failed answer becomes the S3 error (see <see cref="FailureAsync"/>).
+    /// </summary>
+    private async Task<string> SendReadAsync(
+        HttpMethod method, string? key, IReadOnlyList<KeyValuePair<string, string>> query, ReadOnlyMemory<byte> content,
+        IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken,
+        Func<HttpResponseMessage, string, bool>? acceptFailure = null)
+    {
+        const int attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await SendAsync(method, key, query, content, headers, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    var error = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+                    if (acceptFailure?.Invoke(response, error) == true)
+                        return error;
+                    throw await FailureAsync(response, cancellationToken, error).ConfigureAwait(false);
+                }
+
+                return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException && attempt < attempts && !cancellationToken.IsCancellationRequested)
+            {
+                Log.Detail($"retry {attempt}: {method.Method} {PathOf(key)}: answer cut short: {e.Message}");
+                await Task.Delay(100 * attempt, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The body of an error answer; empty when there is none or it cannot be read.</summary>
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.RequestMessage?.Method == HttpMethod.Head)
+            return "";
+        try
+        {
+            return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>pgBackRest's ProtocolError for a failed answer, with S3's error code and message and a hint.</summary>
     private async Task<PgRestException> FailureAsync(HttpResponseMessage response, CancellationToken cancellationToken, string? body = null)
     {
         using (response)
         {
             var request = response.RequestMessage;
-            if (body is null && request?.Method != HttpMethod.Head)
-            {
-                try
-                {
-                    body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException)
-                {
-                    body = "";
-                }
-            }
-
-            body ??= "";
+            body ??= await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             var error = S3Xml.ParseError(body);
             if (error?.Code == "NoSuchBucket")
                 return NoSuchBucket();
@@ -278,8 +319,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
         {
             using (response)
             {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (S3Xml.ParseError(body)?.Code == "NoSuchBucket")
+                if (S3Xml.ParseError(await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false))?.Code == "NoSuchBucket")
                     throw NoSuchBucket();
                 return null;
             }
@@ -329,11 +369,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
             query.Add(new("prefix", prefix));
         if (continuation is not null)
             query.Add(new("continuation-token", continuation));
-        var response = await SendAsync(HttpMethod.Get, null, query, ReadOnlyMemory<byte>.Empty, null, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
-        using (response)
-            return S3Xml.ParseListPage(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return S3Xml.ParseListPage(await SendReadAsync(HttpMethod.Get, null, query, ReadOnlyMemory<byte>.Empty, null, cancellationToken).ConfigureAwait(false));
     }
 
     protected override async Task DeleteObjectsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -350,12 +386,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var body = S3Xml.DeleteRequest(remaining);
-            var response = await SendAsync(HttpMethod.Post, null, [new("delete", "")], body, null, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-                throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
-            string answer;
-            using (response)
-                answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var answer = await SendReadAsync(HttpMethod.Post, null, [new("delete", "")], body, null, cancellationToken).ConfigureAwait(false);
             var errors = S3Xml.ParseDeleteErrors(answer);
             if (errors.Count == 0)
                 return;
@@ -376,20 +407,9 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
 
     private async Task DeleteObjectAsync(string key, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(HttpMethod.Delete, key, NoQuery, ReadOnlyMemory<byte>.Empty, null, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
-            throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            using (response)
-            {
-                var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (S3Xml.ParseError(body)?.Code == "NoSuchBucket")
-                    throw NoSuchBucket();
-            }
-        }
-
-        response.Dispose();
+        // A missing object is not an error; a missing bucket is (FailureAsync names it).
+        await SendReadAsync(HttpMethod.Delete, key, NoQuery, ReadOnlyMemory<byte>.Empty, null, cancellationToken,
+            static (response, body) => response.StatusCode == HttpStatusCode.NotFound && S3Xml.ParseError(body)?.Code != "NoSuchBucket").ConfigureAwait(false);
     }
 
     protected override async Task PutObjectAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
@@ -402,12 +422,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
 
     protected override async Task<ObjectUpload> BeginUploadAsync(string key, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(HttpMethod.Post, key, [new("uploads", "")], ReadOnlyMemory<byte>.Empty, _writeHeaders, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
-        string body;
-        using (response)
-            body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var body = await SendReadAsync(HttpMethod.Post, key, [new("uploads", "")], ReadOnlyMemory<byte>.Empty, _writeHeaders, cancellationToken).ConfigureAwait(false);
         return new Upload(this, key, S3Xml.ParseUploadId(body));
     }
 
@@ -422,6 +437,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
     {
         private const int CompleteAttempts = 4;
         private readonly List<string> _etags = [];
+        private long _size;
 
         public override async Task PutPartAsync(int partNumber, ReadOnlyMemory<byte> content, bool last, CancellationToken cancellationToken)
         {
@@ -441,6 +457,7 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
                 if (string.IsNullOrEmpty(etag))
                     throw new PgRestException(ErrorCode.Protocol, $"S3 answered part {partNumber} of '{key}' without an ETag");
                 _etags.Add(etag);
+                _size += content.Length;
             }
         }
 
@@ -450,12 +467,17 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
             var query = new KeyValuePair<string, string>[] { new("uploadId", uploadId) };
             for (var attempt = 1; ; attempt++)
             {
-                var response = await storage.SendAsync(HttpMethod.Post, key, query, body, storage._sseCustomerHeaders, cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                    throw await storage.FailureAsync(response, cancellationToken).ConfigureAwait(false);
-                string answer;
-                using (response)
-                    answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                // A completion sent again after a lost answer finds the upload gone (404 NoSuchUpload): the first one
+                // did complete when the object is there with the size of the parts.
+                var answer = await storage.SendReadAsync(HttpMethod.Post, key, query, body, storage._sseCustomerHeaders, cancellationToken,
+                    static (response, text) => response.StatusCode == HttpStatusCode.NotFound && S3Xml.ParseError(text)?.Code == "NoSuchUpload").ConfigureAwait(false);
+                if (S3Xml.ParseError(answer)?.Code == "NoSuchUpload")
+                {
+                    if (await storage.HeadObjectAsync(key, cancellationToken).ConfigureAwait(false) is { } head && head.Size == _size)
+                        return;
+                    throw new PgRestException(ErrorCode.Protocol, $"unable to complete multipart upload of '/{key}': NoSuchUpload");
+                }
+
                 // S3 may answer 200 and report the failure in the body (the answer is sent before the work is done).
                 var error = S3Xml.ParseCompleteError(answer);
                 if (error is null)
