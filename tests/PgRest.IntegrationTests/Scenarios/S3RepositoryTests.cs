@@ -83,7 +83,11 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         Assert.Equal("ok", JsonDocument.Parse(json.StandardOutput).RootElement[0].GetProperty("status").GetProperty("message").GetString());
         var text = await Pgbackrest(stack, "info");
         Assert.Contains("cipher: aes-256-cbc", text.StandardOutput);
-        await Pgbackrest(stack, "verify");
+        var verify = await Pgbackrest(stack, "verify", "--output=text", "--verbose");
+        Assert.StartsWith("stanza: orders\nstatus: ok\n", verify.StandardOutput);
+        Assert.Equal(2, verify.StandardOutput.Split('\n').Count(line => line.Contains("status: valid", StringComparison.Ordinal)));
+        Assert.All(verify.StandardOutput.Split('\n').Where(line => line.Contains("missing:", StringComparison.Ordinal)),
+            line => Assert.Equal("missing: 0, checksum invalid: 0, size invalid: 0, other: 0", line.Trim()));
 
         await using var copy = await PgCluster.CreateAsync(new PgClusterOptions { Start = false });
         EmptyDirectory(copy.DataDirectory);
