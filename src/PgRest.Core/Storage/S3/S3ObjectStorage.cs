@@ -116,7 +116,8 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string? key, IReadOnlyList<KeyValuePair<string, string>> query, ReadOnlyMemory<byte> content,
-        IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken, RangeHeaderValue? range = null)
+        IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken, RangeHeaderValue? range = null,
+        bool readBody = false)
     {
         var path = PathOf(key);
         var queryString = S3Signer.CanonicalQuery(query);
@@ -162,44 +163,26 @@ public sealed class S3ObjectStorage : ObjectStorage, IDisposable
             request.Headers.TryAddWithoutValidation("Authorization",
                 _signer.Authorization(method.Method, path, query, signed, payloadHash, amzDate, credentials.AccessKey, credentials.SecretKey));
             return request;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, readBody).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Sends a request whose (small, XML) answer is read whole, and reads it. The transport retries until the answer's
-    /// headers arrive; a connection that breaks while the body is read is retried here, the request sent again.
-    /// A failed answer becomes the S3 error (see <see cref="FailureAsync"/>).
+    /// Sends a request whose (small, XML) answer is read whole, and returns it: the transport reads the body inside
+    /// its retry loop, so a connection cut in the middle of it is one more failed attempt. A failed answer becomes the
+    /// S3 error (see <see cref="FailureAsync"/>) unless <paramref name="acceptFailure"/> takes it.
     /// </summary>
     private async Task<string> SendReadAsync(
         HttpMethod method, string? key, IReadOnlyList<KeyValuePair<string, string>> query, ReadOnlyMemory<byte> content,
         IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken,
         Func<HttpResponseMessage, string, bool>? acceptFailure = null)
     {
-        const int attempts = 5;
-        for (var attempt = 1; ; attempt++)
+        var response = await SendAsync(method, key, query, content, headers, cancellationToken, readBody: true).ConfigureAwait(false);
+        using (response)
         {
-            var response = await SendAsync(method, key, query, content, headers, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!response.IsSuccessStatusCode)
-                {
-                    var error = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-                    if (acceptFailure?.Invoke(response, error) == true)
-                        return error;
-                    throw await FailureAsync(response, cancellationToken, error).ConfigureAwait(false);
-                }
-
-                return await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException && attempt < attempts && !cancellationToken.IsCancellationRequested)
-            {
-                Log.Detail($"retry {attempt}: {method.Method} {PathOf(key)}: answer cut short: {e.Message}");
-                await Task.Delay(100 * attempt, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                response.Dispose();
-            }
+            var body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode || acceptFailure?.Invoke(response, body) == true)
+                return body;
+            throw await FailureAsync(response, cancellationToken, body).ConfigureAwait(false);
         }
     }
 
