@@ -38,7 +38,7 @@ public sealed class MultiRepositoryTests(ITestOutputHelper output)
         await Run(stack, "check");
 
         var labels = new Dictionary<int, string>();
-        foreach (var repo in new[] { 2, 3, 4 })
+        foreach (var repo in new[] { 1, 2, 3, 4 })
         {
             await Run(stack, $"--repo={repo}", "--type=full", "backup");
             labels[repo] = await LatestLabelAsync(stack, repo);
@@ -60,7 +60,7 @@ public sealed class MultiRepositoryTests(ITestOutputHelper output)
         }
 
         var text = (await Run(stack, "info")).StandardOutput;
-        foreach (var repo in new[] { 2, 3, 4 })
+        foreach (var repo in new[] { 1, 2, 3, 4 })
             Assert.Contains($"repo{repo}: backup set size", text);
 
         // The real pgBackRest sees the same four repositories and three backups.
