@@ -155,7 +155,7 @@ internal sealed class GcsObjectStorage : ObjectStorage, IDisposable
 
         if (!response.IsSuccessStatusCode)
             throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream body = new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         if (response.StatusCode == HttpStatusCode.PartialContent || (offset == 0 && length is null))
             return body;
 
