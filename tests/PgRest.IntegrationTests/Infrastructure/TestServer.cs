@@ -53,6 +53,11 @@ public sealed class TestServer
             throw new InvalidOperationException($"test server {name} did not start (exit {result.ExitCode})\nstdout:\n{result.StandardOutput}\nstderr:\n{result.StandardError}");
         }
 
+        // The test host may be killed rather than exit (vstest ends it after the run), and then ProcessExit never
+        // runs: a detached watchdog stops the server once this process is gone.
+        var watchdog = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 2; done; bash '{script}' stop '{directory}'; rm -rf '{directory}'";
+        await ProcessRunner.RunAsync("bash", ["-c", $"setsid nohup bash -c \"{watchdog}\" >/dev/null 2>&1 </dev/null &"]);
+
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in result.StandardOutput.Split('\n'))
         {
