@@ -26,6 +26,7 @@ public sealed class HttpTransport : IDisposable
 
     public HttpTransport(HttpEndpoint endpoint)
     {
+        Log.Timing("http: transport");
         Endpoint = endpoint;
         var handler = new SocketsHttpHandler
         {
@@ -39,6 +40,7 @@ public sealed class HttpTransport : IDisposable
         // Without this, each small request waits on Nagle/delayed ACK (seen with Ceph RGW: 40 ms per GET).
         handler.ConnectCallback = ConnectWithNoDelayAsync;
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        Log.Timing("http: client built");
         var connectHost = endpoint.ConnectHost ?? endpoint.Host;
         _baseAddress = "https://" + (connectHost.Contains(':', StringComparison.Ordinal) ? "[" + connectHost + "]" : connectHost) + ":" +
             endpoint.Port.ToString(CultureInfo.InvariantCulture);
@@ -74,6 +76,7 @@ public sealed class HttpTransport : IDisposable
             try
             {
                 var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+                Log.Timing("http: answered " + request.Method.Method);
                 if (!again || !IsRetryable(response.StatusCode))
                 {
                     if (readBody)
@@ -187,7 +190,9 @@ public sealed class HttpTransport : IDisposable
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            Log.Timing("http: connecting");
             await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            Log.Timing("http: connected");
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch
@@ -233,6 +238,7 @@ public sealed class HttpTransport : IDisposable
     {
         return (_, certificate, _, errors) =>
         {
+            Log.Timing("http: tls certificate check");
             if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
                 return false;
             using var chain = new X509Chain();
