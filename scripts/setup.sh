@@ -31,7 +31,7 @@ done
 
 # The published binary must be reachable by the postgres OS user (archive_command runs it), so it lives outside
 # the checkout, which may sit in a private home directory.
-echo "setup: publishing pgrest (Release, ReadyToRun) to $publish_dir" >&2
+echo "setup: publishing pgrest (Release, self-contained, composite ReadyToRun) to $publish_dir" >&2
 dotnet publish "$root/src/PgRest.Cli/PgRest.Cli.csproj" -c Release -o "$publish_dir" --nologo -v quiet >&2
 chmod -R a+rX "$publish_dir"
 echo "$publish_dir/pgrest"
