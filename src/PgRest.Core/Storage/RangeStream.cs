@@ -1,7 +1,7 @@
 namespace PgRest.Storage;
 
 /// <summary>Reads at most <c>length</c> bytes of an inner stream (a bundle member, a ranged object read).</summary>
-public sealed class RangeStream : Stream
+public sealed class RangeStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private long _remaining;
@@ -11,16 +11,6 @@ public sealed class RangeStream : Stream
         _inner = inner;
         _remaining = length;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

@@ -278,6 +278,28 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
         Root.Dispose();
     }
 
+    /// <summary>Waits until a promoted cluster accepts writes (recovery finished); on timeout the server log says why.</summary>
+    public async Task WaitForPromotionAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            try
+            {
+                if (!await QueryScalarAsync<bool>("select pg_is_in_recovery()"))
+                    return;
+            }
+            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
+            {
+                // still starting up
+            }
+
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException($"cluster did not finish recovery; log:\n{(File.Exists(LogFile) ? File.ReadAllText(LogFile) : "(no log)")}");
+            await Task.Delay(200);
+        }
+    }
+
     public override string ToString() => $"PostgreSQL 15 at {DataDirectory} port {Port}";
 
     private async Task WriteSettingsAsync(CancellationToken cancellationToken)

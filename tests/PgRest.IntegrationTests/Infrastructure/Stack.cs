@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Xunit.Abstractions;
 
 namespace PgRest.IntegrationTests.Infrastructure;
 
@@ -100,31 +101,31 @@ public sealed class Stack : IAsyncDisposable
     private Task<ProcessResult> RunAsync(string tool, string[] arguments) =>
         ProcessRunner.RunAsync(tool, [$"--config={ConfigPath}", $"--stanza={Stanza}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(5));
 
+    /// <summary>
+    /// Runs <c>pgrest</c> or <c>pgbackrest</c> (by name), shows the command and its output in the test log, and fails
+    /// the test, with both outputs and the PostgreSQL log, unless the tool succeeded.
+    /// </summary>
+    public async Task<ProcessResult> ExpectAsync(ITestOutputHelper output, string tool, params string[] arguments)
+    {
+        var result = tool switch
+        {
+            "pgrest" => await PgrestAsync(arguments),
+            "pgbackrest" => await PgbackrestAsync(arguments),
+            _ => throw new ArgumentException($"unknown tool '{tool}'", nameof(tool)),
+        };
+        var shown = result.StandardOutput.Length > 6000 ? result.StandardOutput[..6000] + "\n..." : result.StandardOutput;
+        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{shown}{result.StandardError}");
+        Assert.True(result.ExitCode == 0,
+            $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{ReadLog()}");
+        return result;
+    }
+
     /// <summary>Runs a tool without the stack's --config/--stanza (for bad-input tests).</summary>
     public static Task<ProcessResult> RunRawAsync(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         ProcessRunner.RunAsync(tool, arguments, PgCluster.OsUser, environment, timeout: TimeSpan.FromMinutes(2));
 
     /// <summary>Waits until a promoted cluster accepts writes (recovery finished).</summary>
-    public async Task WaitForPromotionAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
-        while (true)
-        {
-            try
-            {
-                if (!await Cluster.QueryScalarAsync<bool>("select pg_is_in_recovery()"))
-                    return;
-            }
-            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
-            {
-                // still starting up
-            }
-
-            if (DateTime.UtcNow >= deadline)
-                throw new TimeoutException($"cluster did not finish recovery; log:\n{ReadLog()}");
-            await Task.Delay(200);
-        }
-    }
+    public Task WaitForPromotionAsync(TimeSpan? timeout = null) => Cluster.WaitForPromotionAsync(timeout);
 
     public string ReadLog() => File.Exists(Cluster.LogFile) ? File.ReadAllText(Cluster.LogFile) : "(no log)";
 

@@ -188,11 +188,6 @@ public sealed class AzureRepositoryTests(ITestOutputHelper output)
 
     private enum Tool { Pgrest, Pgbackrest }
 
-    private async Task<ProcessResult> Run(Stack stack, Tool tool, params string[] arguments)
-    {
-        var result = tool == Tool.Pgrest ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        output.WriteLine($"$ {tool.ToString().ToLower(CultureInfo.InvariantCulture)} {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> Run(Stack stack, Tool tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool == Tool.Pgrest ? "pgrest" : "pgbackrest", arguments);
 }

@@ -198,12 +198,6 @@ public sealed class BackupChainTests(ITestOutputHelper output)
 
     private enum Tool { Pgrest, Pgbackrest }
 
-    private async Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments)
-    {
-        var result = tool == Tool.Pgrest ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        var shown = result.StandardOutput.Length > 4000 ? result.StandardOutput[..4000] + "\n..." : result.StandardOutput;
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{shown}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool == Tool.Pgrest ? "pgrest" : "pgbackrest", arguments);
 }

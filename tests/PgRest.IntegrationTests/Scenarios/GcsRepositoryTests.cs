@@ -156,11 +156,6 @@ public sealed class GcsRepositoryTests(ITestOutputHelper output)
         Assert.Equal(0, result.ExitCode);
     }
 
-    private async Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments)
-    {
-        var result = tool == Tool.Pgrest ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode.ToString(CultureInfo.InvariantCulture)}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool == Tool.Pgrest ? "pgrest" : "pgbackrest", arguments);
 }

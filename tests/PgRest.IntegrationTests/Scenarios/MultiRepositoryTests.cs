@@ -119,11 +119,6 @@ public sealed class MultiRepositoryTests(ITestOutputHelper output)
         return info.RootElement[0].GetProperty("backup").EnumerateArray().Last().GetProperty("label").GetString()!;
     }
 
-    private async Task<ProcessResult> Run(Stack stack, params string[] arguments)
-    {
-        var result = await stack.PgrestAsync(["--log-level-console=info", .. arguments]);
-        output.WriteLine($"$ pgrest {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"pgrest {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> Run(Stack stack, params string[] arguments) =>
+        stack.ExpectAsync(output, "pgrest", ["--log-level-console=info", .. arguments]);
 }

@@ -188,12 +188,6 @@ public sealed class ResumeTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<ProcessResult> ExpectAsync(Stack stack, string tool, params string[] arguments)
-    {
-        var result = tool == "pgrest" ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        var shown = result.StandardOutput.Length > 6000 ? result.StandardOutput[..6000] + "\n..." : result.StandardOutput;
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{shown}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}");
-        return result;
-    }
+    private Task<ProcessResult> ExpectAsync(Stack stack, string tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool, arguments);
 }

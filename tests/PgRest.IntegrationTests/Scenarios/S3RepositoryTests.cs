@@ -93,7 +93,7 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         EmptyDirectory(copy.DataDirectory);
         await Pgbackrest(stack, $"--pg1-path={copy.DataDirectory}", "--log-level-console=info", "restore");
         await copy.StartAsync();
-        await WaitForPromotionAsync(copy);
+        await copy.WaitForPromotionAsync();
         Assert.Equal(Rows, await copy.QueryScalarAsync<long>("select count(*) from orders"));
         Assert.Equal(expectedChecksum, await copy.QueryScalarAsync<string>("select md5(string_agg(id || ':' || item, ',' order by id)) from orders"));
         Assert.Contains("restored log file", File.ReadAllText(copy.LogFile));
@@ -151,38 +151,10 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task WaitForPromotionAsync(PgCluster cluster)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
-        while (true)
-        {
-            try
-            {
-                if (!await cluster.QueryScalarAsync<bool>("select pg_is_in_recovery()"))
-                    return;
-            }
-            catch (Npgsql.NpgsqlException) when (DateTime.UtcNow < deadline)
-            {
-                // still starting up
-            }
-
-            if (DateTime.UtcNow >= deadline)
-                throw new TimeoutException("restored cluster did not finish recovery:\n" + File.ReadAllText(cluster.LogFile));
-            await Task.Delay(200);
-        }
-    }
-
     private Task<ProcessResult> Pgrest(Stack stack, params string[] arguments) => Expect(stack, pgrest: true, arguments);
 
     private Task<ProcessResult> Pgbackrest(Stack stack, params string[] arguments) => Expect(stack, pgrest: false, arguments);
 
-    private async Task<ProcessResult> Expect(Stack stack, bool pgrest, string[] arguments)
-    {
-        var tool = pgrest ? "pgrest" : "pgbackrest";
-        var result = pgrest ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0,
-            $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode.ToString(CultureInfo.InvariantCulture)}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> Expect(Stack stack, bool pgrest, string[] arguments) =>
+        stack.ExpectAsync(output, pgrest ? "pgrest" : "pgbackrest", arguments);
 }

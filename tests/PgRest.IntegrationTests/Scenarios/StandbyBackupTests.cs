@@ -83,12 +83,6 @@ public sealed class StandbyBackupTests(ITestOutputHelper output)
     private static async Task<string> DataAsync(PgCluster cluster) => (await cluster.QueryScalarAsync<string>(
         "select (select count(*) || ':' || sum(hashtext(v)) from before_standby) || '/' || (select count(*) || ':' || sum(hashtext(v)) from after_standby)"))!;
 
-    private async Task<ProcessResult> ExpectAsync(Stack stack, string tool, params string[] arguments)
-    {
-        var result = tool == "pgrest" ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        var shown = result.StandardOutput.Length > 4000 ? result.StandardOutput[..4000] + "\n..." : result.StandardOutput;
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{shown}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> ExpectAsync(Stack stack, string tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool, arguments);
 }

@@ -320,13 +320,8 @@ public sealed partial class StanzaControlTests(ITestOutputHelper output)
     private Task<ProcessResult> Run(Stack stack, Tool tool, params string[] arguments) =>
         tool == Tool.Pgrest ? stack.PgrestAsync(arguments) : stack.PgbackrestAsync(arguments);
 
-    private async Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments)
-    {
-        var result = await Run(stack, tool, arguments);
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    private Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool == Tool.Pgrest ? "pgrest" : "pgbackrest", arguments);
 
     [GeneratedRegex("""^\{"execId":"[0-9]+-[0-9a-f]{8}","pid":(?<pid>[0-9]+)\}$""")]
     private static partial Regex LockContent();

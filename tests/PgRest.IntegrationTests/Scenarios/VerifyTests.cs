@@ -147,13 +147,8 @@ public sealed partial class VerifyTests(ITestOutputHelper output, VerifyTests.Da
 
     private enum Tool { Pgrest, Pgbackrest }
 
-    private async Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments)
-    {
-        var result = tool == Tool.Pgrest ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}");
-        return result;
-    }
+    private Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool == Tool.Pgrest ? "pgrest" : "pgbackrest", arguments);
 
     /// <summary>
     /// One uncompressed repository written by pgrest (full + incr backup, several WAL segments) that the damage tests

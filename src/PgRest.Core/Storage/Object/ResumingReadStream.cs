@@ -6,7 +6,7 @@ namespace PgRest.Storage.Object;
 /// An object body that survives a dropped connection: when a read fails, the rest of the object is asked for again
 /// with a ranged GET from the first byte not yet returned, so the caller sees one unbroken stream.
 /// </summary>
-internal sealed class ResumingReadStream : Stream
+internal sealed class ResumingReadStream : ReadOnlyStream
 {
     private const int MaxResumes = 5;
 
@@ -25,16 +25,6 @@ internal sealed class ResumingReadStream : Stream
         _end = length is { } limit ? offset + limit : null;
         _reopen = reopen;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
