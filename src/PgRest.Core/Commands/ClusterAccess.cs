@@ -9,13 +9,13 @@ public static class ClusterAccess
 {
     public static DbConnectionOptions ConnectionOptions(Configuration config, int index = 1) => new()
     {
-        Host = config.GetString($"pg{index}-host"),
-        Port = (int)config.GetInteger($"pg{index}-port"),
-        SocketPath = config.GetString($"pg{index}-socket-path"),
-        User = config.GetString($"pg{index}-user"),
-        Database = config.GetString($"pg{index}-database") ?? "postgres",
+        Host = config.Find(Options.PgHost, index),
+        Port = (int)config.Get(Options.PgPort, index),
+        SocketPath = config.Find(Options.PgSocketPath, index),
+        User = config.Find(Options.PgUser, index),
+        Database = config.Get(Options.PgDatabase, index),
         Command = config.Command,
-        QueryTimeout = config.GetTime("db-timeout"),
+        QueryTimeout = config.Get(Options.DbTimeout),
     };
 
     /// <summary>
@@ -26,7 +26,7 @@ public static class ClusterAccess
     {
         foreach (var index in context.Config.PgIndexes.Where(i => i != 1))
         {
-            var pgPath = context.Config.GetString($"pg{index}-path");
+            var pgPath = context.Config.Find(Options.PgPath, index);
             if (pgPath is null)
                 continue;
             DbClient db;
@@ -105,7 +105,7 @@ public static class ClusterAccess
     /// </summary>
     public static async Task<PgControl> ReadIdentityAsync(CommandContext context)
     {
-        if (!context.Config.GetBool("online"))
+        if (!context.Config.Get(Options.Online))
             return PgControl.Read(context.PgPath);
         var (control, db) = await OpenPrimaryAsync(context).ConfigureAwait(false);
         await db.DisposeAsync().ConfigureAwait(false);
@@ -150,7 +150,7 @@ public static class ClusterAccess
         try
         {
             var dataDirectory = await client.DataDirectoryAsync(context.Cancellation).ConfigureAwait(false);
-            var pgPath = index == 1 ? context.PgPath : context.Config.GetString($"pg{index}-path")!;
+            var pgPath = index == 1 ? context.PgPath : context.Config.Get(Options.PgPath, index);
             if (client.PgVersion != pgControl.DbVersion || !SamePath(dataDirectory, pgPath))
             {
                 throw new PgRestException(ErrorCode.DbMismatch,

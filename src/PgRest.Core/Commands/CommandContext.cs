@@ -29,15 +29,15 @@ public sealed class CommandContext
     /// <summary>The repository a single-repo command (backup, expire) writes to: <c>--repo</c>, else the first.</summary>
     public Repo TargetRepo => Repos[0];
 
-    public bool RepoSelected => Config.Accepts("repo") && Config.IsSet("repo");
+    public bool RepoSelected => Config.Accepts(Options.Repo) && Config.IsSet(Options.Repo);
 
     // Plain loops: LINQ over int would be JIT-compiled at start-up, and every archive-push comes through here.
     private IReadOnlyList<Repo> OpenRepos()
     {
         var indexes = Config.RepoIndexes;
-        if (Config.Accepts("repo") && Config.IsSet("repo"))
+        if (Config.Accepts(Options.Repo) && Config.IsSet(Options.Repo))
         {
-            var selected = (int)Config.GetInteger("repo");
+            var selected = (int)Config.Get(Options.Repo);
             var configured = false;
             foreach (var index in indexes)
                 configured |= index == selected;
@@ -54,22 +54,20 @@ public sealed class CommandContext
 
     private Repo OpenRepo(int index)
     {
-        var prefix = "repo" + index;
-        var path = Config.GetString(prefix + "-path") ?? "/var/lib/pgbackrest";
+        var path = Config.Get(Options.RepoPath, index);
         string? cipherPass = null;
-        var cipherType = Config.GetString(prefix + "-cipher-type") ?? "none";
-        if (cipherType != "none")
+        if (Config.Get(Options.RepoCipherType, index) != "none")
         {
-            cipherPass = Config.GetString(prefix + "-cipher-pass");
+            cipherPass = Config.Find(Options.RepoCipherPass, index);
             if (string.IsNullOrEmpty(cipherPass))
                 throw new PgRestException(ErrorCode.OptionRequired,
-                    $"{Config.Command} command requires option: {prefix}-cipher-pass\nHINT: set the passphrase in the configuration file or in PGBACKREST_{prefix.ToUpperInvariant()}_CIPHER_PASS.");
+                    $"{Config.Command} command requires option: {Options.RepoCipherPass.IndexedName(index)}\nHINT: set the passphrase in the configuration file or in {Options.RepoCipherPass.Definition.EnvironmentName(index)}.");
         }
 
         return new Repo(index, StorageFactory.Create(Config, index, path), path, cipherPass);
     }
 
     /// <summary>The <c>pg1-path</c> (data directory) of the stanza.</summary>
-    public string PgPath => Config.GetString("pg1-path") ?? throw new PgRestException(ErrorCode.OptionRequired,
+    public string PgPath => Config.Find(Options.PgPath, 1) ?? throw new PgRestException(ErrorCode.OptionRequired,
         $"{Config.Command} command requires option: pg1-path");
 }

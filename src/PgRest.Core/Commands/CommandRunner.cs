@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using PgRest.Commands.Archive;
+using PgRest.Commands.Control;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Logging;
@@ -8,9 +8,10 @@ using PgRest.Logging;
 namespace PgRest.Commands;
 
 /// <summary>
-/// Runs one command the way pgBackRest does: logging set up from the options, a <c>command begin</c> line with the
-/// options in effect (secrets redacted), the command, then <c>command end</c>; an error becomes
-/// <c>ERROR: [NNN]: message</c> and exit code NNN.
+/// Runs one command the way pgBackRest does, from its <see cref="CommandTable"/> row: logging set up from the options
+/// and the row, a <c>command begin</c> line with the options in effect (secrets redacted), the lock the row asks for,
+/// the command, then <c>command end</c>; an error becomes <c>ERROR: [NNN]: message</c> and exit code NNN. A row with a
+/// <see cref="CommandRow.Then"/> (backup) goes on to that command in the same process, under the same lock.
 /// </summary>
 public static class CommandRunner
 {
@@ -20,10 +21,41 @@ public static class CommandRunner
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancellation.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; cancellation.Cancel(); });
 
-        var stopwatch = Stopwatch.StartNew();
+        var run = new RunState(cancellation);
         try
         {
-            ConfigureLogging(config);
+            var row = CommandTable.Row(config.Definition.Id);
+            var exitCode = await RunOneAsync(row, config, run).ConfigureAwait(false);
+            while (exitCode == 0 && row.Then is { } next && row.ThenWhen is { } when && config.Get(when))
+            {
+                row = CommandTable.Row(next);
+                config = config.AsCommand(OptionTable.Command(next));
+                exitCode = await RunOneAsync(row, config, run).ConfigureAwait(false);
+            }
+
+            return exitCode;
+        }
+        finally
+        {
+            run.Lock?.Dispose();
+            Log.Close();
+        }
+    }
+
+    /// <summary>What the commands of one process share: cancellation, and the lock taken by the first.</summary>
+    private sealed class RunState(CancellationTokenSource cancellation)
+    {
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public IDisposable? Lock { get; set; }
+    }
+
+    private static async Task<int> RunOneAsync(CommandRow row, Configuration config, RunState run)
+    {
+        var role = row.Async is { IsThisProcess: true } async ? async : null;
+        try
+        {
+            ConfigureLogging(row, role, config);
         }
         catch (PgRestException e)
         {
@@ -34,23 +66,35 @@ public static class CommandRunner
         foreach (var warning in config.Warnings)
             Log.Warn(warning);
 
-        var logged = config.Command is not ("help" or "version" or "info");
-        if (logged && Log.IsEnabled(LogLevel.Info))
-            Log.Info($"{config.Command} command begin {PgRestVersion.Version}: {DescribeOptions(config)}");
+        var stopwatch = Stopwatch.StartNew();
+        var level = row.LogLevelDefault;
+        if (Log.IsEnabled(level))
+            Log.Write(level, $"{config.Command} command begin {PgRestVersion.Version}: {DescribeOptions(config)}");
 
         int exitCode;
         try
         {
-            exitCode = await DispatchAsync(new CommandContext(config, cancellation.Token)).ConfigureAwait(false);
-            if (logged)
-                Log.Info($"{config.Command} command end: completed successfully ({stopwatch.ElapsedMilliseconds}ms)");
+            var context = new CommandContext(config, run.Cancellation.Token);
+            if (run.Lock is null && TakeLock(row, role, context) is var (taken, busy))
+            {
+                if (busy)
+                {
+                    // Another background process already does this work (pgBackRest's foreground checks before it forks).
+                    Log.Debug($"{config.Command} async: the {row.Lock.ToString().ToLowerInvariant()} lock is held by another process");
+                    return 0;
+                }
+
+                run.Lock = taken;
+            }
+
+            exitCode = await (role?.Run ?? row.Run)(context).ConfigureAwait(false);
+            Log.Write(level, $"{config.Command} command end: completed successfully ({stopwatch.ElapsedMilliseconds}ms)");
         }
-        catch (Exception e) when (e is OperationCanceledException && cancellation.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException && run.Cancellation.IsCancellationRequested)
         {
             exitCode = (int)ErrorCode.Term;
             Log.Error($"[{exitCode:000}]: terminated on signal");
-            if (logged)
-                Log.Info($"{config.Command} command end: terminated on signal");
+            Log.Write(level, $"{config.Command} command end: terminated on signal");
         }
         catch (Exception e)
         {
@@ -59,71 +103,45 @@ public static class CommandRunner
             Log.Error($"[{exitCode:000}]: {error.Message}");
             if (e is not PgRestException)
                 Log.Debug(e.ToString());
-            if (logged)
-                Log.Info($"{config.Command} command end: aborted with exception [{exitCode:000}]");
-        }
-        finally
-        {
-            Log.Close();
+            Log.Write(level, $"{config.Command} command end: aborted with exception [{exitCode:000}]");
         }
 
         return exitCode;
     }
 
-    private static Task<int> DispatchAsync(CommandContext context) => context.Config.Command switch
+    /// <summary>
+    /// The row's lock, for the main role when the row requires it and always for the async role (as pgBackRest's
+    /// <c>cfgLockRequired</c>). Busy is only reported for the async role; the main role fails with <c>[050]</c>.
+    /// </summary>
+    private static (IDisposable? Taken, bool Busy)? TakeLock(CommandRow row, AsyncRole? role, CommandContext context)
     {
-        "archive-push" when AsyncArchivePush.IsWorker => Done(AsyncArchivePush.WorkerAsync(context)),
-        "archive-push" => Done(ArchivePushCommand.RunAsync(context)),
-        "archive-get" when AsyncArchiveGet.IsWorker => Done(AsyncArchiveGet.WorkerAsync(context)),
-        "archive-get" => ArchiveGetCommand.RunAsync(context),
-        "stanza-create" => Done(Stanza.StanzaCreateCommand.RunAsync(context)),
-        "check" => Done(Check.CheckCommand.RunAsync(context)),
-        "backup" => Done(Backup.BackupCommand.RunAsync(context)),
-        "restore" => Done(Restore.RestoreCommand.RunAsync(context)),
-        "info" => Done(Info.InfoCommand.RunAsync(context)),
-        "expire" => Done(Expire.ExpireCommand.RunAsync(context)),
-        "verify" => Verify.VerifyCommand.RunAsync(context),
-        "start" => Control.StartCommand.RunAsync(context),
-        "stop" => Control.StopCommand.RunAsync(context),
-        "stanza-delete" => Stanza.StanzaDeleteCommand.RunAsync(context),
-        "stanza-upgrade" => Stanza.StanzaUpgradeCommand.RunAsync(context),
-        "annotate" => Annotate.AnnotateCommand.RunAsync(context),
-        "repo-ls" => RepoBrowse.RepoLsCommand.RunAsync(context),
-        "repo-get" => RepoBrowse.RepoGetCommand.RunAsync(context),
-        "version" => Done(VersionCommand.RunAsync(context)),
-        "help" => Done(HelpCommand.RunAsync(context)),
-        _ => throw new PgRestException(ErrorCode.FeatureNotSupported, $"command '{context.Config.Command}' is not implemented by this version of pgrest"),
-    };
-
-    private static async Task<int> Done(Task task)
-    {
-        await task.ConfigureAwait(false);
-        return 0;
+        if (row.Lock == CommandLockType.None || (role is null && !row.LockRequired))
+            return null;
+        if (role is null)
+            return (LockFile.Acquire(context.Config, context.Stanza, row.Lock), false);
+        var taken = LockFile.TryAcquire(context.Config, context.Stanza, row.Lock);
+        return (taken, taken is null);
     }
 
-    private static void ConfigureLogging(Configuration config)
+    private static void ConfigureLogging(CommandRow row, AsyncRole? role, Configuration config)
     {
-        if (!config.Accepts("log-level-console"))
+        if (!config.Accepts(Options.LogLevelConsole))
             return;
-        var console = LogLevels.Parse(config.GetString("log-level-console") ?? "warn");
-        var stderr = LogLevels.Parse(config.GetString("log-level-stderr") ?? "warn");
+        var console = LogLevels.Parse(config.Get(Options.LogLevelConsole));
+        var stderr = LogLevels.Parse(config.Get(Options.LogLevelStderr));
         var logName = config.Command;
-        if ((config.Command == "archive-push" && AsyncArchivePush.IsWorker) || (config.Command == "archive-get" && AsyncArchiveGet.IsWorker))
+        if (role is not null)
         {
-            // A background worker has no terminal: it logs to its own file only.
+            // A background process has no terminal: it logs to its own file only.
             (console, stderr, logName) = (LogLevel.Off, LogLevel.Off, config.Command + "-async");
         }
 
-        var file = config.Accepts("log-level-file") ? LogLevels.Parse(config.GetString("log-level-file") ?? "info") : LogLevel.Off;
-        string? filePath = null;
-        if (file != LogLevel.Off)
-        {
-            var logPath = config.GetString("log-path") ?? "/var/log/pgbackrest";
-            filePath = Path.Combine(logPath, $"{config.Stanza ?? "all"}-{logName}.log");
-        }
+        var logToFile = (row.LogFile || role is not null) && config.Accepts(Options.LogLevelFile);
+        var file = logToFile ? LogLevels.Parse(config.Get(Options.LogLevelFile)) : LogLevel.Off;
+        var filePath = file == LogLevel.Off ? null : Path.Combine(config.Get(Options.LogPath), $"{config.Stanza ?? "all"}-{logName}.log");
 
-        Log.Configure(console, stderr, file, config.GetBool("log-timestamp"), filePath);
-        Log.DryRun = config.Accepts("dry-run") && config.GetBool("dry-run");
+        Log.Configure(console, stderr, file, config.Get(Options.LogTimestamp), filePath);
+        Log.DryRun = config.Accepts(Options.DryRun) && config.Get(Options.DryRun);
     }
 
     private static string Quote(string value) => value.Contains(' ') ? "\"" + value + "\"" : value;

@@ -61,29 +61,68 @@ public sealed class Configuration
 
     private static OptionDefinition StanzaOption { get; } = OptionTable.FindOption("stanza")!;
 
-    public bool IsSet(string name) => Lookup(name).IsSet;
+    /// <summary>
+    /// Whether the running command reads <paramref name="option"/>: valid for the command and loaded. After a backup has
+    /// become its expire (<see cref="AsCommand"/>), options of the backup that expire does not take are not accepted.
+    /// </summary>
+    public bool Accepts(OptionHandle option) =>
+        HelpTarget == null && values[option.Definition.Id] is not null && option.Definition.IsValidFor(Definition);
 
-    public OptionSource Source(string name) => Lookup(name).Source;
+    /// <summary>Whether the user (or a default) gave the option a value at <paramref name="index"/>.</summary>
+    public bool IsSet(OptionHandle option, int index = 1) => Lookup(option, index).IsSet;
 
-    /// <summary>Value of a string, path or allow-list option; null when not set.</summary>
-    public string? GetString(string name) =>
-        Lookup(name, OptionType.String, OptionType.Path, OptionType.StringId) is { IsSet: true } value ? value.Text : null;
+    public OptionSource Source(OptionHandle option, int index = 1) => Lookup(option, index).Source;
 
-    public bool GetBool(string name) => Required(name, Lookup(name, OptionType.Boolean)).Boolean;
+    public bool Get(BoolOption option, int index = 1) => Resolved(option, index).Boolean;
 
-    public long GetInteger(string name) => Required(name, Lookup(name, OptionType.Integer)).Number;
+    /// <summary>Null when neither the user nor a default set it (a dependency not met).</summary>
+    public bool? Find(BoolOption option, int index = 1) => Lookup(option, index) is { IsSet: true } value ? value.Boolean : null;
 
-    /// <summary>Size in bytes.</summary>
-    public long GetSize(string name) => Required(name, Lookup(name, OptionType.Size)).Number;
+    public long Get(IntegerOption option, int index = 1) => Resolved(option, index).Number;
 
-    public TimeSpan GetTime(string name) => TimeSpan.FromMilliseconds(Required(name, Lookup(name, OptionType.Time)).Number);
+    public long? Find(IntegerOption option, int index = 1) => Lookup(option, index) is { IsSet: true } value ? value.Number : null;
 
-    /// <summary>Values of a list option; empty when not set.</summary>
-    public IReadOnlyList<string> GetList(string name) => Lookup(name, OptionType.List).List ?? [];
+    /// <summary>Bytes.</summary>
+    public long Get(SizeOption option, int index = 1) => Resolved(option, index).Number;
 
-    /// <summary>Pairs of a hash option in the order given (a repeated key keeps its first position); empty when not set.</summary>
-    public IReadOnlyDictionary<string, string> GetHash(string name) =>
-        Lookup(name, OptionType.Hash).Hash ?? (IReadOnlyDictionary<string, string>)EmptyHash.Instance;
+    public TimeSpan Get(TimeOption option, int index = 1) => TimeSpan.FromMilliseconds(Resolved(option, index).Number);
+
+    /// <summary>The value, or the table's default; a programming error (<see cref="ErrorCode.Assert"/>) when there is neither.</summary>
+    public string Get(StringOption option, int index = 1) => Resolved(option, index).Text!;
+
+    public string? Find(StringOption option, int index = 1) => Lookup(option, index) is { IsSet: true } value ? value.Text : null;
+
+    public string Get(ChoiceOption option, int index = 1) => Resolved(option, index).Text!;
+
+    public string? Find(ChoiceOption option, int index = 1) => Lookup(option, index) is { IsSet: true } value ? value.Text : null;
+
+    /// <summary>Values in the order given; empty when not set.</summary>
+    public IReadOnlyList<string> Get(ListOption option, int index = 1) => Lookup(option, index).List ?? [];
+
+    /// <summary>Pairs in the order given (a repeated key keeps its first position); empty when not set.</summary>
+    public IReadOnlyDictionary<string, string> Get(HashOption option, int index = 1) =>
+        Lookup(option, index).Hash ?? (IReadOnlyDictionary<string, string>)EmptyHash.Instance;
+
+    /// <summary>
+    /// The same values seen by another command, as pgBackRest switches a finished backup to its expire: options the new
+    /// command does not take are not accepted, and logging follows the new command's row.
+    /// </summary>
+    public Configuration AsCommand(CommandDefinition command) =>
+        new(command, Parameters, null, values, pgKeys, repoKeys, CommandLineOptions, []);
+
+    /// <summary>
+    /// Options given on the command line that <paramref name="command"/> also takes, by canonical name in the order given
+    /// (restore writes them into <c>restore_command</c> for archive-get).
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> CommandLineOptionsValidFor(CommandDefinition command)
+    {
+        foreach (var pair in CommandLineOptions)
+        {
+            var name = pair.Key.StartsWith("no-", StringComparison.Ordinal) ? pair.Key[3..] : pair.Key;
+            if (OptionTable.ResolveIndexedName(name) is { } resolved && resolved.Option.IsValidFor(command))
+                yield return pair;
+        }
+    }
 
     /// <summary>
     /// Every option set from any source (not defaults), by indexed name in ascending order, as pgBackRest lists them on
@@ -97,7 +136,8 @@ public sealed class Configuration
         var result = new List<SetOption>();
         foreach (var option in OptionTable.OptionArray)
         {
-            if (values[option.Id] is not { } optionValues)
+            // A backup that became its expire lists only what expire takes, as pgBackRest does.
+            if (values[option.Id] is not { } optionValues || !option.IsValidFor(Definition))
                 continue;
             var keys = option.Group switch { OptionGroup.Pg => pgKeys, OptionGroup.Repo => repoKeys, _ => KeyOne };
             for (var i = 0; i < optionValues.Length && i < Math.Max(keys.Length, 1); i++)
@@ -150,12 +190,11 @@ public sealed class Configuration
     /// <summary>The value of an option at the first configured index, for help output; null when the option is not valid.</summary>
     internal OptionValue? FirstValue(OptionDefinition option) => values[option.Id]?[0];
 
-    private OptionValue Lookup(string name, params ReadOnlySpan<OptionType> types)
+    private OptionValue Lookup(OptionHandle handle, int index)
     {
-        var (option, key) = ResolveName(name);
-
-        if (types.Length > 0 && !IsOneOf(option.Type, types))
-            throw new PgRestException(ErrorCode.Assert, $"option '{name}' is of type {option.Type}, not {types[0]}");
+        var option = handle.Definition;
+        if (option.Group == OptionGroup.None && index != 1)
+            throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' has no index {index}");
 
         var optionValues = (HelpTarget == null ? values[option.Id] : null) ??
             throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' is not valid for command '{Command}'");
@@ -164,10 +203,21 @@ public sealed class Configuration
             return optionValues[0];
 
         var keys = option.Group == OptionGroup.Pg ? pgKeys : repoKeys;
-        var position = PositionOf(keys, key);
+        var position = PositionOf(keys, index);
 
         // An index nobody configured behaves like one with every option at its default (the last slot).
         return optionValues[position >= 0 ? position : optionValues.Length - 1];
+    }
+
+    /// <summary>The value, else the table's default for the command (a dependency not met leaves the value unset).</summary>
+    private OptionValue Resolved(OptionHandle handle, int index)
+    {
+        var value = Lookup(handle, index);
+        if (value.IsSet)
+            return value;
+        if (handle.Definition.DefaultFor(Definition) is { } text)
+            return OptionValue.FromDefault(handle.Definition, text);
+        throw new PgRestException(ErrorCode.Assert, $"option '{handle.IndexedName(index)}' is not set");
     }
 
     // Array.IndexOf<int> is not precompiled for this assembly; the arrays hold a few keys.
@@ -180,41 +230,6 @@ public sealed class Configuration
         }
 
         return -1;
-    }
-
-    private static bool IsOneOf(OptionType type, ReadOnlySpan<OptionType> types)
-    {
-        foreach (var candidate in types)
-        {
-            if (candidate == type)
-                return true;
-        }
-
-        return false;
-    }
-
-    private static OptionValue Required(string name, OptionValue value) =>
-        value.IsSet ? value : throw new PgRestException(ErrorCode.Assert, $"option '{name}' is not set");
-
-    private static (OptionDefinition Option, int Key) ResolveName(string name)
-    {
-        if (OptionTable.FindOption(name) is { } plain)
-            return (plain, 1);
-
-        var dash = name.IndexOf('-');
-        var digitStart = dash;
-
-        while (digitStart > 0 && char.IsAsciiDigit(name[digitStart - 1]))
-            digitStart--;
-
-        if (digitStart > 0 && digitStart < dash &&
-            OptionTable.FindOption(string.Concat(name.AsSpan(0, digitStart), name.AsSpan(dash))) is { Group: not OptionGroup.None } grouped &&
-            int.TryParse(name.AsSpan(digitStart, dash - digitStart), out var key) && key is >= 1 and <= 256)
-        {
-            return (grouped, key);
-        }
-
-        throw new PgRestException(ErrorCode.Assert, $"unknown option '{name}'");
     }
 
     private static class EmptyHash
@@ -250,4 +265,37 @@ internal sealed class OptionValue
     public string[]? List { get; set; }
 
     public Dictionary<string, string>? Hash { get; set; }
+
+    /// <summary>A default from the table, converted to the option's type.</summary>
+    public static OptionValue FromDefault(OptionDefinition option, string text)
+    {
+        var value = new OptionValue { IsSet = true, Source = OptionSource.Default };
+        switch (option.Type)
+        {
+            case OptionType.Boolean:
+                value.Boolean = text == "y";
+                break;
+
+            case OptionType.Integer:
+                value.Number = OptionValueParser.TryParseInteger(text, out var integer) ? integer : throw InvalidDefault(option, text);
+                break;
+
+            case OptionType.Size:
+                value.Number = OptionValueParser.TryParseSize(text, out var bytes) ? bytes : throw InvalidDefault(option, text);
+                break;
+
+            case OptionType.Time:
+                value.Number = OptionValueParser.TryParseTime(text, out var milliseconds) ? milliseconds : throw InvalidDefault(option, text);
+                break;
+
+            default:
+                value.Text = text;
+                break;
+        }
+
+        return value;
+    }
+
+    private static PgRestException InvalidDefault(OptionDefinition option, string text) =>
+        new(ErrorCode.Assert, $"default '{text}' of option '{option.Name}' is not a valid {option.Type}");
 }

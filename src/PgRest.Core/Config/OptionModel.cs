@@ -66,6 +66,31 @@ public enum HelpSection
     Stanza,
 }
 
+/// <summary>The commands, in the order of <see cref="OptionTable.Commands"/> (pgBackRest's alphabetical order).</summary>
+public enum CommandId
+{
+    Annotate,
+    ArchiveGet,
+    ArchivePush,
+    Backup,
+    Check,
+    Expire,
+    Help,
+    Info,
+    RepoGet,
+    RepoLs,
+    Restore,
+    Server,
+    ServerPing,
+    StanzaCreate,
+    StanzaDelete,
+    StanzaUpgrade,
+    Start,
+    Stop,
+    Verify,
+    Version,
+}
+
 /// <summary>Lock a command takes when it starts.</summary>
 public enum CommandLockType
 {
@@ -95,7 +120,7 @@ public sealed class CommandDefinition
         int id, string name, bool parametersAllowed, CommandLockType lockType, bool lockRequired, bool logToFile,
         string summary, string description)
     {
-        Id = id;
+        Id = (CommandId)id;
         Name = name;
         ParametersAllowed = parametersAllowed;
         LockType = lockType;
@@ -105,9 +130,9 @@ public sealed class CommandDefinition
         Description = description;
     }
 
-    internal int Id { get; }
+    public CommandId Id { get; }
 
-    internal uint Bit => 1u << Id;
+    internal uint Bit => 1u << (int)Id;
 
     public string Name { get; }
 
@@ -242,9 +267,6 @@ public sealed class OptionDefinition
     /// <summary>Environment variable for one index, e.g. <c>PGBACKREST_REPO1_PATH</c>.</summary>
     public string EnvironmentName(int key = 1) =>
         "PGBACKREST_" + IndexedName(key).ToUpperInvariant().Replace('-', '_');
-
-    public bool IsValidFor(string command) =>
-        OptionTable.FindCommand(command) is { } definition && IsValidFor(definition);
 
     public bool IsValidFor(CommandDefinition command) => (CommandMask & command.Bit) != 0;
 

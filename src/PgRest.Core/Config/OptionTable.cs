@@ -28,6 +28,8 @@ public static partial class OptionTable
     /// <summary>Options ordered so that each comes after the options it depends on (stanza first, then by name).</summary>
     internal static readonly OptionDefinition[] ResolveOrder = BuildResolveOrder();
 
+    public static CommandDefinition Command(CommandId id) => CommandArray[(int)id];
+
     public static CommandDefinition? FindCommand(string name)
     {
         foreach (var command in CommandArray)
@@ -41,6 +43,30 @@ public static partial class OptionTable
 
     /// <summary>Option by its unindexed name (<c>repo-path</c>, <c>stanza</c>); deprecated names are not resolved here.</summary>
     public static OptionDefinition? FindOption(string name) => OptionsByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// An option by its indexed or plain name (<c>repo2-path</c>, <c>stanza</c>) with its index (1 for ungrouped and for
+    /// an unindexed grouped name); null when no option has that name.
+    /// </summary>
+    internal static IndexedOption? ResolveIndexedName(string name)
+    {
+        if (FindOption(name) is { } plain)
+            return new IndexedOption(plain, 1);
+
+        var dash = name.IndexOf('-');
+        var digitStart = dash;
+        while (digitStart > 0 && char.IsAsciiDigit(name[digitStart - 1]))
+            digitStart--;
+
+        if (digitStart > 0 && digitStart < dash &&
+            FindOption(string.Concat(name.AsSpan(0, digitStart), name.AsSpan(dash))) is { Group: not OptionGroup.None } grouped &&
+            int.TryParse(name.AsSpan(digitStart, dash - digitStart), out var key) && key is >= 1 and <= 256)
+        {
+            return new IndexedOption(grouped, key);
+        }
+
+        return null;
+    }
 
     internal static bool TryFindDeprecation(string name, out OptionDefinition option, out DeprecatedName deprecation)
     {
@@ -157,6 +183,8 @@ public static partial class OptionTable
 
     // A class rather than a value tuple: Dictionary<string, reference type> runs on code precompiled in the framework,
     // a value-tuple value would be JIT-compiled at start-up.
+    internal sealed record IndexedOption(OptionDefinition Option, int Index);
+
     private sealed record DeprecationEntry(OptionDefinition Option, DeprecatedName Deprecation);
 
     private static Dictionary<string, DeprecationEntry> IndexDeprecations()

@@ -11,7 +11,7 @@ public static class StorageFactory
 {
     public static IStorage Create(Configuration config, int index, string path)
     {
-        var type = config.GetString("repo" + index.ToString(CultureInfo.InvariantCulture) + "-type") ?? "posix";
+        var type = config.Get(Options.RepoType, index);
         return type switch
         {
             "posix" => new PosixStorage(path),

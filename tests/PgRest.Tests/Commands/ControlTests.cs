@@ -1,3 +1,4 @@
+using PgRest.Config;
 using PgRest.Commands.Annotate;
 using PgRest.Commands.Control;
 using PgRest.Commands.RepoBrowse;
@@ -30,10 +31,11 @@ public sealed class ControlTests
         var path = Path.Combine(lockPath, "demo-backup.lock");
         try
         {
-            using (LockFile.Acquire(config, "demo", LockFile.Backup))
+            using (LockFile.Acquire(config, "demo", CommandLockType.Backup))
             {
                 Assert.Equal(Environment.ProcessId, LockFile.ReadHolder(path, remove: false)?.ProcessId);
-                var second = Assert.Throws<PgRestException>(() => LockFile.Acquire(config, "demo", LockFile.Backup));
+                Assert.Null(LockFile.TryAcquire(config, "demo", CommandLockType.Backup));
+                var second = Assert.Throws<PgRestException>(() => LockFile.Acquire(config, "demo", CommandLockType.Backup));
                 Assert.Equal(ErrorCode.LockAcquire, second.Code);
                 Assert.Contains("Resource temporarily unavailable\nHINT: is another pgBackRest process running?", second.Message);
             }

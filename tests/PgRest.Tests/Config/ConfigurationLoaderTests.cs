@@ -41,12 +41,12 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var environment = Env("PGBACKREST_PROCESS_MAX", "5");
 
         var fromCommandLine = files.Load(Layers, environment, "--stanza=demo", "--pg1-path=/pg", "--process-max=6", "backup");
-        Assert.Equal(6, fromCommandLine.GetInteger("process-max"));
-        Assert.Equal(OptionSource.CommandLine, fromCommandLine.Source("process-max"));
+        Assert.Equal(6, fromCommandLine.Get(Options.ProcessMax));
+        Assert.Equal(OptionSource.CommandLine, fromCommandLine.Source(Options.ProcessMax));
 
         var fromEnvironment = files.Load(Layers, environment, "--stanza=demo", "--pg1-path=/pg", "backup");
-        Assert.Equal(5, fromEnvironment.GetInteger("process-max"));
-        Assert.Equal(OptionSource.Environment, fromEnvironment.Source("process-max"));
+        Assert.Equal(5, fromEnvironment.Get(Options.ProcessMax));
+        Assert.Equal(OptionSource.Environment, fromEnvironment.Source(Options.ProcessMax));
     }
 
     [Theory]
@@ -58,8 +58,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Layers, "--stanza=" + stanza, "--pg1-path=/pg", command);
 
-        Assert.Equal(expected, configuration.GetInteger("process-max"));
-        Assert.Equal(OptionSource.Config, configuration.Source("process-max"));
+        Assert.Equal(expected, configuration.Get(Options.ProcessMax));
+        Assert.Equal(OptionSource.Config, configuration.Source(Options.ProcessMax));
     }
 
     [Fact]
@@ -67,14 +67,14 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "backup");
 
-        Assert.Equal(1, configuration.GetInteger("process-max"));
-        Assert.Equal(OptionSource.Default, configuration.Source("process-max"));
-        Assert.Equal("incr", configuration.GetString("type"));
-        Assert.Equal(TimeSpan.FromSeconds(60), configuration.GetTime("archive-timeout"));
-        Assert.Equal(1024 * 1024, configuration.GetSize("buffer-size"));
-        Assert.True(configuration.GetBool("archive-check"));
-        Assert.False(configuration.GetBool("archive-copy"));
-        Assert.False(configuration.IsSet("checksum-page"));
+        Assert.Equal(1, configuration.Get(Options.ProcessMax));
+        Assert.Equal(OptionSource.Default, configuration.Source(Options.ProcessMax));
+        Assert.Equal("incr", configuration.Find(Options.Type));
+        Assert.Equal(TimeSpan.FromSeconds(60), configuration.Get(Options.ArchiveTimeout));
+        Assert.Equal(1024 * 1024, configuration.Get(Options.BufferSize));
+        Assert.True(configuration.Get(Options.ArchiveCheck));
+        Assert.False(configuration.Get(Options.ArchiveCopy));
+        Assert.False(configuration.IsSet(Options.ChecksumPage));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var configuration = files.Load("[env]\nrepo1-path=/from-stanza\n", Env("PGBACKREST_STANZA", "env"), "info");
 
         Assert.Equal("env", configuration.Stanza);
-        Assert.Equal("/from-stanza", configuration.GetString("repo1-path"));
+        Assert.Equal("/from-stanza", configuration.Find(Options.RepoPath, 1));
     }
 
     [Fact]
@@ -92,13 +92,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
         const string config = "[global]\nexclude=a\nexclude=b\n[global:backup]\nexclude=c\n";
 
         var fromFile = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup");
-        Assert.Equal(["c"], fromFile.GetList("exclude"));
+        Assert.Equal(["c"], fromFile.Get(Options.Exclude));
 
         var fromEnvironment = files.Load(config, Env("PGBACKREST_EXCLUDE", "x:y"), "--stanza=demo", "--pg1-path=/pg", "backup");
-        Assert.Equal(["x", "y"], fromEnvironment.GetList("exclude"));
+        Assert.Equal(["x", "y"], fromEnvironment.Get(Options.Exclude));
 
         var fromCommandLine = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--exclude=q", "--exclude=r", "backup");
-        Assert.Equal(["q", "r"], fromCommandLine.GetList("exclude"));
+        Assert.Equal(["q", "r"], fromCommandLine.Get(Options.Exclude));
     }
 
     // ---- negate / reset / booleans ------------------------------------------------------------------------------------
@@ -110,10 +110,10 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var configuration = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--no-delta", "--reset-start-fast", "backup");
 
-        Assert.False(configuration.GetBool("delta"));
-        Assert.Equal(OptionSource.CommandLine, configuration.Source("delta"));
-        Assert.False(configuration.GetBool("start-fast")); // back to the default, the file is ignored
-        Assert.Equal(OptionSource.Default, configuration.Source("start-fast"));
+        Assert.False(configuration.Get(Options.Delta));
+        Assert.Equal(OptionSource.CommandLine, configuration.Source(Options.Delta));
+        Assert.False(configuration.Get(Options.StartFast)); // back to the default, the file is ignored
+        Assert.Equal(OptionSource.Default, configuration.Source(Options.StartFast));
         Assert.Equal(
             [new KeyValuePair<string, string>("config", files.ConfigFile), new("stanza", "demo"), new("pg1-path", "/pg"),
                 new("no-delta", ""), new("reset-start-fast", "")],
@@ -129,7 +129,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup");
 
-        Assert.Equal(expected, configuration.GetBool("delta"));
+        Assert.Equal(expected, configuration.Get(Options.Delta));
     }
 
     [Theory]
@@ -163,8 +163,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     public void BooleanInEnvironmentMustBeYOrN()
     {
         var yes = files.Load(Repo, Env("PGBACKREST_DELTA", "y"), "--stanza=demo", "--pg1-path=/pg", "backup");
-        Assert.True(yes.GetBool("delta"));
-        Assert.Equal(OptionSource.Environment, yes.Source("delta"));
+        Assert.True(yes.Get(Options.Delta));
+        Assert.Equal(OptionSource.Environment, yes.Source(Options.Delta));
 
         AssertError(ErrorCode.OptionInvalidValue, "environment boolean option 'delta' must be 'y' or 'n'",
             () => files.Load(Repo, Env("PGBACKREST_DELTA", "yes"), "--stanza=demo", "--pg1-path=/pg", "backup"));
@@ -182,7 +182,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--buffer-size=" + text, "backup");
 
-        Assert.Equal(bytes, configuration.GetSize("buffer-size"));
+        Assert.Equal(bytes, configuration.Get(Options.BufferSize));
     }
 
     [Theory]
@@ -206,8 +206,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg/data/", "--archive-timeout=1.5", "backup");
 
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), configuration.GetTime("archive-timeout"));
-        Assert.Equal("/pg/data", configuration.GetString("pg1-path"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), configuration.Get(Options.ArchiveTimeout));
+        Assert.Equal("/pg/data", configuration.Find(Options.PgPath, 1));
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             "--recovery-option=primary_conninfo=host=primary user=replicator", "--recovery-option=recovery_min_apply_delay=5min",
             "restore");
 
-        var options = configuration.GetHash("recovery-option");
+        var options = configuration.Get(Options.RecoveryOption);
         Assert.Equal("host=primary user=replicator", options["primary_conninfo"]);
         Assert.Equal("5min", options["recovery_min_apply_delay"]);
 
@@ -230,7 +230,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo + "tablespace-map=ts1=/a\ntablespace-map=ts2=/b\n", "--stanza=demo",
             "--pg1-path=/pg", "restore");
-        Assert.Equal(2, configuration.GetHash("tablespace-map").Count);
+        Assert.Equal(2, configuration.Get(Options.TablespaceMap).Count);
 
         AssertError(ErrorCode.OptionInvalid, "option 'repo1-retention-full' cannot be set multiple times",
             () => files.Load(Repo + "repo1-retention-full=1\nrepo1-retention-full=2\n", "--stanza=demo", "expire"));
@@ -246,11 +246,11 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var configuration = files.Load(config, "--stanza=demo", "info");
 
         Assert.Equal([1, 2], configuration.RepoIndexes);
-        Assert.Equal("/first", configuration.GetString("repo1-path"));
-        Assert.Equal("/first", configuration.GetString("repo-path")); // unindexed name = index 1
-        Assert.Equal("/second", configuration.GetString("repo2-path"));
-        Assert.Equal("/var/lib/pgbackrest", configuration.GetString("repo7-path")); // unconfigured index: defaults
-        Assert.False(configuration.IsSet("repo7-s3-bucket"));
+        Assert.Equal("/first", configuration.Find(Options.RepoPath, 1));
+        Assert.Equal("/first", configuration.Find(Options.RepoPath)); // unindexed name = index 1
+        Assert.Equal("/second", configuration.Find(Options.RepoPath, 2));
+        Assert.Equal("/var/lib/pgbackrest", configuration.Find(Options.RepoPath, 7)); // unconfigured index: defaults
+        Assert.False(configuration.IsSet(Options.RepoS3Bucket, 7));
         Assert.Equal([1], configuration.PgIndexes);
     }
 
@@ -259,8 +259,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo + "retention-full=3\n", "--stanza=demo", "--db-path=/pg", "backup");
 
-        Assert.Equal("/pg", configuration.GetString("pg1-path"));
-        Assert.Equal(3, configuration.GetInteger("repo1-retention-full"));
+        Assert.Equal("/pg", configuration.Find(Options.PgPath, 1));
+        Assert.Equal(3, configuration.Get(Options.RepoRetentionFull, 1));
         Assert.Empty(configuration.Warnings);
     }
 
@@ -278,7 +278,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void OnlyConfiguredRepoIndexesMayBeSelected()
     {
-        Assert.Equal(1, files.Load(Repo, "--stanza=demo", "--repo=1", "info").GetInteger("repo"));
+        Assert.Equal(1, files.Load(Repo, "--stanza=demo", "--repo=1", "info").Get(Options.Repo));
 
         AssertError(ErrorCode.OptionInvalidValue, "key '2' is not valid for 'repo' option",
             () => files.Load(Repo, "--stanza=demo", "--repo=2", "info"));
@@ -291,7 +291,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var configuration = files.Load("[demo]\npg2-path=/p2\n", "--stanza=demo", "archive-push", "/wal");
 
         Assert.Equal([1], configuration.PgIndexes);
-        Assert.False(configuration.IsSet("pg1-path"));
+        Assert.False(configuration.IsSet(Options.PgPath, 1));
     }
 
     // ---- command line structure ---------------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza", "demo", "--set", "20240101-000000F", "info");
 
-        Assert.Equal("20240101-000000F", configuration.GetString("set"));
+        Assert.Equal("20240101-000000F", configuration.Find(Options.Set));
         AssertError(ErrorCode.OptionInvalid, "option '--stanza' requires an argument", () => files.Load(Repo, "--stanza"));
     }
 
@@ -347,7 +347,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var configuration = files.Load(Repo + "repo1-cipher-type=aes-256-cbc\n", Env("PGBACKREST_REPO1_CIPHER_PASS", "secret"),
             "--stanza=demo", "info");
-        Assert.Equal("secret", configuration.GetString("repo1-cipher-pass"));
+        Assert.Equal("secret", configuration.Find(Options.RepoCipherPass, 1));
     }
 
     [Fact]
@@ -358,7 +358,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             () => files.Load(Repo, "--stanza=demo", "backup"));
 
         // archive-push works without pg1-path; info without a stanza.
-        Assert.False(files.Load(Repo, "--stanza=demo", "archive-push", "/wal").IsSet("pg1-path"));
+        Assert.False(files.Load(Repo, "--stanza=demo", "archive-push", "/wal").IsSet(Options.PgPath, 1));
         Assert.Null(files.Load(Repo, "info").Stanza);
     }
 
@@ -399,7 +399,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         // The same options in a file are silently unset: they may be meant for another command or repository type.
         var configuration = files.Load(Repo + "repo1-s3-bucket=b\ntarget=x\n", "--stanza=demo", "--pg1-path=/pg", "restore");
-        Assert.False(configuration.IsSet("repo1-s3-bucket"));
+        Assert.False(configuration.IsSet(Options.RepoS3Bucket, 1));
     }
 
     [Fact]
@@ -412,7 +412,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             "HINT: beta features require the --beta option to prevent accidental usage.",
             () => files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup"));
 
-        Assert.True(files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--beta", "backup").GetBool("repo1-block"));
+        Assert.True(files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--beta", "backup").Get(Options.RepoBlock, 1));
     }
 
     // ---- environment ----------------------------------------------------------------------------------------------------
@@ -478,7 +478,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var configuration = files.Load("# comment\n  [global]  \n  repo1-path  =  /a # not a comment  \r\n\n",
             "--stanza=demo", "info");
 
-        Assert.Equal("/a # not a comment", configuration.GetString("repo1-path"));
+        Assert.Equal("/a # not a comment", configuration.Find(Options.RepoPath, 1));
         AssertError(ErrorCode.OptionInvalidValue, "section 'global', key 'repo1-path' must have a value",
             () => files.Load("[global]\nrepo1-path=\n", "--stanza=demo", "info"));
     }
@@ -503,10 +503,10 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var configuration = files.LoadWithDefaults(null, "--stanza=demo", "backup");
 
-        Assert.Equal("/from-main", configuration.GetString("repo1-path"));
-        Assert.Equal("/from-a", configuration.GetString("pg1-path"));
-        Assert.Equal(2, configuration.GetInteger("repo1-retention-full"));
-        Assert.Equal(1, configuration.GetInteger("process-max"));
+        Assert.Equal("/from-main", configuration.Find(Options.RepoPath, 1));
+        Assert.Equal("/from-a", configuration.Find(Options.PgPath, 1));
+        Assert.Equal(2, configuration.Get(Options.RepoRetentionFull, 1));
+        Assert.Equal(1, configuration.Get(Options.ProcessMax));
     }
 
     [Fact]
@@ -535,10 +535,10 @@ public sealed class ConfigurationLoaderTests : IDisposable
         files.WriteInclude("a.conf", "[global]\nrepo1-path=/from-include\n");
         var main = files.Write("main.conf", "[global]\nlog-path=/x\n");
 
-        Assert.Equal("/var/lib/pgbackrest", files.LoadWithDefaults(null, "--config=" + main, "info").GetString("repo1-path"));
+        Assert.Equal("/var/lib/pgbackrest", files.LoadWithDefaults(null, "--config=" + main, "info").Find(Options.RepoPath, 1));
         Assert.Equal("/from-include",
             files.LoadWithDefaults(null, "--config=" + main, "--config-include-path=" + files.IncludePath, "info")
-                .GetString("repo1-path"));
+                .Find(Options.RepoPath, 1));
     }
 
     [Fact]
@@ -546,7 +546,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         files.WriteConfig("[global]\nrepo1-path=/from-main\n");
 
-        Assert.Equal("/var/lib/pgbackrest", files.LoadWithDefaults(null, "--no-config", "info").GetString("repo1-path"));
+        Assert.Equal("/var/lib/pgbackrest", files.LoadWithDefaults(null, "--no-config", "info").Find(Options.RepoPath, 1));
     }
 
     [Fact]
@@ -557,8 +557,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var configuration = files.LoadWithDefaults(null, "--config-path=" + Path.GetDirectoryName(other), "info");
 
-        Assert.Equal("/from-other", configuration.GetString("repo1-path"));
-        Assert.Equal("/x", configuration.GetString("log-path"));
+        Assert.Equal("/from-other", configuration.Find(Options.RepoPath, 1));
+        Assert.Equal("/x", configuration.Find(Options.LogPath));
     }
 
     [Fact]
@@ -566,7 +566,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         files.Write("legacy.conf", "[global]\nrepo1-path=/legacy\n");
 
-        Assert.Equal("/legacy", files.LoadWithDefaults(null, "info").GetString("repo1-path"));
+        Assert.Equal("/legacy", files.LoadWithDefaults(null, "info").Find(Options.RepoPath, 1));
     }
 
     // ---- rules spanning options -------------------------------------------------------------------------------------
@@ -581,8 +581,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
             "option 'repo1-retention-full' is not set for 'repo1-retention-full-type=count', the repository may run out of " +
             "space\nHINT: to retain full backups indefinitely (without warning), set option 'repo1-retention-full' to the maximum.",
         ], configuration.Warnings);
-        Assert.Equal(4, configuration.GetInteger("repo2-retention-archive"));
-        Assert.Equal(OptionSource.Default, configuration.Source("repo2-retention-archive"));
+        Assert.Equal(4, configuration.Get(Options.RepoRetentionArchive, 2));
+        Assert.Equal(OptionSource.Default, configuration.Source(Options.RepoRetentionArchive, 2));
     }
 
     [Fact]
@@ -597,8 +597,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--compress-type=zst",
             "--protocol-timeout=40", "backup");
 
-        Assert.Equal(3, configuration.GetInteger("compress-level"));
-        Assert.Equal(TimeSpan.FromSeconds(20), configuration.GetTime("db-timeout")); // half of protocol-timeout when 40 - 30 < 15
+        Assert.Equal(3, configuration.Get(Options.CompressLevel));
+        Assert.Equal(TimeSpan.FromSeconds(20), configuration.Get(Options.DbTimeout)); // half of protocol-timeout when 40 - 30 < 15
 
         AssertError(ErrorCode.OptionInvalidValue,
             "'30' is out of range for 'compress-level' option when 'compress-type' option = 'zst'",
@@ -610,8 +610,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--no-compress", "backup");
 
-        Assert.Equal("none", configuration.GetString("compress-type"));
-        Assert.Throws<PgRestException>(() => configuration.GetBool("compress"));
+        Assert.Equal("none", configuration.Find(Options.CompressType));
+        Assert.Throws<PgRestException>(() => configuration.Get(Options.Compress));
     }
 
     // ---- API contract ---------------------------------------------------------------------------------------------------
@@ -621,9 +621,16 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var configuration = files.Load(Repo, "--stanza=demo", "archive-push", "/wal");
 
-        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.GetBool("start-fast")).Code);
-        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.GetString("no-such-option")).Code);
-        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.GetInteger("repo1-path")).Code);
-        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.GetBool("checksum-page")).Code);
+        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.StartFast)).Code);
+        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.ChecksumPage)).Code);
+        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.Stanza, 2)).Code);
+        Assert.False(configuration.Accepts(Options.StartFast));
+    }
+
+    [Fact]
+    public void AHandleMustNameAnOptionOfItsType()
+    {
+        Assert.Throws<InvalidOperationException>(() => new StringOption("no-such-option"));
+        Assert.Throws<InvalidOperationException>(() => new IntegerOption("repo-path"));
     }
 }

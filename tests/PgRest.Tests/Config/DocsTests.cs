@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using PgRest.Config;
 
 namespace PgRest.Tests.Config;
@@ -12,7 +11,7 @@ public class DocsTests
     [Fact]
     public void ConfigurationReferenceIsUpToDate()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "configuration.md");
+        var path = Path.Combine(RepositoryFiles.Root(), "docs", "configuration.md");
         var expected = DocsGenerator.RenderMarkdown();
 
         if (Environment.GetEnvironmentVariable("PGREST_UPDATE_DOCS") == "1")
@@ -35,20 +34,5 @@ public class DocsTests
             Assert.Contains($"\n### {command.Name}\n", markdown, StringComparison.Ordinal);
 
         Assert.Contains("`PGBACKREST_REPO1_CIPHER_PASS`", markdown, StringComparison.Ordinal);
-    }
-
-    // The directory holding PgRest.sln, searched upwards from the test assembly, then from this source file.
-    private static string RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(sourceFile)! })
-        {
-            for (var directory = new DirectoryInfo(start); directory != null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "PgRest.sln")))
-                    return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("PgRest.sln not found above " + AppContext.BaseDirectory);
     }
 }

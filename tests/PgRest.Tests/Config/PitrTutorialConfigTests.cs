@@ -60,36 +60,36 @@ public sealed class PitrTutorialConfigTests : IDisposable
         Assert.Equal([1], configuration.RepoIndexes);
         Assert.Equal([1], configuration.PgIndexes);
 
-        Assert.True(configuration.GetBool("archive-async"));
-        Assert.Equal(OptionSource.Config, configuration.Source("archive-async"));
-        Assert.Equal("/var/spool/pgbackrest", configuration.GetString("spool-path"));
-        Assert.Equal("/var/lib/postgresql/16/main", configuration.GetString("pg1-path"));
+        Assert.True(configuration.Get(Options.ArchiveAsync));
+        Assert.Equal(OptionSource.Config, configuration.Source(Options.ArchiveAsync));
+        Assert.Equal("/var/spool/pgbackrest", configuration.Find(Options.SpoolPath));
+        Assert.Equal("/var/lib/postgresql/16/main", configuration.Find(Options.PgPath, 1));
 
-        Assert.Equal("s3", configuration.GetString("repo1-type"));
-        Assert.Equal("127.0.0.1:9000", configuration.GetString("repo1-s3-endpoint"));
-        Assert.Equal("pgbackrest", configuration.GetString("repo1-s3-bucket"));
-        Assert.Equal("us-east-1", configuration.GetString("repo1-s3-region"));
-        Assert.Equal("pgbackrest", configuration.GetString("repo1-s3-key"));
-        Assert.Equal("a-long-random-secret", configuration.GetString("repo1-s3-key-secret"));
-        Assert.Equal("shared", configuration.GetString("repo1-s3-key-type"));
-        Assert.Equal("/orders", configuration.GetString("repo1-path"));
-        Assert.Equal("path", configuration.GetString("repo1-s3-uri-style"));
-        Assert.False(configuration.GetBool("repo1-storage-verify-tls"));
-        Assert.Equal(443, configuration.GetInteger("repo1-storage-port"));
-        Assert.Equal("aes-256-cbc", configuration.GetString("repo1-cipher-type"));
-        Assert.Equal("another-long-random-passphrase", configuration.GetString("repo1-cipher-pass"));
+        Assert.Equal("s3", configuration.Find(Options.RepoType, 1));
+        Assert.Equal("127.0.0.1:9000", configuration.Find(Options.RepoS3Endpoint, 1));
+        Assert.Equal("pgbackrest", configuration.Find(Options.RepoS3Bucket, 1));
+        Assert.Equal("us-east-1", configuration.Find(Options.RepoS3Region, 1));
+        Assert.Equal("pgbackrest", configuration.Find(Options.RepoS3Key, 1));
+        Assert.Equal("a-long-random-secret", configuration.Find(Options.RepoS3KeySecret, 1));
+        Assert.Equal("shared", configuration.Find(Options.RepoS3KeyType, 1));
+        Assert.Equal("/orders", configuration.Find(Options.RepoPath, 1));
+        Assert.Equal("path", configuration.Find(Options.RepoS3UriStyle, 1));
+        Assert.False(configuration.Get(Options.RepoStorageVerifyTls, 1));
+        Assert.Equal(443, configuration.Get(Options.RepoStoragePort, 1));
+        Assert.Equal("aes-256-cbc", configuration.Find(Options.RepoCipherType, 1));
+        Assert.Equal("another-long-random-passphrase", configuration.Find(Options.RepoCipherPass, 1));
 
-        Assert.Equal("zst", configuration.GetString("compress-type"));
-        Assert.Equal(6, configuration.GetInteger("compress-level"));
-        Assert.Equal(4, configuration.GetInteger("process-max"));
-        Assert.Equal("info", configuration.GetString("log-level-console"));
-        Assert.Equal("detail", configuration.GetString("log-level-file"));
-        Assert.Equal(TimeSpan.FromSeconds(60), configuration.GetTime("archive-timeout"));
+        Assert.Equal("zst", configuration.Find(Options.CompressType));
+        Assert.Equal(6, configuration.Get(Options.CompressLevel));
+        Assert.Equal(4, configuration.Get(Options.ProcessMax));
+        Assert.Equal("info", configuration.Find(Options.LogLevelConsole));
+        Assert.Equal("detail", configuration.Find(Options.LogLevelFile));
+        Assert.Equal(TimeSpan.FromSeconds(60), configuration.Get(Options.ArchiveTimeout));
 
         // Backup-only settings in [global] are ignored without a warning; asking for them is a programming error.
         Assert.Empty(configuration.Warnings);
-        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.GetBool("start-fast")).Code);
-        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.GetInteger("pg1-port")).Code);
+        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.StartFast)).Code);
+        Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.PgPort, 1)).Code);
     }
 
     [Fact]
@@ -109,22 +109,22 @@ public sealed class PitrTutorialConfigTests : IDisposable
     {
         var configuration = files.Load(TutorialConfig, "--stanza=orders", "--beta", "--type=full", "backup");
 
-        Assert.Equal("full", configuration.GetString("type"));
-        Assert.True(configuration.GetBool("start-fast"));
-        Assert.True(configuration.GetBool("repo1-bundle"));
-        Assert.True(configuration.GetBool("repo1-block"));
-        Assert.False(configuration.GetBool("repo1-hardlink"));
-        Assert.Equal(20 * 1024 * 1024, configuration.GetSize("repo1-bundle-size"));
-        Assert.Equal(2, configuration.GetInteger("repo1-retention-full"));
-        Assert.Equal(2, configuration.GetInteger("repo1-retention-archive")); // follows repo1-retention-full
-        Assert.Equal("count", configuration.GetString("repo1-retention-full-type"));
-        Assert.Equal(4, configuration.GetInteger("process-max"));
-        Assert.Equal(5432, configuration.GetInteger("pg1-port"));
-        Assert.Equal("postgres", configuration.GetString("pg1-database"));
-        Assert.Equal("/var/lib/postgresql/16/main", configuration.GetString("pg1-path"));
-        Assert.Equal(5 * 1024 * 1024, configuration.GetSize("repo1-storage-upload-chunk-size"));
-        Assert.True(configuration.GetBool("archive-check"));
-        Assert.Throws<PgRestException>(() => configuration.IsSet("archive-async")); // not a backup option
+        Assert.Equal("full", configuration.Find(Options.Type));
+        Assert.True(configuration.Get(Options.StartFast));
+        Assert.True(configuration.Get(Options.RepoBundle, 1));
+        Assert.True(configuration.Get(Options.RepoBlock, 1));
+        Assert.False(configuration.Get(Options.RepoHardlink, 1));
+        Assert.Equal(20 * 1024 * 1024, configuration.Get(Options.RepoBundleSize, 1));
+        Assert.Equal(2, configuration.Get(Options.RepoRetentionFull, 1));
+        Assert.Equal(2, configuration.Get(Options.RepoRetentionArchive, 1)); // follows repo1-retention-full
+        Assert.Equal("count", configuration.Find(Options.RepoRetentionFullType, 1));
+        Assert.Equal(4, configuration.Get(Options.ProcessMax));
+        Assert.Equal(5432, configuration.Get(Options.PgPort, 1));
+        Assert.Equal("postgres", configuration.Find(Options.PgDatabase, 1));
+        Assert.Equal("/var/lib/postgresql/16/main", configuration.Find(Options.PgPath, 1));
+        Assert.Equal(5 * 1024 * 1024, configuration.Get(Options.RepoStorageUploadChunkSize, 1));
+        Assert.True(configuration.Get(Options.ArchiveCheck));
+        Assert.Throws<PgRestException>(() => configuration.IsSet(Options.ArchiveAsync)); // not a backup option
         Assert.Empty(configuration.Warnings);
     }
 }

@@ -17,7 +17,7 @@ public sealed class StartupPathTests : IDisposable
 
         Assert.Equal([1, 3], configuration.RepoIndexes);
         Assert.Equal([1, 3], configuration.PgIndexes);
-        Assert.Equal("/third", configuration.GetString("repo3-path"));
+        Assert.Equal("/third", configuration.Find(Options.RepoPath, 3));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using PgRest.Errors;
 using PgRest.Info;
 using PgRest.Logging;
 using PgRest.Repository;
+using PgRest.Config;
 
 namespace PgRest.Commands.Annotate;
 
@@ -18,12 +19,10 @@ public static class AnnotateCommand
     {
         var config = context.Config;
         var stanza = context.Stanza;
-        using var backupLock = LockFile.Acquire(config, stanza, LockFile.Backup);
-
-        var label = config.GetString("set") ?? throw new PgRestException(ErrorCode.OptionRequired, "annotate command requires option: set");
+        var label = config.Find(Options.Set) ?? throw new PgRestException(ErrorCode.OptionRequired, "annotate command requires option: set");
         if (!BackupLabels.IsLabel(label))
             throw new PgRestException(ErrorCode.OptionInvalidValue, $"'{label}' is not a valid backup label format");
-        var changes = config.GetHash("annotation");
+        var changes = config.Get(Options.Annotation);
 
         var processed = 0;
         var errors = 0;

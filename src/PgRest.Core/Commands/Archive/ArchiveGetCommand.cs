@@ -4,6 +4,7 @@ using PgRest.Info;
 using PgRest.Logging;
 using PgRest.Postgres;
 using PgRest.Repository;
+using PgRest.Config;
 
 namespace PgRest.Commands.Archive;
 
@@ -22,7 +23,7 @@ public static class ArchiveGetCommand
 
         var walName = config.Parameters[0];
         var destination = ArchivePaths.Resolve(context, config.Parameters[1]);
-        if (config.GetBool("archive-async") && Wal.IsSegment(walName) && !Wal.IsPartial(walName))
+        if (config.Get(Options.ArchiveAsync) && Wal.IsSegment(walName) && !Wal.IsPartial(walName))
             return await AsyncArchiveGet.ForegroundAsync(context, walName, destination).ConfigureAwait(false);
 
         var fetcher = await WalFetcher.CreateAsync(context).ConfigureAwait(false);

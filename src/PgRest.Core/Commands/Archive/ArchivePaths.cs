@@ -1,4 +1,5 @@
 using PgRest.Errors;
+using PgRest.Config;
 
 namespace PgRest.Commands.Archive;
 
@@ -9,7 +10,7 @@ internal static class ArchivePaths
     {
         if (Path.IsPathRooted(path))
             return path;
-        if (!context.Config.IsSet("pg1-path"))
+        if (!context.Config.IsSet(Options.PgPath, 1))
             throw new PgRestException(ErrorCode.OptionRequired, $"option 'pg1-path' must be specified when relative wal paths are used");
         return Path.Combine(context.PgPath, path);
     }

@@ -23,7 +23,7 @@ public static class ArchivePushCommand
         var stanza = context.Stanza;
         StopFile.ThrowIfStopped(config, stanza);
 
-        if (config.GetBool("archive-async"))
+        if (config.Get(Options.ArchiveAsync))
         {
             await AsyncArchivePush.ForegroundAsync(context, walPath).ConfigureAwait(false);
             return;
@@ -47,9 +47,9 @@ public static class ArchivePushCommand
     internal static bool QueueExceeded(Configuration config, string walPath, out string message)
     {
         message = "";
-        if (!config.IsSet("archive-push-queue-max"))
+        if (!config.IsSet(Options.ArchivePushQueueMax))
             return false;
-        var queueMax = config.GetSize("archive-push-queue-max");
+        var queueMax = config.Get(Options.ArchivePushQueueMax);
         var statusPath = Path.Combine(Path.GetDirectoryName(walPath)!, "archive_status");
         if (!Directory.Exists(statusPath))
             return false;

@@ -18,10 +18,8 @@ internal static class AsyncArchiveGet
     /// <summary>Set in the worker's environment to the first segment it must fetch.</summary>
     public const string WorkerVariable = "PGREST_ARCHIVE_GET_ASYNC";
 
-    public static bool IsWorker => Environment.GetEnvironmentVariable(WorkerVariable) is { Length: > 0 };
-
     public static string InPath(Configuration config, string stanza) =>
-        Path.Combine(config.GetString("spool-path") ?? "/var/spool/pgbackrest", "archive", stanza, "in");
+        Path.Combine(config.Get(Options.SpoolPath), "archive", stanza, "in");
 
     public static async Task<int> ForegroundAsync(CommandContext context, string walName, string destination)
     {
@@ -29,7 +27,7 @@ internal static class AsyncArchiveGet
         var stanza = context.Stanza;
         var inPath = InPath(config, stanza);
         Directory.CreateDirectory(inPath);
-        var timeout = config.GetTime("archive-timeout");
+        var timeout = config.Get(Options.ArchiveTimeout);
         var deadline = DateTime.UtcNow + timeout;
         var started = false;
         var delay = TimeSpan.FromMilliseconds(10);
@@ -84,59 +82,46 @@ internal static class AsyncArchiveGet
     {
         var config = context.Config;
         var stanza = context.Stanza;
-        LockFile archiveLock;
+        var first = Environment.GetEnvironmentVariable(WorkerVariable)!;
+        var inPath = InPath(config, stanza);
+        Directory.CreateDirectory(inPath);
+        var segmentSize = config.IsSet(Options.PgPath, 1) && ArchiveGetCommand.TryReadPgControl(context.PgPath) is { } control ? control.WalSegmentSize : WalSegmentName.DefaultSegmentSize;
+        var count = (int)Math.Clamp(config.Get(Options.ArchiveGetQueueMax) / segmentSize, 1, 1024);
+        var queue = new List<string>(count);
+        var segment = WalSegmentName.Parse(first);
+        for (var i = 0; i < count; i++, segment = segment.Next(segmentSize))
+            queue.Add(segment.ToString());
+
+        // Whatever is not in the new queue (segments already replayed, leftovers) is no longer needed.
+        var wanted = new HashSet<string>(queue, StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(inPath))
+        {
+            if (!wanted.Contains(Path.GetFileName(file)))
+                File.Delete(file);
+        }
+
         try
         {
-            archiveLock = LockFile.Acquire(config, stanza, "archive");
-        }
-        catch (PgRestException)
-        {
-            return; // another worker is fetching
-        }
-
-        using (archiveLock)
-        {
-            var first = Environment.GetEnvironmentVariable(WorkerVariable)!;
-            var inPath = InPath(config, stanza);
-            Directory.CreateDirectory(inPath);
-            var segmentSize = config.IsSet("pg1-path") && ArchiveGetCommand.TryReadPgControl(context.PgPath) is { } control ? control.WalSegmentSize : WalSegmentName.DefaultSegmentSize;
-            var count = (int)Math.Clamp(config.GetSize("archive-get-queue-max") / segmentSize, 1, 1024);
-            var queue = new List<string>(count);
-            var segment = WalSegmentName.Parse(first);
-            for (var i = 0; i < count; i++, segment = segment.Next(segmentSize))
-                queue.Add(segment.ToString());
-
-            // Whatever is not in the new queue (segments already replayed, leftovers) is no longer needed.
-            var wanted = new HashSet<string>(queue, StringComparer.Ordinal);
-            foreach (var file in Directory.GetFiles(inPath))
+            var fetcher = await WalFetcher.CreateAsync(context).ConfigureAwait(false);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = (int)Math.Max(1, config.Get(Options.ProcessMax)), CancellationToken = context.Cancellation };
+            await Parallel.ForEachAsync(queue.Where(wal => !File.Exists(Path.Combine(inPath, wal))), options, async (wal, _) =>
             {
-                if (!wanted.Contains(Path.GetFileName(file)))
-                    File.Delete(file);
-            }
-
-            try
-            {
-                var fetcher = await WalFetcher.CreateAsync(context).ConfigureAwait(false);
-                var options = new ParallelOptions { MaxDegreeOfParallelism = (int)Math.Max(1, config.GetInteger("process-max")), CancellationToken = context.Cancellation };
-                await Parallel.ForEachAsync(queue.Where(wal => !File.Exists(Path.Combine(inPath, wal))), options, async (wal, _) =>
+                try
                 {
-                    try
-                    {
-                        if (!await fetcher.FetchAsync(wal, Path.Combine(inPath, wal), stopCheck: false).ConfigureAwait(false) && wal == first)
-                            SpoolStatus.Write(inPath, wal + ".ok", "");
-                    }
-                    catch (PgRestException e)
-                    {
-                        SpoolStatus.Write(inPath, wal + ".error", (int)e.Code + "\n" + e.Message);
-                        Log.Error($"[{(int)e.Code:000}]: {e.Message}");
-                    }
-                }).ConfigureAwait(false);
-            }
-            catch (PgRestException e)
-            {
-                SpoolStatus.Write(inPath, SpoolStatus.GlobalError, (int)e.Code + "\n" + e.Message);
-                throw;
-            }
+                    if (!await fetcher.FetchAsync(wal, Path.Combine(inPath, wal), stopCheck: false).ConfigureAwait(false) && wal == first)
+                        SpoolStatus.Write(inPath, wal + ".ok", "");
+                }
+                catch (PgRestException e)
+                {
+                    SpoolStatus.Write(inPath, wal + ".error", (int)e.Code + "\n" + e.Message);
+                    Log.Error($"[{(int)e.Code:000}]: {e.Message}");
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (PgRestException e)
+        {
+            SpoolStatus.Write(inPath, SpoolStatus.GlobalError, (int)e.Code + "\n" + e.Message);
+            throw;
         }
     }
 }

@@ -20,23 +20,21 @@ internal static class AsyncArchivePush
 
     private const string GlobalError = SpoolStatus.GlobalError;
 
-    public static bool IsWorker => Environment.GetEnvironmentVariable(WorkerVariable) is { Length: > 0 };
-
     public static string OutPath(Configuration config, string stanza) =>
-        Path.Combine(config.GetString("spool-path") ?? "/var/spool/pgbackrest", "archive", stanza, "out");
+        Path.Combine(config.Get(Options.SpoolPath), "archive", stanza, "out");
 
     /// <summary>The archive_command side: succeed once the segment's .ok exists, start the worker when none runs.</summary>
     public static async Task ForegroundAsync(CommandContext context, string walPath)
     {
         var config = context.Config;
         var stanza = context.Stanza;
-        if (!config.IsSet("pg1-path"))
+        if (!config.IsSet(Options.PgPath, 1))
             throw new PgRestException(ErrorCode.OptionRequired, "archive-push command requires option: pg1-path\nHINT: archive-async=y needs pg1-path to find the WAL directory.");
 
         var walName = Path.GetFileName(walPath);
         var outPath = OutPath(config, stanza);
         Directory.CreateDirectory(outPath);
-        var timeout = config.GetTime("archive-timeout");
+        var timeout = config.Get(Options.ArchiveTimeout);
         var deadline = DateTime.UtcNow + timeout;
         var started = false;
         var delay = TimeSpan.FromMilliseconds(10);
@@ -81,7 +79,7 @@ internal static class AsyncArchivePush
             {
                 throw new PgRestException(ErrorCode.ArchiveTimeout,
                     $"unable to push WAL file '{walName}' to the archive asynchronously after {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} second(s)" +
-                    $"\nHINT: check '{Path.Combine(config.GetString("log-path") ?? "/var/log/pgbackrest", stanza + "-archive-push-async.log")}' for errors.");
+                    $"\nHINT: check '{Path.Combine(config.Get(Options.LogPath), stanza + "-archive-push-async.log")}' for errors.");
             }
 
             await Task.Delay(delay, context.Cancellation).ConfigureAwait(false);
@@ -94,65 +92,52 @@ internal static class AsyncArchivePush
     {
         var config = context.Config;
         var stanza = context.Stanza;
-        LockFile archiveLock;
+        var walDirectory = Environment.GetEnvironmentVariable(WorkerVariable)!;
+        var outPath = OutPath(config, stanza);
+        Directory.CreateDirectory(outPath);
         try
         {
-            archiveLock = LockFile.Acquire(config, stanza, "archive");
-        }
-        catch (PgRestException)
-        {
-            return; // another worker is draining the queue
-        }
-
-        using (archiveLock)
-        {
-            var walDirectory = Environment.GetEnvironmentVariable(WorkerVariable)!;
-            var outPath = OutPath(config, stanza);
-            Directory.CreateDirectory(outPath);
-            try
+            WalPusher? pusher = null;
+            // Segments that become ready while we push are taken in the next round, so one worker drains a burst.
+            for (var round = 0; round < 64; round++)
             {
-                WalPusher? pusher = null;
-                // Segments that become ready while we push are taken in the next round, so one worker drains a burst.
-                for (var round = 0; round < 64; round++)
+                var ready = ReadySegments(walDirectory);
+                CleanStatus(outPath, ready);
+                var todo = ready.Where(wal => !File.Exists(Path.Combine(outPath, wal + ".ok"))).ToList();
+                if (todo.Count == 0)
+                    break;
+
+                if (QueueDropped(config, walDirectory, ready, todo, outPath))
+                    continue;
+
+                pusher ??= await WalPusher.CreateAsync(context).ConfigureAwait(false);
+                var options = new ParallelOptions { MaxDegreeOfParallelism = (int)Math.Max(1, config.Get(Options.ProcessMax)), CancellationToken = context.Cancellation };
+                var failed = 0;
+                await Parallel.ForEachAsync(todo, options, async (wal, _) =>
                 {
-                    var ready = ReadySegments(walDirectory);
-                    CleanStatus(outPath, ready);
-                    var todo = ready.Where(wal => !File.Exists(Path.Combine(outPath, wal + ".ok"))).ToList();
-                    if (todo.Count == 0)
-                        break;
-
-                    if (QueueDropped(config, walDirectory, ready, todo, outPath))
-                        continue;
-
-                    pusher ??= await WalPusher.CreateAsync(context).ConfigureAwait(false);
-                    var options = new ParallelOptions { MaxDegreeOfParallelism = (int)Math.Max(1, config.GetInteger("process-max")), CancellationToken = context.Cancellation };
-                    var failed = 0;
-                    await Parallel.ForEachAsync(todo, options, async (wal, _) =>
+                    if (Volatile.Read(ref failed) > 0)
+                        return; // stop scheduling after an error, as pgBackRest does
+                    try
                     {
-                        if (Volatile.Read(ref failed) > 0)
-                            return; // stop scheduling after an error, as pgBackRest does
-                        try
-                        {
-                            var warnings = await pusher.PushAsync(Path.Combine(walDirectory, wal)).ConfigureAwait(false);
-                            WriteStatus(outPath, wal + ".ok", warnings.Count == 0 ? "" : "0\n" + string.Join("\n", warnings));
-                            Log.Info($"pushed WAL file '{wal}' to the archive");
-                        }
-                        catch (PgRestException e)
-                        {
-                            Interlocked.Increment(ref failed);
-                            WriteStatus(outPath, wal + ".error", (int)e.Code + "\n" + e.Message);
-                            Log.Error($"[{(int)e.Code:000}]: {e.Message}");
-                        }
-                    }).ConfigureAwait(false);
-                    if (failed > 0)
-                        break;
-                }
+                        var warnings = await pusher.PushAsync(Path.Combine(walDirectory, wal)).ConfigureAwait(false);
+                        WriteStatus(outPath, wal + ".ok", warnings.Count == 0 ? "" : "0\n" + string.Join("\n", warnings));
+                        Log.Info($"pushed WAL file '{wal}' to the archive");
+                    }
+                    catch (PgRestException e)
+                    {
+                        Interlocked.Increment(ref failed);
+                        WriteStatus(outPath, wal + ".error", (int)e.Code + "\n" + e.Message);
+                        Log.Error($"[{(int)e.Code:000}]: {e.Message}");
+                    }
+                }).ConfigureAwait(false);
+                if (failed > 0)
+                    break;
             }
-            catch (PgRestException e)
-            {
-                WriteStatus(outPath, GlobalError, (int)e.Code + "\n" + e.Message);
-                throw;
-            }
+        }
+        catch (PgRestException e)
+        {
+            WriteStatus(outPath, GlobalError, (int)e.Code + "\n" + e.Message);
+            throw;
         }
     }
 
@@ -182,9 +167,9 @@ internal static class AsyncArchivePush
     /// <summary><c>archive-push-queue-max</c>: past it, WAL is dropped (acknowledged with a warning) so pg_wal cannot fill the disk.</summary>
     private static bool QueueDropped(Configuration config, string walDirectory, List<string> ready, List<string> todo, string outPath)
     {
-        if (!config.IsSet("archive-push-queue-max") || ready.Count == 0)
+        if (!config.IsSet(Options.ArchivePushQueueMax) || ready.Count == 0)
             return false;
-        var queueMax = config.GetSize("archive-push-queue-max");
+        var queueMax = config.Get(Options.ArchivePushQueueMax);
         var segmentSize = new FileInfo(Path.Combine(walDirectory, ready[0])).Length;
         if ((long)ready.Count * segmentSize <= queueMax)
             return false;

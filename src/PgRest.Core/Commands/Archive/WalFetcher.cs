@@ -1,6 +1,7 @@
 using PgRest.Filters;
 using PgRest.Logging;
 using PgRest.Postgres;
+using PgRest.Config;
 
 namespace PgRest.Commands.Archive;
 
@@ -23,7 +24,7 @@ internal sealed class WalFetcher
 
     public static async Task<WalFetcher> CreateAsync(CommandContext context)
     {
-        var pgControl = context.Config.IsSet("pg1-path") ? ArchiveGetCommand.TryReadPgControl(context.PgPath) : null;
+        var pgControl = context.Config.IsSet(Options.PgPath, 1) ? ArchiveGetCommand.TryReadPgControl(context.PgPath) : null;
         var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, context.Stanza).ConfigureAwait(false);
         foreach (var (repo, failure) in archiveInfos.Failed)
             Log.Warn($"{repo.Name}: [{failure.TypeName}] {failure.Message}");

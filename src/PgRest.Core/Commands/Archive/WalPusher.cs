@@ -5,6 +5,7 @@ using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Postgres;
 using PgRest.Repository;
+using PgRest.Config;
 
 namespace PgRest.Commands.Archive;
 
@@ -30,15 +31,15 @@ internal sealed class WalPusher
         _stanza = context.Stanza;
         _pgControl = pgControl;
         _archiveInfos = archiveInfos;
-        _compressType = CompressTypes.Parse(config.GetString("compress-type") ?? "gz");
-        _compressLevel = config.IsSet("compress-level") ? (int)config.GetInteger("compress-level") : CompressTypes.DefaultLevel(_compressType);
-        _headerCheck = config.GetBool("archive-header-check");
-        _modeCheck = config.GetBool("archive-mode-check");
+        _compressType = CompressTypes.Parse(config.Get(Options.CompressType));
+        _compressLevel = config.Find(Options.CompressLevel) is { } level ? (int)level : CompressTypes.DefaultLevel(_compressType);
+        _headerCheck = config.Get(Options.ArchiveHeaderCheck);
+        _modeCheck = config.Get(Options.ArchiveModeCheck);
     }
 
     public static async Task<WalPusher> CreateAsync(CommandContext context)
     {
-        var pgControl = context.Config.IsSet("pg1-path") ? PgControl.Read(context.PgPath) : null;
+        var pgControl = context.Config.IsSet(Options.PgPath, 1) ? PgControl.Read(context.PgPath) : null;
         var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, context.Stanza).ConfigureAwait(false);
         return new WalPusher(context, pgControl, archiveInfos);
     }

@@ -24,18 +24,18 @@ public static class BackupCommand
         var stanza = context.Stanza;
         var cancellation = context.Cancellation;
         StopFile.ThrowIfStopped(config, stanza);
-        using var backupLock = LockFile.Acquire(config, stanza, "backup");
 
         var repo = context.TargetRepo;
-        foreach (var option in new[] { repo.Name + "-block", repo.Name + "-hardlink" })
+        foreach (var handle in new[] { Options.RepoBlock, Options.RepoHardlink })
         {
-            if (config.IsSet(option) && config.GetBool(option))
+            var option = handle.IndexedName(repo.Index);
+            if (config.Find(handle, repo.Index) == true)
                 throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: set {option}=n (or remove it) to back up without it.");
         }
 
         var backupInfo = await BackupStore.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false);
         var pgPath = context.PgPath;
-        var online = config.GetBool("online");
+        var online = config.Get(Options.Online);
         DbClient? db = null;
         PgControl pgControl;
         if (online)
@@ -45,7 +45,7 @@ public static class BackupCommand
         await using var dbScope = db;
 
         // backup-standby: start/stop on the primary, most data files read from a standby (pgBackRest 2.45 backupInit).
-        var backupStandby = config.GetBool("backup-standby");
+        var backupStandby = config.Get(Options.BackupStandby);
         if (backupStandby && !online)
         {
             Log.Warn("option backup-standby is enabled but backup is offline - backups will be performed from the primary");
@@ -67,21 +67,21 @@ public static class BackupCommand
 
         if (!online)
         {
-            if (File.Exists(Path.Combine(pgPath, "postmaster.pid")) && !config.GetBool("force"))
+            if (File.Exists(Path.Combine(pgPath, "postmaster.pid")) && !config.Get(Options.Force))
             {
                 throw new PgRestException(ErrorCode.PgRunning,
                     "--no-online passed but postmaster.pid exists - looks like PostgreSQL is running. Shut down PostgreSQL and try again, or use --force.");
             }
         }
 
-        var archiveCheck = online && config.GetBool("archive-check");
+        var archiveCheck = online && config.Get(Options.ArchiveCheck);
         ArchiveInfo? archiveInfo = archiveCheck ? await WalArchive.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false) : null;
 
         if (db is not null && archiveCheck)
-            await CheckCommand.CheckArchiveSettingsAsync(db, config.GetBool("archive-mode-check"), cancellation).ConfigureAwait(false);
+            await CheckCommand.CheckArchiveSettingsAsync(db, config.Get(Options.ArchiveModeCheck), cancellation).ConfigureAwait(false);
 
         // Prior backup: diff builds on the newest full, incr on the newest backup of any type.
-        var type = BackupTypeText.Parse(config.GetString("type") ?? "incr");
+        var type = BackupTypeText.Parse(config.Get(Options.Type));
         BackupInfoEntry? prior = null;
         if (type != BackupType.Full)
         {
@@ -96,8 +96,8 @@ public static class BackupCommand
 
         Manifest? priorManifest = prior is null ? null : await BackupStore.LoadManifestAsync(repo, stanza, prior.Label, backupInfo, cancellation).ConfigureAwait(false);
 
-        var compressType = CompressTypes.Parse(config.GetString("compress-type") ?? "gz");
-        var compressLevel = config.IsSet("compress-level") ? (int)config.GetInteger("compress-level") : CompressTypes.DefaultLevel(compressType);
+        var compressType = CompressTypes.Parse(config.Get(Options.CompressType));
+        var compressLevel = config.Find(Options.CompressLevel) is { } level ? (int)level : CompressTypes.DefaultLevel(compressType);
         if (priorManifest is not null)
         {
             var priorType = CompressTypes.Parse(priorManifest.Options.CompressType);
@@ -110,7 +110,7 @@ public static class BackupCommand
         var checksumPage = ResolveChecksumPage(config, pgControl, online, priorManifest);
 
         // Start the backup.
-        var startFast = config.GetBool("start-fast");
+        var startFast = config.Get(Options.StartFast);
         long timestampStart;
         BackupStartResult? start = null;
         if (db is not null)
@@ -123,7 +123,7 @@ public static class BackupCommand
             if (standbyDb is not null)
             {
                 Log.Info($"wait for replay on the standby to reach {start.Lsn}");
-                await ClusterAccess.WaitForStandbyReplayAsync(standbyDb, standbyPath!, start.Lsn, pgControl.Timeline, config.GetTime("archive-timeout"), cancellation).ConfigureAwait(false);
+                await ClusterAccess.WaitForStandbyReplayAsync(standbyDb, standbyPath!, start.Lsn, pgControl.Timeline, config.Get(Options.ArchiveTimeout), cancellation).ConfigureAwait(false);
                 Log.Info($"replay on the standby reached {start.Lsn}");
             }
             if (archiveCheck)
@@ -139,7 +139,7 @@ public static class BackupCommand
 
         var scanner = new DataDirectoryScanner(pgPath, pgControl.Version.TablespaceId,
             tablespaces.ToDictionary(t => t.Oid.ToString(CultureInfo.InvariantCulture), t => t.Name),
-            config.GetList("exclude"), PgVersions.VersionNumFromVersion(pgControl.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog", online);
+            config.Get(Options.Exclude), PgVersions.VersionNumFromVersion(pgControl.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog", online);
         scanner.Scan();
 
         var manifest = BuildManifest(config, backupInfo, pgControl, scanner, databases, type, prior, priorManifest, compressType, compressLevel,
@@ -152,7 +152,7 @@ public static class BackupCommand
         // Files changed in the second the copy starts could otherwise keep the same mtime and be missed by the next
         // incremental, so copying waits for the next whole second (as pgBackRest does).
         manifest.TimestampCopyStart = await WaitForNextSecondAsync(db, cancellation).ConfigureAwait(false);
-        manifest.Options.Delta = DeltaDecision.Resolve(config.GetBool("delta"), manifest, priorManifest);
+        manifest.Options.Delta = DeltaDecision.Resolve(config.Get(Options.Delta), manifest, priorManifest);
 
         // An interrupted backup of the same kind is taken over (its label and valid files kept); otherwise a new label.
         var priorFiles = priorManifest?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
@@ -167,7 +167,7 @@ public static class BackupCommand
 
         // The saved manifest is what a later backup resumes from; without resume there is nothing to save it for.
         Func<string, CancellationToken, Task>? saveManifestCopy = null;
-        if (config.GetBool("resume"))
+        if (config.Get(Options.Resume))
         {
             saveManifestCopy = (text, token) => BackupStore.SaveManifestCopyAsync(repo, stanza, label, text, backupInfo, token);
             await saveManifestCopy(manifest.Serialize(PgRestVersion.FormatVersion), cancellation).ConfigureAwait(false);
@@ -194,7 +194,7 @@ public static class BackupCommand
             {
                 var segments = await WaitForArchiveAsync(context, repo, stanza, archiveInfo!, start!.WalSegmentName, stop.WalSegmentName, pgControl.WalSegmentSize).ConfigureAwait(false);
                 // archive-copy: the backup carries the WAL that makes it consistent, so it restores without the archive.
-                if (config.GetBool("archive-copy"))
+                if (config.Get(Options.ArchiveCopy))
                 {
                     foreach (var (segment, storedPath) in segments)
                         await copier.StoreArchivedSegmentAsync(segment, storedPath, archiveInfo!.CipherPass, manifest.TimestampStop).ConfigureAwait(false);
@@ -221,18 +221,15 @@ public static class BackupCommand
         Log.Info($"{type.ToText()} backup size = {Format.Size((long)entry.SizeDelta)}, file total = {manifest.Files.Count}");
         if (copier.PageErrorFiles > 0)
             Log.Warn($"page checksum errors were found in {copier.PageErrorFiles} file(s); see the warnings above and 'info --set={label}'");
-
-        if (config.GetBool("expire-auto"))
-            await Expire.ExpireCommand.RunAfterBackupAsync(context).ConfigureAwait(false);
     }
 
     private static bool ResolveChecksumPage(Configuration config, PgControl pgControl, bool online, Manifest? priorManifest)
     {
         if (priorManifest is not null && priorManifest.Options.ChecksumPage is { } inherited)
             return inherited;
-        if (!config.IsSet("checksum-page"))
+        if (!config.IsSet(Options.ChecksumPage))
             return online && pgControl.PageChecksums;
-        var wanted = config.GetBool("checksum-page");
+        var wanted = config.Get(Options.ChecksumPage);
         if (wanted && !pgControl.PageChecksums)
         {
             Log.Warn("checksum-page option set to true but checksums are not enabled on the cluster, resetting to false");
@@ -292,23 +289,23 @@ public static class BackupCommand
         if (priorManifest is not null)
             manifest.References.AddRange(priorManifest.References);
 
-        var annotation = config.GetHash("annotation");
+        var annotation = config.Get(Options.Annotation);
         if (annotation.Count > 0)
             manifest.Annotation = new SortedDictionary<string, string>(annotation.ToDictionary(), StringComparer.Ordinal);
 
         var options = manifest.Options;
         options.ArchiveCheck = archiveCheck;
-        options.ArchiveCopy = config.GetBool("archive-copy");
+        options.ArchiveCopy = config.Get(Options.ArchiveCopy);
         options.BackupStandby = false;
-        options.BufferSize = (ulong)config.GetSize("buffer-size");
+        options.BufferSize = (ulong)config.Get(Options.BufferSize);
         options.ChecksumPage = checksumPage;
         options.CompressType = CompressTypes.Name(compressType);
         options.CompressLevel = compressLevel;
-        options.CompressLevelNetwork = (int)config.GetInteger("compress-level-network");
-        options.Delta = config.GetBool("delta");
+        options.CompressLevelNetwork = (int)config.Get(Options.CompressLevelNetwork);
+        options.Delta = config.Get(Options.Delta);
         options.Hardlink = false;
         options.Online = online;
-        options.ProcessMax = (uint)config.GetInteger("process-max");
+        options.ProcessMax = (uint)config.Get(Options.ProcessMax);
 
         foreach (var target in scanner.Targets)
         {
@@ -378,7 +375,7 @@ public static class BackupCommand
         CommandContext context, Repo repo, string stanza, ArchiveInfo archiveInfo, string startSegment, string stopSegment, uint segmentSize)
     {
         Log.Info($"check archive for segment(s) {startSegment}:{stopSegment}");
-        var timeout = context.Config.GetTime("archive-timeout");
+        var timeout = context.Config.Get(Options.ArchiveTimeout);
         var found = new List<(string, string)>();
         foreach (var segment in WalSegmentName.Range(WalSegmentName.Parse(startSegment), WalSegmentName.Parse(stopSegment), segmentSize))
         {

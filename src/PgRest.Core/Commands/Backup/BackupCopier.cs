@@ -90,8 +90,7 @@ internal sealed class BackupCopier
     public async Task CopyAsync()
     {
         var delta = _manifest.Options.Delta == true;
-        var bundleOption = _repo.Name + "-bundle";
-        _manifest.Bundle = _context.Config.IsSet(bundleOption) && _context.Config.GetBool(bundleOption);
+        _manifest.Bundle = _context.Config.Find(Options.RepoBundle, _repo.Index) == true;
         var priorFiles = _prior?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var toCopy = new List<(ManifestFile Entry, ManifestFile? Prior)>();
         foreach (var entry in _manifest.Files)
@@ -111,11 +110,11 @@ internal sealed class BackupCopier
 
         _totalBytes = toCopy.Sum(f => (long)f.Entry.Size);
         // As pgBackRest: the manifest (with the checksums so far) is saved every 1% of the data or manifest-save-threshold, whichever is larger.
-        _saveEvery = Math.Max(_totalBytes / 100, _context.Config.GetSize("manifest-save-threshold"));
+        _saveEvery = Math.Max(_totalBytes / 100, _context.Config.Get(Options.ManifestSaveThreshold));
         var removed = new List<ManifestFile>();
         var options = new ParallelOptions
         {
-            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.GetInteger("process-max")),
+            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.Get(Options.ProcessMax)),
             CancellationToken = _context.Cancellation,
         };
 
@@ -123,8 +122,8 @@ internal sealed class BackupCopier
         var units = new List<(long Size, List<(ManifestFile Entry, ManifestFile? Prior)> Files, ulong? BundleId)>();
         if (_manifest.Bundle)
         {
-            var limit = _context.Config.GetSize(_repo.Name + "-bundle-limit");
-            var bundleSize = _context.Config.GetSize(_repo.Name + "-bundle-size");
+            var limit = _context.Config.Get(Options.RepoBundleLimit, _repo.Index);
+            var bundleSize = _context.Config.Get(Options.RepoBundleSize, _repo.Index);
             // Empty files are not stored at all in a bundled backup.
             foreach (var empty in toCopy.Where(f => f.Entry.Size == 0))
                 empty.Entry.ChecksumPage = _checksumPage && _sources[empty.Entry.Name].PageChecksumEligible ? true : null;

@@ -35,7 +35,7 @@ internal static class BackupResume
         if (newest is null || await repo.Storage.InfoAsync(manifestPath, cancellation).ConfigureAwait(false) is not null)
             return null;
 
-        var resume = config.GetBool("resume");
+        var resume = config.Get(Options.Resume);
         var reason = "partially deleted by prior resume or invalid";
         Manifest? resumed = null;
         if (await repo.Storage.InfoAsync(manifestPath + RepositoryLayout.CopySuffix, cancellation).ConfigureAwait(false) is not null)

@@ -2,6 +2,7 @@ using PgRest.Errors;
 using PgRest.Logging;
 using PgRest.Postgres;
 using PgRest.Repository;
+using PgRest.Config;
 
 namespace PgRest.Commands.Check;
 
@@ -41,12 +42,12 @@ public static class CheckCommand
         if (standby)
             return;
 
-        await CheckArchiveSettingsAsync(db, config.GetBool("archive-mode-check"), cancellation).ConfigureAwait(false);
+        await CheckArchiveSettingsAsync(db, config.Get(Options.ArchiveModeCheck), cancellation).ConfigureAwait(false);
 
         foreach (var repo in context.Repos)
             Log.Info($"check {repo.Name} archive for WAL ({role})");
         var walName = await db.SwitchWalAsync(cancellation).ConfigureAwait(false);
-        var timeout = config.GetTime("archive-timeout");
+        var timeout = config.Get(Options.ArchiveTimeout);
         foreach (var repo in context.Repos)
         {
             var stored = await WalArchive.WaitForSegmentAsync(repo, stanza, archiveIds[repo], walName, timeout, cancellation).ConfigureAwait(false)

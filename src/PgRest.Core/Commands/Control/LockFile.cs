@@ -35,14 +35,14 @@ public sealed class LockFile : IDisposable
         _path = path;
     }
 
-    public static string LockPath(Configuration config) => config.GetString("lock-path") ?? "/tmp/pgbackrest";
+    public static string LockPath(Configuration config) => config.Get(Options.LockPath);
 
     public static string FileName(string stanza, string type) => $"{stanza}-{type}{Extension}";
 
     public static bool IsLockFileName(string name) => name.EndsWith(Extension, StringComparison.Ordinal);
 
-    /// <summary>Takes the lock or fails at once with <c>LockAcquireError [050]</c>, as pgBackRest does.</summary>
-    public static LockFile Acquire(Configuration config, string stanza, string type)
+    /// <summary>Takes the lock or fails at once with <c>LockAcquireError [050]</c>, as pgBackRest does (null when busy if asked).</summary>
+    private static LockFile? Take(Configuration config, string stanza, string type, bool nullWhenBusy)
     {
         var path = Path.Combine(LockPath(config), FileName(stanza, type));
         var fd = LockSystemCalls.Open(path, LockSystemCalls.ReadWrite | LockSystemCalls.Create | LockSystemCalls.CloseOnExec, FileMode);
@@ -60,6 +60,8 @@ public sealed class LockFile : IDisposable
         {
             var errno = Marshal.GetLastPInvokeError();
             handle.Dispose();
+            if (nullWhenBusy && errno == LockSystemCalls.WouldBlock)
+                return null;
             throw AcquireError(path, errno);
         }
 
@@ -78,13 +80,29 @@ public sealed class LockFile : IDisposable
         return new LockFile(handle, path);
     }
 
-    /// <summary>Takes the archive and the backup lock, as stanza-create/upgrade/delete do (lock type "all").</summary>
-    public static IDisposable AcquireAll(Configuration config, string stanza)
+    /// <summary>A command's lock: archive, backup, or both for "all" (stanza-create/upgrade/delete).</summary>
+    public static IDisposable Acquire(Configuration config, string stanza, CommandLockType type) => type switch
     {
-        var archive = Acquire(config, stanza, Archive);
+        CommandLockType.Archive => Take(config, stanza, Archive, nullWhenBusy: false)!,
+        CommandLockType.Backup => Take(config, stanza, Backup, nullWhenBusy: false)!,
+        CommandLockType.All => AcquireAll(config, stanza),
+        _ => throw new PgRestException(ErrorCode.Assert, "no lock to acquire"),
+    };
+
+    /// <summary>Like <see cref="Acquire(Configuration, string, CommandLockType)"/>, but null when another process holds the lock.</summary>
+    public static IDisposable? TryAcquire(Configuration config, string stanza, CommandLockType type) => type switch
+    {
+        CommandLockType.Archive => Take(config, stanza, Archive, nullWhenBusy: true),
+        CommandLockType.Backup => Take(config, stanza, Backup, nullWhenBusy: true),
+        _ => throw new PgRestException(ErrorCode.Assert, $"lock type {type} cannot be tried"),
+    };
+
+    private static IDisposable AcquireAll(Configuration config, string stanza)
+    {
+        var archive = Take(config, stanza, Archive, nullWhenBusy: false)!;
         try
         {
-            return new LockPair(archive, Acquire(config, stanza, Backup));
+            return new LockPair(archive, Take(config, stanza, Backup, nullWhenBusy: false)!);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using PgRest.Logging;
+using PgRest.Config;
 
 namespace PgRest.Commands.Control;
 
@@ -30,7 +31,7 @@ public static class StopCommand
         {
         }
 
-        if (config.GetBool("force"))
+        if (config.Get(Options.Force))
             TerminateLockHolders(LockFile.LockPath(config), stanza);
         return Task.FromResult(0);
     }

@@ -24,17 +24,13 @@ public static class ExpireCommand
         var config = context.Config;
         var stanza = context.Stanza;
         StopFile.ThrowIfStopped(config, stanza);
-        using var backupLock = LockFile.Acquire(config, stanza, "backup");
 
-        var adhocLabel = config.IsSet("set") ? config.GetString("set") : null;
+        var adhocLabel = config.Find(Options.Set);
         if (adhocLabel is not null && !BackupLabels.IsLabel(adhocLabel))
             throw new PgRestException(ErrorCode.OptionInvalidValue, $"'{adhocLabel}' is not a valid backup label format");
 
         await ExpireReposAsync(context, adhocLabel).ConfigureAwait(false);
     }
-
-    /// <summary>Expire after a backup (<c>expire-auto</c>): the backup lock is already held; every repo unless <c>--repo</c>.</summary>
-    public static Task RunAfterBackupAsync(CommandContext context) => ExpireReposAsync(context, adhocLabel: null);
 
     private static async Task ExpireReposAsync(CommandContext context, string? adhocLabel)
     {
@@ -69,7 +65,7 @@ public static class ExpireCommand
         var config = context.Config;
         var cancellation = context.Cancellation;
         var run = new ExpireRun(context, repo, stanza, await BackupStore.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false));
-        var timeBased = config.GetString(repo.Name + "-retention-full-type") == FullTypeTime;
+        var timeBased = config.Get(Options.RepoRetentionFullType, repo.Index) == FullTypeTime;
         var adhocFound = false;
 
         if (adhocLabel is not null)
@@ -84,7 +80,7 @@ public static class ExpireCommand
         {
             if (!timeBased)
                 await run.ExpireFullByCountAsync().ConfigureAwait(false);
-            else if (config.IsSet(repo.Name + "-retention-full"))
+            else if (config.IsSet(Options.RepoRetentionFull, repo.Index))
                 await run.ExpireFullByTimeAsync().ConfigureAwait(false);
             await run.ExpireDiffAsync().ConfigureAwait(false);
         }
@@ -110,11 +106,11 @@ public static class ExpireCommand
 
         public BackupInfo Info { get; } = info;
 
-        public bool DryRun { get; } = context.Config.Accepts("dry-run") && context.Config.GetBool("dry-run");
+        public bool DryRun { get; } = context.Config.Accepts(Options.DryRun) && context.Config.Get(Options.DryRun);
 
         private string Option(string suffix) => _repoName + "-" + suffix;
 
-        private long? OptionalNumber(string suffix) => _config.IsSet(Option(suffix)) ? _config.GetInteger(Option(suffix)) : null;
+        private long? OptionalNumber(IntegerOption option) => _config.Find(option, repo.Index);
 
         private List<string> Labels(bool full, bool diff = false, bool incr = false) =>
             Info.Current.Keys.Where(label => label.Length == 16 ? full : label[^1] == 'D' ? diff : incr).ToList();
@@ -183,7 +179,7 @@ public static class ExpireCommand
         /// <summary>Keeps the newest <c>repo-retention-full</c> full backups.</summary>
         public async Task ExpireFullByCountAsync()
         {
-            if (OptionalNumber("retention-full") is not { } retention)
+            if (OptionalNumber(Options.RepoRetentionFull) is not { } retention)
                 return;
             var fulls = Labels(full: true);
             for (var index = 0; index < fulls.Count - retention; index++)
@@ -202,7 +198,7 @@ public static class ExpireCommand
             var fulls = Labels(full: true);
             if (fulls.Count == 0)
                 return;
-            var minimum = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - _config.GetInteger(Option("retention-full")) * 86400;
+            var minimum = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - _config.Get(Options.RepoRetentionFull, repo.Index) * 86400;
             var keepIndex = fulls.FindLastIndex(label => Info.Current[label].TimestampStop < minimum);
             var keep = fulls[Math.Max(0, keepIndex)];
 
@@ -214,14 +210,14 @@ public static class ExpireCommand
                 Log.Info($"{_repoName}: expire time-based backup {Describe(expired)}");
             }
 
-            if (_config.GetString(Option("retention-archive-type")) == "full" && !_config.IsSet(Option("retention-archive")) && fullsExpired > 0)
+            if (_config.Get(Options.RepoRetentionArchiveType, repo.Index) == "full" && !_config.IsSet(Options.RepoRetentionArchive, repo.Index) && fullsExpired > 0)
                 _archiveRetentionFromTime = fulls.Count - fullsExpired;
         }
 
         /// <summary>Keeps the newest <c>repo-retention-diff</c> of full and diff backups (fulls count but are not expired here).</summary>
         public async Task ExpireDiffAsync()
         {
-            if (OptionalNumber("retention-diff") is not { } retention)
+            if (OptionalNumber(Options.RepoRetentionDiff) is not { } retention)
                 return;
             var candidates = Labels(full: true, diff: true);
             for (var index = 0; index < candidates.Count - retention; index++)
@@ -283,7 +279,7 @@ public static class ExpireCommand
         /// </summary>
         public async Task RemoveExpiredArchiveAsync(bool timeBased)
         {
-            var retention = OptionalNumber("retention-archive") ?? _archiveRetentionFromTime ?? 0;
+            var retention = OptionalNumber(Options.RepoRetentionArchive) ?? _archiveRetentionFromTime ?? 0;
             if (retention == 0)
             {
                 Log.Info(timeBased
@@ -292,7 +288,7 @@ public static class ExpireCommand
                 return;
             }
 
-            var retentionList = (_config.GetString(Option("retention-archive-type")) ?? "full") switch
+            var retentionList = _config.Get(Options.RepoRetentionArchiveType, repo.Index) switch
             {
                 "diff" => Labels(full: true, diff: true),
                 "incr" => Labels(full: true, diff: true, incr: true),
@@ -443,7 +439,7 @@ public static class ExpireCommand
         /// </summary>
         public async Task RemoveExpiredHistoryAsync()
         {
-            if (OptionalNumber("retention-history") is not { } days)
+            if (OptionalNumber(Options.RepoRetentionHistory) is not { } days)
                 return;
             var minimumLabel = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - days * 86400).ToLocalTime()
                 .ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "F";

@@ -1,6 +1,7 @@
 using PgRest.Errors;
 using PgRest.Filters;
 using PgRest.Repository;
+using PgRest.Config;
 
 namespace PgRest.Commands.RepoBrowse;
 
@@ -24,14 +25,14 @@ public static class RepoGetCommand
         var repo = context.TargetRepo;
         var path = RepoPath.Resolve(repo, config.Parameters[0]);
         string? passphrase = null;
-        if (!config.GetBool("raw") && repo.Encrypted)
+        if (!config.Get(Options.Raw) && repo.Encrypted)
         {
-            passphrase = config.GetString("cipher-pass")
+            passphrase = config.Find(Options.CipherPass)
                 ?? await PassphraseForAsync(context, repo, path).ConfigureAwait(false)
                 ?? throw new PgRestException(ErrorCode.OptionInvalidValue, $"unable to determine cipher passphrase for '{path}'");
         }
 
-        var source = await repo.Storage.OpenReadAsync(path, ignoreMissing: config.GetBool("ignore-missing"), cancellationToken: context.Cancellation).ConfigureAwait(false);
+        var source = await repo.Storage.OpenReadAsync(path, ignoreMissing: config.Get(Options.IgnoreMissing), cancellationToken: context.Cancellation).ConfigureAwait(false);
         if (source is null)
             return MissingExitCode;
 

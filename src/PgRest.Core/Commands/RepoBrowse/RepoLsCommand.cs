@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using PgRest.Errors;
 using PgRest.Info;
 using PgRest.Storage;
+using PgRest.Config;
 
 namespace PgRest.Commands.RepoBrowse;
 
@@ -23,10 +24,10 @@ public static class RepoLsCommand
 
         var repo = context.TargetRepo;
         var path = config.Parameters.Count == 1 ? RepoPath.Resolve(repo, config.Parameters[0]) : "";
-        var json = config.GetString("output") == "json";
-        var sort = config.GetString("sort") ?? "asc";
-        var recurse = config.GetBool("recurse");
-        var filter = CompileFilter(config.GetString("filter"));
+        var json = config.Find(Options.Output) == "json";
+        var sort = config.Get(Options.Sort);
+        var recurse = config.Get(Options.Recurse);
+        var filter = CompileFilter(config.Find(Options.Filter));
         var cancellation = context.Cancellation;
 
         var output = new StringBuilder();

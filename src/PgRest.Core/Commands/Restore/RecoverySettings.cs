@@ -23,9 +23,9 @@ public static class RecoverySettings
     /// <summary>The lines to append, in pgBackRest's order; empty for types none/preserve/standby without options.</summary>
     public static List<KeyValuePair<string, string>> Build(Configuration config, string restoreCommand)
     {
-        var type = config.GetString("type") ?? "default";
+        var type = config.Get(Options.Type);
         var settings = new List<KeyValuePair<string, string>>();
-        var recoveryOptions = config.GetHash("recovery-option");
+        var recoveryOptions = config.Get(Options.RecoveryOption);
         foreach (var option in recoveryOptions.OrderBy(o => o.Key.Replace('-', '_'), StringComparer.Ordinal))
         {
             var key = option.Key.Replace('-', '_');
@@ -34,13 +34,13 @@ public static class RecoverySettings
             settings.Add(new(key, option.Value));
         }
 
-        if (config.GetString("archive-mode") == "off")
+        if (config.Find(Options.ArchiveMode) == "off")
             settings.Add(new("archive_mode", "off"));
 
         if (!recoveryOptions.ContainsKey("restore-command") && !recoveryOptions.ContainsKey("restore_command"))
             settings.Add(new("restore_command", restoreCommand));
 
-        var target = config.GetString("target");
+        var target = config.Find(Options.Target);
         if (type == "immediate")
         {
             settings.Add(new("recovery_target", "immediate"));
@@ -52,14 +52,14 @@ public static class RecoverySettings
             settings.Add(new("recovery_target_" + type, target));
         }
 
-        if (type is "time" or "xid" or "lsn" && config.IsSet("target-exclusive") && config.GetBool("target-exclusive"))
+        if (type is "time" or "xid" or "lsn" && config.IsSet(Options.TargetExclusive) && config.Get(Options.TargetExclusive))
             settings.Add(new("recovery_target_inclusive", "false"));
 
-        var action = config.GetString("target-action") ?? "pause";
+        var action = config.Get(Options.TargetAction);
         if (action != "pause" && TargetTypes.Contains(type))
             settings.Add(new("recovery_target_action", action));
 
-        if (config.GetString("target-timeline") is { Length: > 0 } timeline)
+        if (config.Find(Options.TargetTimeline) is { Length: > 0 } timeline)
             settings.Add(new("recovery_target_timeline", timeline));
         else if (type == "immediate")
             settings.Add(new("recovery_target_timeline", "current"));

@@ -33,8 +33,8 @@ public static class RestoreCommand
                 "\nHINT: remove 'postmaster.pid' only if PostgreSQL is not running.");
         }
 
-        var delta = config.GetBool("delta");
-        var force = config.GetBool("force");
+        var delta = config.Get(Options.Delta);
+        var force = config.Get(Options.Force);
         if ((delta || force) && Directory.Exists(pgPath) && !File.Exists(Path.Combine(pgPath, "PG_VERSION")) && !File.Exists(Path.Combine(pgPath, "backup.manifest")))
         {
             Log.Warn($"--delta or --force specified but unable to find 'PG_VERSION' or 'backup.manifest' in '{pgPath}' to confirm that this is a valid $PGDATA directory." +
@@ -95,9 +95,9 @@ public static class RestoreCommand
     private static async Task<(Repo Repo, BackupInfo Info, string Label)> SelectBackupAsync(CommandContext context, string stanza)
     {
         var config = context.Config;
-        var set = config.GetString("set") ?? "latest";
-        var type = config.GetString("type") ?? "default";
-        var target = config.GetString("target");
+        var set = config.Get(Options.Set);
+        var type = config.Get(Options.Type);
+        var target = config.Find(Options.Target);
         long? targetTime = set == "latest" && type == "time" && target is not null ? ParseTargetTime(target) : null;
         Lsn? targetLsn = set == "latest" && type == "lsn" && target is not null ? Lsn.Parse(target) : null;
 
@@ -173,7 +173,7 @@ public static class RestoreCommand
     private static void WriteRecoverySettings(CommandContext context, string pgPath, Manifest manifest)
     {
         var config = context.Config;
-        var type = config.GetString("type") ?? "default";
+        var type = config.Get(Options.Type);
         if (type is "none" or "preserve")
         {
             if (type == "preserve" && !File.Exists(Path.Combine(pgPath, "recovery.signal")) && !File.Exists(Path.Combine(pgPath, "standby.signal")))
@@ -205,12 +205,10 @@ public static class RestoreCommand
     {
         var builder = new StringBuilder(Environment.ProcessPath ?? PgRestVersion.Executable);
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in config.CommandLineOptions)
+        foreach (var (name, value) in config.CommandLineOptionsValidFor(OptionTable.Command(CommandId.ArchiveGet)))
         {
             var baseName = name.StartsWith("no-", StringComparison.Ordinal) ? name[3..] : name;
             if (baseName.StartsWith("log-", StringComparison.Ordinal) || baseName is "exec-id" or "process-max" or "cmd" || baseName.StartsWith("job-retry", StringComparison.Ordinal))
-                continue;
-            if (!ConfigurationExtensions.IsValidFor(baseName, "archive-get"))
                 continue;
             options[name] = value;
         }

@@ -5,6 +5,7 @@ using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Logging;
 using PgRest.Repository;
+using PgRest.Config;
 
 namespace PgRest.Commands.Restore;
 
@@ -85,7 +86,7 @@ internal sealed class RestoreFileWriter
     {
         var options = new ParallelOptions
         {
-            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.GetInteger("process-max")),
+            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.Get(Options.ProcessMax)),
             CancellationToken = _context.Cancellation,
         };
         await Parallel.ForEachAsync(files.OrderByDescending(f => f.Size), options, RestoreFileAsync).ConfigureAwait(false);

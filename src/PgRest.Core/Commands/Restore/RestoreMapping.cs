@@ -26,11 +26,11 @@ internal static class RestoreMapping
         }
 
         MapTablespaces(manifest, config);
-        var linkMap = config.IsSet("link-map") ? config.GetHash("link-map") : null;
+        var linkMap = config.IsSet(Options.LinkMap) ? config.Get(Options.LinkMap) : null;
         if (linkMap is not null)
             MapLinks(manifest, linkMap);
 
-        if (config.GetBool("link-all"))
+        if (config.Get(Options.LinkAll))
             return;
         foreach (var target in manifest.Targets.Where(t => t.Type == ManifestTargetType.Link && t.TablespaceId is null or 0).ToList())
         {
@@ -47,8 +47,8 @@ internal static class RestoreMapping
 
     private static void MapTablespaces(Manifest manifest, Configuration config)
     {
-        var map = config.IsSet("tablespace-map") ? config.GetHash("tablespace-map") : null;
-        var mapAll = config.GetString("tablespace-map-all");
+        var map = config.IsSet(Options.TablespaceMap) ? config.Get(Options.TablespaceMap) : null;
+        var mapAll = config.Find(Options.TablespaceMapAll);
         if (map is null && mapAll is null)
             return;
 

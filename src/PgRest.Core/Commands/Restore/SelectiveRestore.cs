@@ -23,7 +23,7 @@ internal sealed class SelectiveRestore
     /// <summary>Null when no database is left out.</summary>
     public static SelectiveRestore? Create(Manifest manifest, Configuration config)
     {
-        if (!config.IsSet("db-include") && !config.IsSet("db-exclude"))
+        if (!config.IsSet(Options.DbInclude) && !config.IsSet(Options.DbExclude))
             return null;
 
         var tablespaceDirectory = "PG_" + manifest.DbVersion + "_" + manifest.CatalogVersion.ToString(CultureInfo.InvariantCulture);
@@ -56,10 +56,10 @@ internal sealed class SelectiveRestore
         Log.Detail($"databases found for selective restore ({string.Join(", ", found)})");
 
         var excluded = new List<string>();
-        foreach (var name in config.GetList("db-exclude"))
+        foreach (var name in config.Get(Options.DbExclude))
             excluded.Add(Resolve(manifest, found, name) ?? throw new PgRestException(ErrorCode.DbMissing, $"database to exclude '{name}' does not exist"));
 
-        var include = config.GetList("db-include");
+        var include = config.Get(Options.DbInclude);
         var zeroed = new List<string>(found);
         foreach (var name in include)
         {

@@ -15,7 +15,6 @@ public static class StanzaCreateCommand
         var config = context.Config;
         var stanza = context.Stanza;
         StopFile.ThrowIfStopped(config, stanza);
-        using var stanzaLock = LockFile.AcquireAll(config, stanza);
 
         var pgControl = await ClusterAccess.ReadIdentityAsync(context).ConfigureAwait(false);
 

@@ -2,6 +2,7 @@ using PgRest.Commands.Control;
 using PgRest.Errors;
 using PgRest.Repository;
 using PgRest.Storage;
+using PgRest.Config;
 
 namespace PgRest.Commands.Stanza;
 
@@ -24,7 +25,6 @@ public static class StanzaDeleteCommand
                 "stanza-delete command requires option: repo\nHINT: this command requires a specific repository to operate on");
         }
 
-        using var stanzaLock = LockFile.AcquireAll(config, stanza);
         var repo = context.TargetRepo;
         var storage = repo.Storage;
         var cancellation = context.Cancellation;
@@ -45,7 +45,7 @@ public static class StanzaDeleteCommand
                     $"stop file does not exist for stanza '{stanza}'\nHINT: has the pgbackrest stop command been run on this server for this stanza?");
             }
 
-            if (!config.GetBool("force") && File.Exists(Path.Combine(context.PgPath, "postmaster.pid")))
+            if (!config.Get(Options.Force) && File.Exists(Path.Combine(context.PgPath, "postmaster.pid")))
             {
                 throw new PgRestException(ErrorCode.PgRunning,
                     $"postmaster.pid exists - looks like PostgreSQL is running. To delete stanza '{stanza}' on {repo.Name}, shut down PostgreSQL for stanza '{stanza}' and try again, or use --force.");

@@ -19,7 +19,6 @@ public static class StanzaUpgradeCommand
     {
         var config = context.Config;
         var stanza = context.Stanza;
-        using var stanzaLock = LockFile.AcquireAll(config, stanza);
         StopFile.ThrowIfStopped(config, stanza);
 
         var pgControl = await ClusterAccess.ReadIdentityAsync(context).ConfigureAwait(false);

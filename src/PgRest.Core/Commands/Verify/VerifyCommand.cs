@@ -1,4 +1,5 @@
 using PgRest.Logging;
+using PgRest.Config;
 
 namespace PgRest.Commands.Verify;
 
@@ -12,12 +13,12 @@ public static class VerifyCommand
     public static async Task<int> RunAsync(CommandContext context)
     {
         var config = context.Config;
-        var verifier = new RepositoryVerifier(context.TargetRepo, context.Stanza, (int)config.GetInteger("process-max"), context.Cancellation);
-        var report = await verifier.RunAsync(config.GetBool("verbose")).ConfigureAwait(false);
+        var verifier = new RepositoryVerifier(context.TargetRepo, context.Stanza, (int)config.Get(Options.ProcessMax), context.Cancellation);
+        var report = await verifier.RunAsync(config.Get(Options.Verbose)).ConfigureAwait(false);
         if (report.Length > 0)
         {
             Log.Info(report);
-            if (config.GetString("output") == "text")
+            if (config.Find(Options.Output) == "text")
                 Console.Out.Write(report + "\n");
         }
 

@@ -15,20 +15,19 @@ public static class AzureStorage
     public static IStorage Create(Configuration config, int index, string path)
     {
         var prefix = "repo" + index.ToString(CultureInfo.InvariantCulture);
-        var account = Required(config, prefix + "-azure-account");
-        var container = Required(config, prefix + "-azure-container");
-        var key = Required(config, prefix + "-azure-key");
-        var keyType = config.GetString(prefix + "-azure-key-type") == "sas" ? AzureKeyType.Sas : AzureKeyType.Shared;
-        var uriStyleOption = prefix + "-azure-uri-style";
-        var portOption = prefix + "-storage-port";
+        var account = Required(config, Options.RepoAzureAccount, index);
+        var container = Required(config, Options.RepoAzureContainer, index);
+        var key = Required(config, Options.RepoAzureKey, index);
+        var keyType = config.Get(Options.RepoAzureKeyType, index) == "sas" ? AzureKeyType.Sas : AzureKeyType.Shared;
         var address = Resolve(
-            account, container, config.GetString(prefix + "-azure-endpoint") ?? "blob.core.windows.net", config.GetString(prefix + "-storage-host"),
-            config.IsSet(uriStyleOption) && config.Source(uriStyleOption) != OptionSource.Default ? config.GetString(uriStyleOption) : null,
-            config.IsSet(portOption) && config.Source(portOption) != OptionSource.Default ? (int)config.GetInteger(portOption) : null);
+            account, container, config.Get(Options.RepoAzureEndpoint, index), config.Find(Options.RepoStorageHost, index),
+            UserSet(config, Options.RepoAzureUriStyle, index) ? config.Find(Options.RepoAzureUriStyle, index) : null,
+            UserSet(config, Options.RepoStoragePort, index) ? (int)config.Get(Options.RepoStoragePort, index) : null);
 
         // ConfigurationRules sets the default (4 MiB for azure) wherever the option is valid.
-        var chunkOption = prefix + "-storage-upload-chunk-size";
-        var chunkSize = config.Accepts(chunkOption) && config.IsSet(chunkOption) ? config.GetSize(chunkOption) : 4L * 1024 * 1024;
+        var chunkSize = config.Accepts(Options.RepoStorageUploadChunkSize) && config.IsSet(Options.RepoStorageUploadChunkSize, index)
+            ? config.Get(Options.RepoStorageUploadChunkSize, index)
+            : 4L * 1024 * 1024;
 
         // The socket, TLS name and Host header all use the resolved host, as in pgBackRest (no separate connect host).
         var endpoint = HttpEndpoint.FromConfiguration(config, index, "localhost", portOption: false) with { Host = address.Host, Port = address.Port };
@@ -99,8 +98,11 @@ public static class AzureStorage
         return (host, number);
     }
 
-    private static string Required(Configuration config, string option) =>
-        config.GetString(option) is { Length: > 0 } value
+    private static bool UserSet(Configuration config, OptionHandle option, int index) =>
+        config.IsSet(option, index) && config.Source(option, index) != OptionSource.Default;
+
+    private static string Required(Configuration config, StringOption option, int index) =>
+        config.Find(option, index) is { Length: > 0 } value
             ? value
-            : throw new PgRestException(ErrorCode.OptionRequired, $"option '{option}' is required for an Azure repository");
+            : throw new PgRestException(ErrorCode.OptionRequired, $"option '{option.IndexedName(index)}' is required for an Azure repository");
 }

@@ -12,15 +12,17 @@ public static class GcsStorage
     public static IStorage Create(Configuration config, int index, string path)
     {
         var prefix = "repo" + index.ToString(CultureInfo.InvariantCulture);
-        var bucket = config.GetString(prefix + "-gcs-bucket")
+        var bucket = config.Find(Options.RepoGcsBucket, index)
             ?? throw new PgRestException(ErrorCode.OptionRequired, $"{prefix}-gcs-bucket must be set for {prefix}-type=gcs");
-        var endpointOption = config.GetString(prefix + "-gcs-endpoint") ?? "storage.googleapis.com";
+        var endpointOption = config.Get(Options.RepoGcsEndpoint, index);
         // repo-storage-port is not valid for gcs in pgBackRest 2.45: a port goes in repo-gcs-endpoint (host:port).
         var endpoint = HttpEndpoint.FromConfiguration(config, index, endpointOption, portOption: false);
-        var keyType = config.GetString(prefix + "-gcs-key-type") ?? "service";
-        var key = keyType == "auto" ? null : config.GetString(prefix + "-gcs-key")
+        var keyType = config.Get(Options.RepoGcsKeyType, index);
+        var key = keyType == "auto" ? null : config.Find(Options.RepoGcsKey, index)
             ?? throw new PgRestException(ErrorCode.OptionRequired, $"{prefix}-gcs-key must be set when {prefix}-gcs-key-type={keyType}");
-        var chunkSize = config.IsSet(prefix + "-storage-upload-chunk-size") ? config.GetSize(prefix + "-storage-upload-chunk-size") : 4L * 1024 * 1024;
+        var chunkSize = config.IsSet(Options.RepoStorageUploadChunkSize, index)
+            ? config.Get(Options.RepoStorageUploadChunkSize, index)
+            : 4L * 1024 * 1024;
         return new GcsObjectStorage(Settings(path, bucket, endpoint, keyType, key, chunkSize, prefix, write: true));
     }
 

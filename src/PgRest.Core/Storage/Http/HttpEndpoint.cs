@@ -20,8 +20,7 @@ public sealed record HttpEndpoint(
     /// </summary>
     public static HttpEndpoint FromConfiguration(Configuration config, int index, string endpoint, bool portOption)
     {
-        var prefix = "repo" + index.ToString(CultureInfo.InvariantCulture);
-        var port = portOption ? (int)config.GetInteger(prefix + "-storage-port") : 443;
+        var port = portOption ? (int)config.Get(Options.RepoStoragePort, index) : 443;
         var host = endpoint;
         var colon = endpoint.LastIndexOf(':');
         if (colon > 0 && int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var endpointPort))
@@ -31,16 +30,16 @@ public sealed record HttpEndpoint(
         }
 
         string? connectHost = null;
-        if (portOption && config.GetString(prefix + "-storage-host") is { } storageHost)
+        if (portOption && config.Find(Options.RepoStorageHost, index) is { } storageHost)
             connectHost = storageHost;
 
         return new HttpEndpoint(
             host,
             port,
-            config.GetBool(prefix + "-storage-verify-tls"),
-            config.GetString(prefix + "-storage-ca-file"),
-            config.GetString(prefix + "-storage-ca-path"),
-            config.Accepts("io-timeout") ? config.GetTime("io-timeout") : TimeSpan.FromSeconds(60),
+            config.Get(Options.RepoStorageVerifyTls, index),
+            config.Find(Options.RepoStorageCaFile, index),
+            config.Find(Options.RepoStorageCaPath, index),
+            config.Accepts(Options.IoTimeout) ? config.Get(Options.IoTimeout) : TimeSpan.FromSeconds(60),
             connectHost);
     }
 }

@@ -12,45 +12,42 @@ public static class S3Storage
     public static IStorage Create(Configuration config, int index, string path)
     {
         var prefix = "repo" + index.ToString(CultureInfo.InvariantCulture);
-        string Required(string option) => config.GetString(prefix + option)
-            ?? throw new PgRestException(ErrorCode.OptionRequired, $"{prefix}{option} must be set for {prefix}-type=s3");
+        string Required(StringOption option) => config.Find(option, index)
+            ?? throw new PgRestException(ErrorCode.OptionRequired, $"{option.IndexedName(index)} must be set for {prefix}-type=s3");
 
-        var bucket = Required("-s3-bucket");
-        var endpoint = Required("-s3-endpoint");
-        var region = Required("-s3-region");
-        var pathStyle = config.GetString(prefix + "-s3-uri-style") == "path";
+        var bucket = Required(Options.RepoS3Bucket);
+        var endpoint = Required(Options.RepoS3Endpoint);
+        var region = Required(Options.RepoS3Region);
+        var pathStyle = config.Get(Options.RepoS3UriStyle, index) == "path";
         // Host style: the bucket is part of the host name (and of the TLS name checked).
         var http = HttpEndpoint.FromConfiguration(config, index, pathStyle ? endpoint : bucket + "." + endpoint, portOption: true);
         var settings = new S3Settings(
             bucket, region, pathStyle,
-            config.GetString(prefix + "-s3-kms-key-id"),
-            Optional(config, prefix + "-s3-sse-customer-key"),
-            Accepts(config, prefix + "-storage-tag") ? config.GetHash(prefix + "-storage-tag") : new Dictionary<string, string>(),
+            config.Find(Options.RepoS3KmsKeyId, index),
+            config.Accepts(Options.RepoS3SseCustomerKey) ? config.Find(Options.RepoS3SseCustomerKey, index) : null,
+            config.Accepts(Options.RepoStorageTag) ? config.Get(Options.RepoStorageTag, index) : new Dictionary<string, string>(),
             prefix);
 
-        var credentials = Credentials(config, prefix, http.Timeout);
-        var chunkSize = config.GetSize(prefix + "-storage-upload-chunk-size");
+        var credentials = Credentials(config, index, http.Timeout);
+        var chunkSize = config.Get(Options.RepoStorageUploadChunkSize, index);
         return new S3ObjectStorage(path, checked((int)chunkSize), http, settings, credentials);
     }
 
-    private static S3CredentialSource Credentials(Configuration config, string prefix, TimeSpan timeout)
+    private static S3CredentialSource Credentials(Configuration config, int index, TimeSpan timeout)
     {
-        switch (config.GetString(prefix + "-s3-key-type") ?? "shared")
+        var keyType = Options.RepoS3KeyType.IndexedName(index);
+        switch (config.Get(Options.RepoS3KeyType, index))
         {
             case "auto":
-                return new S3InstanceCredentials(config.GetString(prefix + "-s3-role"), timeout);
+                return new S3InstanceCredentials(config.Find(Options.RepoS3Role, index), timeout);
             case "web-id":
-                return S3WebIdentityCredentials.FromEnvironment(prefix + "-s3-key-type", timeout);
+                return S3WebIdentityCredentials.FromEnvironment(keyType, timeout);
             default:
-                var key = config.GetString(prefix + "-s3-key")
-                    ?? throw new PgRestException(ErrorCode.OptionRequired, $"{prefix}-s3-key must be set for {prefix}-s3-key-type=shared");
-                var secret = config.GetString(prefix + "-s3-key-secret")
-                    ?? throw new PgRestException(ErrorCode.OptionRequired, $"{prefix}-s3-key-secret must be set for {prefix}-s3-key-type=shared");
-                return new S3SharedCredentials(new S3Key(key, secret, config.GetString(prefix + "-s3-token")));
+                var key = config.Find(Options.RepoS3Key, index)
+                    ?? throw new PgRestException(ErrorCode.OptionRequired, $"{Options.RepoS3Key.IndexedName(index)} must be set for {keyType}=shared");
+                var secret = config.Find(Options.RepoS3KeySecret, index)
+                    ?? throw new PgRestException(ErrorCode.OptionRequired, $"{Options.RepoS3KeySecret.IndexedName(index)} must be set for {keyType}=shared");
+                return new S3SharedCredentials(new S3Key(key, secret, config.Find(Options.RepoS3Token, index)));
         }
     }
-
-    private static bool Accepts(Configuration config, string option) => config.Accepts(option);
-
-    private static string? Optional(Configuration config, string option) => config.Accepts(option) ? config.GetString(option) : null;
 }

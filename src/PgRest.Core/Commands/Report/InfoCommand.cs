@@ -3,8 +3,9 @@ using PgRest.Common;
 using PgRest.Info;
 using PgRest.Repository;
 using PgRest.Storage;
+using PgRest.Config;
 
-namespace PgRest.Commands.Info;
+namespace PgRest.Commands.Report;
 
 /// <summary><c>info</c>: stanzas, their WAL archive range and backups, as text or pgBackRest's JSON (spec §8).</summary>
 public static class InfoCommand
@@ -17,13 +18,13 @@ public static class InfoCommand
         foreach (var name in stanzas)
             reports.Add(await StanzaReport.LoadAsync(context, name).ConfigureAwait(false));
 
-        var setFilter = config.GetString("set");
-        var typeFilter = config.IsSet("type") ? config.GetString("type") : null;
-        var output = config.GetString("output") == "json"
+        var setFilter = config.Find(Options.Set);
+        var typeFilter = config.Find(Options.Type);
+        var output = config.Find(Options.Output) == "json"
             ? JsonWriter.Write(new JsonArray(reports.Select(r => (JsonValue)r.ToJson(setFilter, typeFilter))))
             : RenderText(reports, setFilter, typeFilter);
         Console.Out.Write(output);
-        Console.Out.Write(output.Length > 0 && config.GetString("output") == "json" ? "\n" : "");
+        Console.Out.Write(output.Length > 0 && config.Find(Options.Output) == "json" ? "\n" : "");
     }
 
     private static async Task<List<string>> ListStanzasAsync(CommandContext context)
@@ -68,7 +69,7 @@ internal sealed class StanzaReport
     {
         var report = new StanzaReport(stanza);
         foreach (var repo in context.Repos)
-            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza, context.Config.GetString("set")).ConfigureAwait(false));
+            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza, context.Config.Find(Options.Set)).ConfigureAwait(false));
         return report;
     }
 
