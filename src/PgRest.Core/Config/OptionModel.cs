@@ -113,19 +113,15 @@ public sealed record OptionDependency(string Option, IReadOnlyList<string> Value
 /// <summary>An older name still accepted for an option; <see cref="Indexed"/>/<see cref="Unindexed"/> say which forms.</summary>
 public sealed record DeprecatedName(string Name, bool Indexed, bool Unindexed);
 
-/// <summary>A user command.</summary>
+/// <summary>A user command as the parser and help see it; how it runs is its row in the command table (Commands/CommandTable.cs).</summary>
 public sealed class CommandDefinition
 {
     internal CommandDefinition(
-        int id, string name, bool parametersAllowed, CommandLockType lockType, bool lockRequired, bool logToFile,
-        string summary, string description)
+        int id, string name, bool parametersAllowed, string summary, string description)
     {
         Id = (CommandId)id;
         Name = name;
         ParametersAllowed = parametersAllowed;
-        LockType = lockType;
-        LockRequired = lockRequired;
-        LogToFile = logToFile;
         Summary = summary;
         Description = description;
     }
@@ -138,14 +134,6 @@ public sealed class CommandDefinition
 
     /// <summary>Whether words after the command are accepted (<c>archive-push %p</c>).</summary>
     public bool ParametersAllowed { get; }
-
-    public CommandLockType LockType { get; }
-
-    /// <summary>Whether the lock is taken as soon as the command starts.</summary>
-    public bool LockRequired { get; }
-
-    /// <summary>Whether the command writes a log file (<c>log-level-file</c>).</summary>
-    public bool LogToFile { get; }
 
     public string Summary { get; }
 

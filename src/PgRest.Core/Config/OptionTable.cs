@@ -86,83 +86,83 @@ public static partial class OptionTable
 
     private static CommandDefinition[] BuildCommands() =>
     [
-        new(0, "annotate", false, CommandLockType.Backup, true, false,
+        new(0, "annotate", false,
             "Add, change or remove backup annotations.",
             "Annotations given to the backup command with --annotation can be changed afterwards: each --annotation=key=value "
             + "sets a key and --annotation=key= removes it. The backup to change is chosen with --set."),
-        new(1, "archive-get", true, CommandLockType.Archive, false, false,
+        new(1, "archive-get", true,
             "Fetch a WAL segment from the archive.",
             "Meant to be used as restore_command: archive-get %f \"%p\". The first parameter is the WAL file name to fetch and "
             + "the second the path it must be written to. The command exits with 1 when the file is not in the archive so "
             + "that PostgreSQL knows to stop asking."),
-        new(2, "archive-push", true, CommandLockType.Archive, false, false,
+        new(2, "archive-push", true,
             "Store a WAL segment in the archive.",
             "Meant to be used as archive_command: archive-push %p. The parameter is the path of the WAL segment to store. "
             + "With archive-async the segment is queued in the spool path and pushed in the background together with others."),
-        new(3, "backup", false, CommandLockType.Backup, true, true,
+        new(3, "backup", false,
             "Back up a PostgreSQL cluster.",
             "Writes a full, differential or incremental backup to one repository: the first configured repository unless "
             + "--repo chooses another. There is no built-in scheduler; run the command from cron or a similar tool."),
-        new(4, "check", false, CommandLockType.None, false, false,
+        new(4, "check", false,
             "Verify the configuration and WAL archiving.",
             "Confirms that the stanza is set up on every repository, that archive_command is configured and that a freshly "
             + "switched WAL segment reaches the archive within archive-timeout. Works on a primary and on a standby."),
-        new(5, "expire", false, CommandLockType.Backup, true, true,
+        new(5, "expire", false,
             "Remove backups and WAL that exceed the retention settings.",
             "Applies the repo-retention-* options to each repository, removing old backups and the WAL no longer needed by "
             + "the remaining ones. Runs automatically after a successful backup unless expire-auto is off. --set removes one "
             + "given backup instead."),
-        new(6, "help", true, CommandLockType.None, false, false,
+        new(6, "help", true,
             "Show help.",
             "Without parameters lists the commands. 'help <command>' describes a command and lists its options with their "
             + "current and default values; 'help <command> <option>' describes one option."),
-        new(7, "info", false, CommandLockType.None, false, false,
+        new(7, "info", false,
             "Show backups and archive status.",
             "Lists the backups and the WAL range of each stanza (or of --stanza only), in text or, with --output=json, as a "
             + "machine readable document. --set shows details of one backup."),
-        new(8, "repo-get", true, CommandLockType.None, false, false,
+        new(8, "repo-get", true,
             "Print a file stored in a repository.",
             "Writes the file named by the parameter (relative to the repository path) to standard output, decrypted and "
             + "decompressed unless --raw is given."),
-        new(9, "repo-ls", true, CommandLockType.None, false, false,
+        new(9, "repo-ls", true,
             "List paths and files in a repository.",
             "Lists the path named by the optional parameter, relative to the repository path, in text or JSON."),
-        new(10, "restore", false, CommandLockType.None, false, true,
+        new(10, "restore", false,
             "Restore a PostgreSQL cluster from a backup.",
             "Copies a backup into pg1-path and writes the recovery settings so that PostgreSQL replays WAL from the archive "
             + "on start. By default the latest backup is restored and recovery runs to the end of the archived WAL; --type, "
             + "--target and --set choose another point or backup."),
-        new(11, "server", false, CommandLockType.None, false, true,
+        new(11, "server", false,
             "Run the TLS server for remote hosts.",
             "Accepts TLS connections from other hosts so they can reach this host's repository or cluster without SSH. "
             + "Clients are authorized by certificate common name with tls-server-auth."),
-        new(12, "server-ping", true, CommandLockType.None, false, false,
+        new(12, "server-ping", true,
             "Check that a TLS server answers.",
             "Connects to the server given as parameter (or tls-server-address) and reports an error if it does not respond."),
-        new(13, "stanza-create", false, CommandLockType.All, true, true,
+        new(13, "stanza-create", false,
             "Create the stanza in the repositories.",
             "Writes the archive and backup information files of the stanza to each repository. Run it once after configuring "
             + "a new stanza; running it again on an existing, matching stanza does nothing."),
-        new(14, "stanza-delete", false, CommandLockType.All, true, true,
+        new(14, "stanza-delete", false,
             "Remove a stanza and everything stored for it.",
             "Deletes all backups and WAL of the stanza from one repository. The stanza must be stopped first with the stop "
             + "command and the cluster must not be running unless --force is given. This cannot be undone."),
-        new(15, "stanza-upgrade", false, CommandLockType.All, true, true,
+        new(15, "stanza-upgrade", false,
             "Record a PostgreSQL major upgrade in the stanza.",
             "Adds the upgraded cluster's version and system identifier to the stanza's information files so that backups and "
             + "archiving can continue after pg_upgrade."),
-        new(16, "start", false, CommandLockType.None, false, true,
+        new(16, "start", false,
             "Allow pgRest processes to run again.",
             "Removes the stop file created by the stop command, for one stanza or for all stanzas."),
-        new(17, "stop", false, CommandLockType.None, false, true,
+        new(17, "stop", false,
             "Prevent pgRest processes from running.",
             "Creates a stop file so that new processes refuse to start, for one stanza or for all stanzas. Running processes "
             + "finish normally unless --force is given, which terminates them."),
-        new(18, "verify", false, CommandLockType.None, false, true,
+        new(18, "verify", false,
             "Check the contents of a repository.",
             "Reads every backup file and archived WAL segment and verifies its size and checksum against the information "
             + "recorded in the repository."),
-        new(19, "version", false, CommandLockType.None, false, false,
+        new(19, "version", false,
             "Show the version.",
             "Prints the program name and version."),
     ];

@@ -23,6 +23,9 @@ public sealed record PgVersionInfo(string Version, int VersionNum, uint ControlV
     /// <summary>WAL directory relative to PGDATA.</summary>
     public string WalDirectory => VersionNum >= 100000 ? "pg_wal" : "pg_xlog";
 
+    /// <summary>Transaction status directory relative to PGDATA (pg_clog before PostgreSQL 10).</summary>
+    public string XactDirectory => VersionNum >= 100000 ? "pg_xact" : "pg_clog";
+
     public override string ToString() => Version;
 }
 

@@ -30,6 +30,9 @@ public static class RepositoryLayout
     public static string ArchiveSegmentDirectory(string stanza, string archiveId, string walName) =>
         ArchivePath(stanza) + "/" + archiveId + "/" + walName[..16];
 
+    /// <summary>The informational <c>latest</c> link to the newest backup (posix repositories only).</summary>
+    public static string LatestLinkPath(string stanza) => BackupPath(stanza) + "/" + LatestLink;
+
     public static string BackupLabelPath(string stanza, string label) => BackupPath(stanza) + "/" + label;
 
     public static string ManifestPath(string stanza, string label) => BackupLabelPath(stanza, label) + "/" + ManifestFile;

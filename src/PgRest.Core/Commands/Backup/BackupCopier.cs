@@ -16,19 +16,16 @@ namespace PgRest.Commands.Backup;
 /// </summary>
 internal sealed class BackupCopier
 {
-    private readonly CommandContext _context;
+    private readonly BackupState _backup;
     private readonly Repo _repo;
     private readonly string _stanza;
     private readonly Manifest _manifest;
     private readonly Dictionary<string, ScannedFile> _sources;
-    private readonly Manifest? _prior;
     private readonly CompressType _compressType;
     private readonly int _compressLevel;
     private readonly bool _checksumPage;
-    private readonly IReadOnlySet<string> _resumed;
     private readonly string? _standbyPath;
     private readonly string _xactDirectory;
-    private readonly Func<string, CancellationToken, Task>? _saveManifestCopy;
     // Entries are filled in by parallel workers while the periodic manifest save serializes them.
     private readonly Lock _manifestLock = new();
     private readonly SemaphoreSlim _saving = new(1, 1);
@@ -38,25 +35,18 @@ internal sealed class BackupCopier
     private long _totalBytes;
     private int _pageErrorFiles;
 
-    /// <param name="resumed">Files kept from a resumed backup: their repository copy is checked rather than copied again.</param>
-    /// <param name="saveManifestCopy">Saves the serialized in-progress manifest as <c>backup.manifest.copy</c> (resume=y), null to never save.</param>
-    public BackupCopier(CommandContext context, Repo repo, string stanza, Manifest manifest, DataDirectoryScanner scanner, Manifest? prior,
-        CompressType compressType, int compressLevel, bool checksumPage, IReadOnlySet<string>? resumed = null,
-        Func<string, CancellationToken, Task>? saveManifestCopy = null, string? standbyPath = null)
+    public BackupCopier(BackupState backup)
     {
-        _standbyPath = standbyPath?.TrimEnd('/');
-        _xactDirectory = PgVersions.VersionNumFromVersion(manifest.DbVersion) >= 100000 ? "pg_xact" : "pg_clog";
-        _resumed = resumed ?? new HashSet<string>();
-        _saveManifestCopy = saveManifestCopy;
-        _context = context;
-        _repo = repo;
-        _stanza = stanza;
-        _manifest = manifest;
-        _sources = scanner.Files.ToDictionary(f => f.ManifestName, StringComparer.Ordinal);
-        _prior = prior;
-        _compressType = compressType;
-        _compressLevel = compressLevel;
-        _checksumPage = checksumPage;
+        _backup = backup;
+        _repo = backup.Repo;
+        _stanza = backup.Stanza;
+        _manifest = backup.Manifest;
+        _sources = backup.Scanner.Files.ToDictionary(f => f.ManifestName, StringComparer.Ordinal);
+        _compressType = backup.CompressType;
+        _compressLevel = backup.CompressLevel;
+        _checksumPage = backup.ChecksumPage;
+        _standbyPath = backup.StandbyPath?.TrimEnd('/');
+        _xactDirectory = backup.PgControl.Version.XactDirectory;
     }
 
     public int PageErrorFiles => _pageErrorFiles;
@@ -83,85 +73,30 @@ internal sealed class BackupCopier
         return source.FullPath;
     }
 
-    /// <summary>A file of a diff/incr that is referenced without reading it: empty then and now, or (without delta) same size and mtime.</summary>
-    public static bool Unchanged(ManifestFile entry, ManifestFile prior, bool delta) =>
-        (entry.Size == 0 && prior.Size == 0) || (!delta && entry.Size == prior.Size && entry.Timestamp == prior.Timestamp);
-
-    public async Task CopyAsync()
+    /// <summary>Carries out <paramref name="plan"/>: references first, then the copy units, <c>process-max</c> at a time.</summary>
+    public async Task CopyAsync(BackupCopyPlan plan)
     {
-        var delta = _manifest.Options.Delta == true;
-        _manifest.Bundle = _context.Config.Find(Options.RepoBundle, _repo.Index) == true;
-        var priorFiles = _prior?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var toCopy = new List<(ManifestFile Entry, ManifestFile? Prior)>();
-        foreach (var entry in _manifest.Files)
-        {
-            ManifestFile? prior = null;
-            if (priorFiles is not null && priorFiles.TryGetValue(entry.Name, out prior))
-            {
-                if (Unchanged(entry, prior, delta))
-                {
-                    Reference(entry, prior);
-                    continue;
-                }
-            }
+        foreach (var (entry, prior) in plan.References)
+            Reference(entry, prior);
+        // Empty files are not stored at all in a bundled backup.
+        foreach (var empty in plan.EmptyInBundle)
+            empty.ChecksumPage = _checksumPage && _sources[empty.Name].PageChecksumEligible ? true : null;
 
-            toCopy.Add((entry, delta && prior is { Size: > 0 } && prior.Size == entry.Size ? prior : null));
-        }
-
-        _totalBytes = toCopy.Sum(f => (long)f.Entry.Size);
+        _totalBytes = plan.TotalBytes;
         // As pgBackRest: the manifest (with the checksums so far) is saved every 1% of the data or manifest-save-threshold, whichever is larger.
-        _saveEvery = Math.Max(_totalBytes / 100, _context.Config.Get(Options.ManifestSaveThreshold));
-        var removed = new List<ManifestFile>();
+        _saveEvery = Math.Max(_totalBytes / 100, _backup.Config.Get(Options.ManifestSaveThreshold));
         var options = new ParallelOptions
         {
-            MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.Get(Options.ProcessMax)),
-            CancellationToken = _context.Cancellation,
+            MaxDegreeOfParallelism = (int)Math.Max(1, _backup.Config.Get(Options.ProcessMax)),
+            CancellationToken = _backup.Cancellation,
         };
 
-        // Work units: a file stored on its own, or a bundle of small files written one after another into one object.
-        var units = new List<(long Size, List<(ManifestFile Entry, ManifestFile? Prior)> Files, ulong? BundleId)>();
-        if (_manifest.Bundle)
-        {
-            var limit = _context.Config.Get(Options.RepoBundleLimit, _repo.Index);
-            var bundleSize = _context.Config.Get(Options.RepoBundleSize, _repo.Index);
-            // Empty files are not stored at all in a bundled backup.
-            foreach (var empty in toCopy.Where(f => f.Entry.Size == 0))
-                empty.Entry.ChecksumPage = _checksumPage && _sources[empty.Entry.Name].PageChecksumEligible ? true : null;
-            // A resumed file is stored on its own already (bundles are never kept), so it is checked on its own.
-            bool Bundled((ManifestFile Entry, ManifestFile? Prior) f) => f.Entry.Size > 0 && (long)f.Entry.Size <= limit && !_resumed.Contains(f.Entry.Name);
-            var small = toCopy.Where(Bundled)
-                .OrderBy(f => f.Entry.Timestamp).ThenBy(f => f.Entry.Name, StringComparer.Ordinal).ToList();
-            ulong bundleId = 0;
-            List<(ManifestFile Entry, ManifestFile? Prior)>? current = null;
-            long currentSize = 0;
-            foreach (var file in small)
-            {
-                // Files of similar age share a bundle; a bundle closes once its plain size reaches repo-bundle-size.
-                if (current is null || currentSize >= bundleSize)
-                {
-                    current = [];
-                    currentSize = 0;
-                    units.Add((0, current, ++bundleId));
-                }
-
-                current.Add(file);
-                currentSize += (long)file.Entry.Size;
-            }
-
-            for (var i = 0; i < units.Count; i++)
-                units[i] = (units[i].Files.Sum(f => (long)f.Entry.Size), units[i].Files, units[i].BundleId);
-            units.AddRange(toCopy.Where(f => f.Entry.Size > 0 && !Bundled(f)).Select(f => ((long)f.Entry.Size, new List<(ManifestFile, ManifestFile?)> { f }, (ulong?)null)));
-        }
-        else
-        {
-            units.AddRange(toCopy.Select(f => ((long)f.Entry.Size, new List<(ManifestFile, ManifestFile?)> { f }, (ulong?)null)));
-        }
-
-        await Parallel.ForEachAsync(units.OrderByDescending(u => u.Size), options, async (unit, cancellation) =>
+        var removed = new List<ManifestFile>();
+        await Parallel.ForEachAsync(plan.Units, options, async (unit, cancellation) =>
         {
             var gone = unit.BundleId is { } id
                 ? await CopyBundleAsync(id, unit.Files, cancellation).ConfigureAwait(false)
-                : await CopyFileAsync(unit.Files[0].Entry, unit.Files[0].Prior, cancellation).ConfigureAwait(false) ? [] : [unit.Files[0].Entry];
+                : await CopyFileAsync(unit.Files[0].Entry, unit.Files[0].DeltaPrior, cancellation).ConfigureAwait(false) ? [] : [unit.Files[0].Entry];
             if (gone.Count > 0)
             {
                 lock (removed)
@@ -178,7 +113,7 @@ internal sealed class BackupCopier
     /// offset and stored size so that restore and verify read one file with one ranged read. Returns the files the
     /// database removed meanwhile.
     /// </summary>
-    private async Task<List<ManifestFile>> CopyBundleAsync(ulong bundleId, List<(ManifestFile Entry, ManifestFile? Prior)> files, CancellationToken cancellation)
+    private async Task<List<ManifestFile>> CopyBundleAsync(ulong bundleId, IReadOnlyList<FileToCopy> files, CancellationToken cancellation)
     {
         var gone = new List<ManifestFile>();
         var path = RepositoryLayout.BundlePath(_stanza, _manifest.Label, bundleId);
@@ -256,7 +191,7 @@ internal sealed class BackupCopier
         }
 
         var repoPath = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, entry.Name, CompressTypes.Extension(_compressType));
-        if (_resumed.Contains(entry.Name))
+        if (_backup.Resumed.Contains(entry.Name))
         {
             // With delta the PGDATA file must still hold what was stored; without it size and mtime were compared already.
             var pgFileMatches = _manifest.Options.Delta != true;
@@ -291,7 +226,7 @@ internal sealed class BackupCopier
         if (result.Missing)
         {
             Log.Detail($"skip file removed by database {readPath}");
-            if (_resumed.Contains(entry.Name))
+            if (_backup.Resumed.Contains(entry.Name))
                 await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
             return false;
         }
@@ -333,7 +268,7 @@ internal sealed class BackupCopier
             Log.Detail($"{what} {ReadPath(source)} ({Format.Size(size)}, {percent:0.00}%){(size == 0 ? "" : " checksum " + sha1)}");
         }
 
-        if (_saveManifestCopy is null || copied - Interlocked.Read(ref _savedAt) < _saveEvery || !await _saving.WaitAsync(0, cancellation).ConfigureAwait(false))
+        if (_backup.SaveManifestCopy is null || copied - Interlocked.Read(ref _savedAt) < _saveEvery || !await _saving.WaitAsync(0, cancellation).ConfigureAwait(false))
             return;
         try
         {
@@ -341,7 +276,7 @@ internal sealed class BackupCopier
             string text;
             lock (_manifestLock)
                 text = _manifest.Serialize(PgRestVersion.FormatVersion);
-            await _saveManifestCopy(text, cancellation).ConfigureAwait(false);
+            await _backup.SaveManifestCopy(text, cancellation).ConfigureAwait(false);
         }
         finally
         {
@@ -419,7 +354,7 @@ internal sealed class BackupCopier
         entry.ChecksumPageErrors = prior.ChecksumPageErrors;
         entry.BundleId = prior.BundleId;
         entry.BundleOffset = prior.BundleOffset;
-        entry.Reference = prior.Reference ?? _prior!.Label;
+        entry.Reference = prior.Reference ?? _backup.Prior!.Label;
     }
 
     /// <summary>
@@ -429,12 +364,11 @@ internal sealed class BackupCopier
     public async Task StoreArchivedSegmentAsync(string segment, string storedPath, string? archiveCipherPass, long timestamp)
     {
         Log.Detail($"copy segment {segment} to backup");
-        var plain = await RepoFiles.ReadAllAsync(_repo, storedPath, CompressTypes.FromExtension(storedPath), archiveCipherPass, _context.Cancellation).ConfigureAwait(false);
+        var plain = await RepoFiles.ReadAllAsync(_repo, storedPath, CompressTypes.FromExtension(storedPath), archiveCipherPass, _backup.Cancellation).ConfigureAwait(false);
         var checksum = WalArchive.ChecksumOf(storedPath[(storedPath.LastIndexOf('/') + 1)..], segment);
-        var walDirectory = PgVersions.VersionNumFromVersion(_manifest.DbVersion) >= 100000 ? "pg_wal" : "pg_xlog";
-        var name = "pg_data/" + walDirectory + "/" + segment;
+        var name = "pg_data/" + _backup.PgControl.Version.WalDirectory + "/" + segment;
         var path = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, name, CompressTypes.Extension(_compressType));
-        var pipeline = await RepoFiles.WriteAsync(_repo, path, plain, _compressType, _compressLevel, _manifest.CipherPass, _context.Cancellation).ConfigureAwait(false);
+        var pipeline = await RepoFiles.WriteAsync(_repo, path, plain, _compressType, _compressLevel, _manifest.CipherPass, _backup.Cancellation).ConfigureAwait(false);
         if (pipeline.Sha1Hex != checksum)
             throw new PgRestException(ErrorCode.Checksum, $"archived WAL segment '{_repo.Display(storedPath)}' does not match the checksum in its name");
 
@@ -459,7 +393,7 @@ internal sealed class BackupCopier
     {
         var bytes = Encoding.UTF8.GetBytes(content);
         var path = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, name, CompressTypes.Extension(_compressType));
-        var pipeline = await RepoFiles.WriteAsync(_repo, path, bytes, _compressType, _compressLevel, _manifest.CipherPass, _context.Cancellation).ConfigureAwait(false);
+        var pipeline = await RepoFiles.WriteAsync(_repo, path, bytes, _compressType, _compressLevel, _manifest.CipherPass, _backup.Cancellation).ConfigureAwait(false);
         _manifest.Files.Add(new ManifestFile
         {
             Name = name,

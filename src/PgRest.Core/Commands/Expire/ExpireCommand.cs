@@ -25,7 +25,8 @@ public static class ExpireCommand
         var stanza = context.Stanza;
         StopFile.ThrowIfStopped(config, stanza);
 
-        var adhocLabel = config.Find(Options.Set);
+        // After a backup (expire-auto) there is no --set: the options are the backup's.
+        var adhocLabel = config.Accepts(Options.Set) ? config.Find(Options.Set) : null;
         if (adhocLabel is not null && !BackupLabels.IsLabel(adhocLabel))
             throw new PgRestException(ErrorCode.OptionInvalidValue, $"'{adhocLabel}' is not a valid backup label format");
 
