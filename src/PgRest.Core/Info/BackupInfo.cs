@@ -1,33 +1,38 @@
 using System.Globalization;
 using PgRest.Errors;
+using PgRest.Json;
 
 namespace PgRest.Info;
-
-/// <summary>One <c>[db:history]</c> entry of backup.info.</summary>
-public sealed record BackupInfoHistory(uint Id, ulong SystemId, string Version, uint CatalogVersion, uint ControlVersion);
 
 /// <summary><c>backup/&lt;stanza&gt;/backup.info</c>: cluster history and the list of current backups.</summary>
 public sealed class BackupInfo
 {
     internal const string CurrentSection = "backup:current";
-    internal const string CatalogVersionKey = "db-catalog-version";
-    internal const string ControlVersionKey = "db-control-version";
+
+    public BackupInfo()
+    {
+    }
+
+    private BackupInfo(PgHistory db) => Db = db;
+
+    /// <summary>The current cluster and every cluster before it.</summary>
+    public PgHistory Db { get; } = new(PgHistoryFormat.Backup);
 
     /// <summary>History id of the current cluster.</summary>
-    public uint DbId { get; set; }
+    public uint DbId => Db.CurrentId;
 
-    public ulong SystemId { get; set; }
+    public ulong SystemId => Db.SystemId;
 
-    public string DbVersion { get; set; } = "";
+    public string DbVersion => Db.Version;
 
     /// <summary>Catalog version of the current cluster (e.g. 202209061 for PostgreSQL 15).</summary>
-    public uint CatalogVersion { get; set; }
+    public uint CatalogVersion => Db.CatalogVersion;
 
     /// <summary>pg_control version of the current cluster (e.g. 1300 for PostgreSQL 15).</summary>
-    public uint ControlVersion { get; set; }
+    public uint ControlVersion => Db.ControlVersion;
 
     /// <summary>All clusters, in id order (oldest first).</summary>
-    public List<BackupInfoHistory> History { get; } = [];
+    public IReadOnlyList<PgHistoryEntry> History => Db.Entries;
 
     /// <summary>Sub-passphrase that encrypts the manifests (and is the parent of each backup set's passphrase).</summary>
     public string? CipherPass { get; set; }
@@ -38,7 +43,7 @@ public sealed class BackupInfo
     /// <summary>Current backups keyed and ordered by label (labels sort chronologically).</summary>
     public SortedDictionary<string, BackupInfoEntry> Current { get; } = new(Utf8Ordinal.Comparer);
 
-    public BackupInfoHistory? CurrentHistory => History.Find(entry => entry.Id == DbId);
+    public PgHistoryEntry? CurrentHistory => Db.Current;
 
     /// <summary>Adds or replaces the entry with the same label.</summary>
     public void Add(BackupInfoEntry entry)
@@ -48,18 +53,8 @@ public sealed class BackupInfo
     }
 
     /// <summary>Adds a cluster to the history (stanza-create/upgrade) with the next id and makes it current.</summary>
-    public BackupInfoHistory AddDb(ulong systemId, string version, uint catalogVersion, uint controlVersion)
-    {
-        uint id = History.Count == 0 ? 1 : History.Max(entry => entry.Id) + 1;
-        var entry = new BackupInfoHistory(id, systemId, version, catalogVersion, controlVersion);
-        History.Add(entry);
-        DbId = id;
-        SystemId = systemId;
-        DbVersion = version;
-        CatalogVersion = catalogVersion;
-        ControlVersion = controlVersion;
-        return entry;
-    }
+    public PgHistoryEntry AddDb(ulong systemId, string version, uint catalogVersion, uint controlVersion) =>
+        Db.Add(systemId, version, catalogVersion, controlVersion);
 
     public static BackupInfo Parse(string text) => FromInfoFile(InfoFile.Parse(text));
 
@@ -67,40 +62,11 @@ public sealed class BackupInfo
     {
         ArgumentNullException.ThrowIfNull(file);
 
-        var result = new BackupInfo
+        var result = new BackupInfo(PgHistory.Read(file, PgHistoryFormat.Backup))
         {
             BackrestVersion = file.BackrestVersion,
             CipherPass = file.GetCipherPass(),
         };
-
-        InfoSection history = file.FindSection(ArchiveInfo.HistorySection)
-            ?? throw new PgRestException(ErrorCode.Format, "history is missing");
-        foreach (KeyValuePair<string, string> entry in history.Entries)
-        {
-            JsonObject value = JsonReader.Parse(entry.Value).AsObject();
-            result.History.Add(new BackupInfoHistory(
-                ArchiveInfo.ParseHistoryId(entry.Key),
-                value.GetUInt64(ArchiveInfo.SystemIdKey),
-                value.GetString(ArchiveInfo.VersionKey),
-                value.GetUInt32(CatalogVersionKey),
-                value.GetUInt32(ControlVersionKey)));
-        }
-
-        if (result.History.Count == 0)
-            throw new PgRestException(ErrorCode.Format, "history is missing");
-        result.History.Sort((left, right) => left.Id.CompareTo(right.Id));
-
-        JsonValue currentId = file.GetValue(ArchiveInfo.DbSection, ArchiveInfo.DbIdKey)
-            ?? throw new PgRestException(ErrorCode.Format, "current id is missing");
-        result.DbId = currentId.GetUInt32();
-
-        BackupInfoHistory current = result.CurrentHistory
-            ?? throw new PgRestException(ErrorCode.Format, "unable to find current id in history");
-        const string db = ArchiveInfo.DbSection;
-        result.SystemId = file.GetValue(db, ArchiveInfo.SystemIdKey)?.GetUInt64() ?? current.SystemId;
-        result.DbVersion = file.GetValue(db, ArchiveInfo.VersionKey)?.GetString() ?? current.Version;
-        result.CatalogVersion = file.GetValue(db, CatalogVersionKey)?.GetUInt32() ?? current.CatalogVersion;
-        result.ControlVersion = file.GetValue(db, ControlVersionKey)?.GetUInt32() ?? current.ControlVersion;
 
         InfoSection? backups = file.FindSection(CurrentSection);
         if (backups is not null)
@@ -119,26 +85,7 @@ public sealed class BackupInfo
             file.SetJson(CurrentSection, entry.Label, entry.ToJson());
 
         file.SetCipherPass(CipherPass);
-
-        const string db = ArchiveInfo.DbSection;
-        file.SetJson(db, CatalogVersionKey, JsonValue.Create(CatalogVersion));
-        file.SetJson(db, ControlVersionKey, JsonValue.Create(ControlVersion));
-        file.SetJson(db, ArchiveInfo.DbIdKey, JsonValue.Create(DbId));
-        file.SetJson(db, ArchiveInfo.SystemIdKey, JsonValue.Create(SystemId));
-        file.SetJson(db, ArchiveInfo.VersionKey, JsonValue.Create(DbVersion));
-
-        foreach (BackupInfoHistory entry in History.OrderBy(entry => entry.Id))
-        {
-            var value = new JsonObject
-            {
-                { CatalogVersionKey, entry.CatalogVersion },
-                { ControlVersionKey, entry.ControlVersion },
-                { ArchiveInfo.SystemIdKey, entry.SystemId },
-                { ArchiveInfo.VersionKey, entry.Version },
-            };
-            file.SetJson(ArchiveInfo.HistorySection, entry.Id.ToString(CultureInfo.InvariantCulture), value);
-        }
-
+        Db.Write(file);
         return file;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PgRest.Errors;
+using PgRest.Json;
 
 namespace PgRest.Info;
 

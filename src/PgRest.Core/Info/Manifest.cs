@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PgRest.Errors;
+using PgRest.Json;
 
 namespace PgRest.Info;
 
@@ -321,20 +322,20 @@ public sealed class Manifest
 
     private void ReadBackupDb(InfoFile file)
     {
-        CatalogVersion = file.GetValue(BackupDbSection, BackupInfo.CatalogVersionKey)?.GetUInt32() ?? 0;
-        ControlVersion = file.GetValue(BackupDbSection, BackupInfo.ControlVersionKey)?.GetUInt32() ?? 0;
-        DbId = file.GetRequired(BackupDbSection, ArchiveInfo.DbIdKey).GetUInt32();
-        SystemId = file.GetRequired(BackupDbSection, ArchiveInfo.SystemIdKey).GetUInt64();
-        DbVersion = file.GetRequired(BackupDbSection, ArchiveInfo.VersionKey).GetString();
+        CatalogVersion = file.GetValue(BackupDbSection, PgHistory.CatalogVersionKey)?.GetUInt32() ?? 0;
+        ControlVersion = file.GetValue(BackupDbSection, PgHistory.ControlVersionKey)?.GetUInt32() ?? 0;
+        DbId = file.GetRequired(BackupDbSection, PgHistory.DbIdKey).GetUInt32();
+        SystemId = file.GetRequired(BackupDbSection, PgHistory.SystemIdKey).GetUInt64();
+        DbVersion = file.GetRequired(BackupDbSection, PgHistory.VersionKey).GetString();
     }
 
     private void WriteBackupDb(InfoFile file)
     {
-        file.SetJson(BackupDbSection, BackupInfo.CatalogVersionKey, JsonValue.Create(CatalogVersion));
-        file.SetJson(BackupDbSection, BackupInfo.ControlVersionKey, JsonValue.Create(ControlVersion));
-        file.SetJson(BackupDbSection, ArchiveInfo.DbIdKey, JsonValue.Create(DbId));
-        file.SetJson(BackupDbSection, ArchiveInfo.SystemIdKey, JsonValue.Create(SystemId));
-        file.SetJson(BackupDbSection, ArchiveInfo.VersionKey, JsonValue.Create(DbVersion));
+        file.SetJson(BackupDbSection, PgHistory.CatalogVersionKey, JsonValue.Create(CatalogVersion));
+        file.SetJson(BackupDbSection, PgHistory.ControlVersionKey, JsonValue.Create(ControlVersion));
+        file.SetJson(BackupDbSection, PgHistory.DbIdKey, JsonValue.Create(DbId));
+        file.SetJson(BackupDbSection, PgHistory.SystemIdKey, JsonValue.Create(SystemId));
+        file.SetJson(BackupDbSection, PgHistory.VersionKey, JsonValue.Create(DbVersion));
     }
 
     private void ReadOptions(InfoFile file)

@@ -1,4 +1,5 @@
 using PgRest.Errors;
+using PgRest.Json;
 
 namespace PgRest.Info;
 

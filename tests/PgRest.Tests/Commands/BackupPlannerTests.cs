@@ -8,7 +8,8 @@ public class BackupPlannerTests
 {
     private static BackupInfo Info(params (string Label, uint DbId)[] backups)
     {
-        var info = new BackupInfo { DbId = 2 };
+        var info = new BackupInfo();
+        info.Db.CurrentId = 2;
         foreach (var (label, dbId) in backups)
         {
             info.Add(new BackupInfoEntry

@@ -73,7 +73,7 @@ public class FixtureTests
         Assert.Equal("15", info.DbVersion);
         Assert.Equal("15-1", info.ArchiveId);
         Assert.Null(info.CipherPass);
-        Assert.Equal([new ArchiveInfoHistory(1, 7710618020150042718UL, "15")], info.History);
+        Assert.Equal([new PgHistoryEntry(1, 7710618020150042718UL, "15")], info.History);
 
         ArchiveInfo encrypted = ArchiveInfo.Parse(Read("archive-encrypted.info"));
         Assert.Equal(64, encrypted.CipherPass!.Length);
@@ -87,7 +87,7 @@ public class FixtureTests
         Assert.Equal(202209061U, info.CatalogVersion);
         Assert.Equal(1300U, info.ControlVersion);
         Assert.Equal(7710618020150042718UL, info.SystemId);
-        Assert.Equal([new BackupInfoHistory(1, 7710618020150042718UL, "15", 202209061, 1300)], info.History);
+        Assert.Equal([new PgHistoryEntry(1, 7710618020150042718UL, "15", 202209061, 1300)], info.History);
         Assert.Equal(
             ["20261121-133600F", "20261121-133622F", "20261121-133622F_20261121-133722D", "20261121-133622F_20261121-133725I"],
             info.Current.Keys);

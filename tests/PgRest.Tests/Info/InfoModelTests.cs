@@ -42,7 +42,7 @@ public class InfoModelTests
     {
         var info = new ArchiveInfo();
         info.AddDb(1, "15");
-        info.DbId = 2;
+        info.Db.CurrentId = 2;
 
         var error = Assert.Throws<PgRestException>(() => ArchiveInfo.Parse(info.Serialize("2.45")));
 

@@ -1,5 +1,6 @@
 using PgRest.Errors;
 using PgRest.Info;
+using PgRest.Json;
 
 namespace PgRest.Tests.Info;
 

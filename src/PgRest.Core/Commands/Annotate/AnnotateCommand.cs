@@ -1,6 +1,7 @@
 using PgRest.Commands.Control;
 using PgRest.Errors;
 using PgRest.Info;
+using PgRest.Json;
 using PgRest.Logging;
 using PgRest.Repository;
 using PgRest.Config;

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Win32.SafeHandles;
 using PgRest.Config;
 using PgRest.Errors;
+using PgRest.Json;
 
 namespace PgRest.Commands.Control;
 
@@ -183,7 +184,7 @@ public sealed record LockHolder(string ExecId, int ProcessId, int? PercentComple
     {
         try
         {
-            var json = global::PgRest.Info.JsonReader.Parse(text).AsObject();
+            var json = JsonReader.Parse(text).AsObject();
             if (json.GetOrNull("execId") is not { IsNull: false } execId || json.GetOrNull("pid") is not { IsNull: false } pid)
                 return null;
             int? percent = json.GetOrNull("pctCplt") is { IsNull: false } value ? (int)value.GetUInt32() : null;

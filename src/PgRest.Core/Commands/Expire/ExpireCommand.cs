@@ -325,7 +325,7 @@ public static class ExpireCommand
             }
         }
 
-        private async Task ExpireArchiveIdAsync(ArchiveInfoHistory history, uint currentDbId, List<string> retentionList, HashSet<string> archiveRetained)
+        private async Task ExpireArchiveIdAsync(PgHistoryEntry history, uint currentDbId, List<string> retentionList, HashSet<string> archiveRetained)
         {
             var archiveId = history.ArchiveId;
             var archivePath = RepositoryLayout.ArchivePath(stanza) + "/" + archiveId;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using PgRest.Errors;
 using PgRest.Info;
+using PgRest.Json;
 using PgRest.Storage;
 using PgRest.Config;
 

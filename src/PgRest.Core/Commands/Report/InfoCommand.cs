@@ -1,6 +1,7 @@
 using System.Text;
 using PgRest.Common;
 using PgRest.Info;
+using PgRest.Json;
 using PgRest.Repository;
 using PgRest.Storage;
 using PgRest.Config;

@@ -67,23 +67,8 @@ public static class StanzaUpgradeCommand
     }
 
     /// <summary>The next history id follows the current one, as pgBackRest numbers it.</summary>
-    private static void AddHistory(ArchiveInfo info, PgControl pgControl)
-    {
-        var id = info.DbId + 1;
-        info.History.Add(new ArchiveInfoHistory(id, pgControl.SystemId, pgControl.DbVersion));
-        info.DbId = id;
-        info.SystemId = pgControl.SystemId;
-        info.DbVersion = pgControl.DbVersion;
-    }
+    private static void AddHistory(ArchiveInfo info, PgControl pgControl) => info.AddDb(pgControl.SystemId, pgControl.DbVersion);
 
-    private static void AddHistory(BackupInfo info, PgControl pgControl)
-    {
-        var id = info.DbId + 1;
-        info.History.Add(new BackupInfoHistory(id, pgControl.SystemId, pgControl.DbVersion, pgControl.CatalogVersion, pgControl.ControlVersion));
-        info.DbId = id;
-        info.SystemId = pgControl.SystemId;
-        info.DbVersion = pgControl.DbVersion;
-        info.CatalogVersion = pgControl.CatalogVersion;
-        info.ControlVersion = pgControl.ControlVersion;
-    }
+    private static void AddHistory(BackupInfo info, PgControl pgControl) =>
+        info.AddDb(pgControl.SystemId, pgControl.DbVersion, pgControl.CatalogVersion, pgControl.ControlVersion);
 }

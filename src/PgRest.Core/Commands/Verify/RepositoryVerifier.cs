@@ -467,7 +467,7 @@ internal sealed class RepositoryVerifier
             }
         }
 
-        if (manifest is not null && !archiveInfo.History.Exists(entry =>
+        if (manifest is not null && !archiveInfo.History.Any(entry =>
                 entry.Id == manifest.DbId && entry.SystemId == manifest.SystemId && entry.Version == manifest.DbVersion))
         {
             Log.Info($"'{result.Label}' may not be recoverable - PG data (id {manifest.DbId}, version {manifest.DbVersion}, " +

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using PgRest.Errors;
 
-namespace PgRest.Info;
+namespace PgRest.Json;
 
 public enum JsonKind { Null, Bool, Integer, String, Array, Object }
 

@@ -1,7 +1,7 @@
 using System.Text;
 using PgRest.Errors;
 
-namespace PgRest.Info;
+namespace PgRest.Json;
 
 /// <summary>
 /// Strict JSON reader (RFC 8259 syntax, integers only). Unlike pgBackRest's forward-only reader it accepts object

@@ -1,4 +1,4 @@
-namespace PgRest.Info;
+namespace PgRest.Json;
 
 /// <summary>
 /// Orders strings the way pgBackRest's <c>strcmp</c> orders their UTF-8 bytes (i.e. by code point). Plain

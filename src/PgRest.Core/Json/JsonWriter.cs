@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PgRest.Info;
+namespace PgRest.Json;
 
 /// <summary>
 /// Writes JSON exactly as pgBackRest does: no whitespace, object keys in UTF-8 byte order, and only
