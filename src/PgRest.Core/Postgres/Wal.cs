@@ -39,6 +39,41 @@ public static class Wal
     public static bool HasSegmentPrefix(ReadOnlySpan<char> name) =>
         name.Length >= WalSegmentName.Length && IsUpperHex(name[..WalSegmentName.Length]);
 
+    /// <summary>
+    /// A directory of the archive holding the segments of one timeline and log id: the first 16 characters of their
+    /// names, <c>^[0-F]{16}$</c>.
+    /// </summary>
+    public static bool IsSegmentDirectory(ReadOnlySpan<char> name) => name.Length == 16 && IsUpperHex(name);
+
+    /// <summary>The archive directory a WAL file with a segment prefix is stored in (<c>0000000100000000</c>).</summary>
+    public static string SegmentDirectoryOf(string name) => name[..16];
+
+    /// <summary>
+    /// A stored segment, <c>^[0-F]{24}-[0-f]{40}(\.gz|\.lz4|\.zst|\.xz|\.bz2)?$</c>: the segment name, the SHA-1 of its
+    /// content and the compression extension (partials and backup history files are stored differently).
+    /// </summary>
+    public static bool IsStoredSegment(string name) =>
+        name.Length >= WalSegmentName.Length + 41 && IsUpperHex(name.AsSpan(0, WalSegmentName.Length)) &&
+        IsStoredSegmentOf(name, name[..WalSegmentName.Length]);
+
+    /// <summary>True for <c>&lt;walName&gt;-&lt;40 hex&gt;</c> optionally followed by a compression extension.</summary>
+    public static bool IsStoredSegmentOf(string storedName, string walName)
+    {
+        if (storedName.Length < walName.Length + 41 || !storedName.StartsWith(walName, StringComparison.Ordinal) || storedName[walName.Length] != '-')
+            return false;
+        foreach (var c in storedName.AsSpan(walName.Length + 1, 40))
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                return false;
+        }
+
+        var rest = storedName.AsSpan(walName.Length + 41);
+        return rest.Length == 0 || rest is ".gz" or ".lz4" or ".zst" or ".bz2" or ".xz";
+    }
+
+    /// <summary>The SHA-1 in a stored WAL file's name (<c>&lt;walName&gt;-&lt;sha1&gt;[.ext]</c>).</summary>
+    public static string StoredChecksum(string storedName, string walName) => storedName.Substring(walName.Length + 1, 40);
+
     /// <summary>The segment a segment, partial or backup history file name refers to.</summary>
     public static WalSegmentName SegmentOf(string name) =>
         WalSegmentName.Parse(HasSegmentPrefix(name) ? name[..WalSegmentName.Length] : name);

@@ -14,6 +14,9 @@ public static class BackupLabels
             && IsTimestamp(name.AsSpan(17, 15)) && name[32] is 'D' or 'I';
     }
 
+    /// <summary>A full backup's label (<c>YYYYMMDD-HHMMSSF</c>); diff and incr labels are longer.</summary>
+    public static bool IsFull(string label) => label.Length == FullLength;
+
     /// <summary>The <c>YYYYMMDD-HHMMSS</c> of the backup itself (the last one in the label).</summary>
     public static string TimePart(string label) => label.Substring(label.Length - 16, 15);
 

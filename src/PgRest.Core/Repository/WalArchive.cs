@@ -1,5 +1,6 @@
 using PgRest.Errors;
 using PgRest.Info;
+using PgRest.Postgres;
 using PgRest.Storage;
 
 namespace PgRest.Repository;
@@ -33,32 +34,13 @@ public static class WalArchive
         var found = new List<string>(1);
         await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.ArchiveSegmentDirectory(stanza, archiveId, walName), cancellationToken).ConfigureAwait(false))
         {
-            if (entry.Type == StorageEntryType.File && IsStoredSegmentOf(entry.Name, walName))
+            if (entry.Type == StorageEntryType.File && Wal.IsStoredSegmentOf(entry.Name, walName))
                 found.Add(entry.Name);
         }
 
         found.Sort(StringComparer.Ordinal);
         return found;
     }
-
-    /// <summary>True for <c>&lt;walName&gt;-&lt;40 hex&gt;</c> optionally followed by a compression extension.</summary>
-    public static bool IsStoredSegmentOf(string storedName, string walName)
-    {
-        if (storedName.Length < walName.Length + 41 || !storedName.StartsWith(walName, StringComparison.Ordinal) || storedName[walName.Length] != '-')
-            return false;
-        var hex = storedName.AsSpan(walName.Length + 1, 40);
-        foreach (var c in hex)
-        {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
-                return false;
-        }
-
-        var rest = storedName.AsSpan(walName.Length + 41);
-        return rest.Length == 0 || rest is ".gz" or ".lz4" or ".zst" or ".bz2" or ".xz";
-    }
-
-    /// <summary>The SHA-1 embedded in a stored segment name.</summary>
-    public static string ChecksumOf(string storedName, string walName) => storedName.Substring(walName.Length + 1, 40);
 
     /// <summary>Polls until segment <paramref name="walName"/> is in the archive; returns its stored path, or null on timeout.</summary>
     public static async Task<string?> WaitForSegmentAsync(Repo repo, string stanza, string archiveId, string walName, TimeSpan timeout, CancellationToken cancellationToken)
@@ -69,7 +51,7 @@ public static class WalArchive
         {
             var found = await FindSegmentAsync(repo, stanza, archiveId, walName, cancellationToken).ConfigureAwait(false);
             if (found.Count > 0)
-                return RepositoryLayout.ArchiveSegmentDirectory(stanza, archiveId, walName) + "/" + found[0];
+                return RepositoryLayout.ArchiveFilePath(stanza, archiveId, found[0]);
             if (DateTime.UtcNow >= deadline)
                 return null;
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,5 @@
+using PgRest.Postgres;
+using PgRest.Repository;
 using PgRest.Commands.Verify;
 
 namespace PgRest.Tests.Commands;
@@ -59,7 +61,7 @@ public class VerifyReportTests
     [InlineData("archive.info", false)]
     [InlineData("15-1a", false)]
     public void Archive_id_directories_are_version_dash_history_id(string name, bool expected) =>
-        Assert.Equal(expected, RepositoryVerifier.IsArchiveId(name));
+        Assert.Equal(expected, RepositoryLayout.IsArchiveId(name));
 
     [Theory]
     [InlineData("000000010000000000000003-23afb3f7a81b6f69cb550a17dc9d81302775c79c.gz", true)]
@@ -67,5 +69,5 @@ public class VerifyReportTests
     [InlineData("000000010000000000000003.partial-23afb3f7a81b6f69cb550a17dc9d81302775c79c.gz", false)]
     [InlineData("000000010000000000000004.00000028.backup", false)]
     public void Only_complete_stored_segments_are_checked(string name, bool expected) =>
-        Assert.Equal(expected, RepositoryVerifier.IsStoredSegment(name));
+        Assert.Equal(expected, Wal.IsStoredSegment(name));
 }

@@ -69,13 +69,13 @@ public static class ArchiveGetCommand
         var found = await WalArchive.FindSegmentAsync(repo, stanza, archiveId, walName, cancellation).ConfigureAwait(false);
         if (found.Count == 0)
             return null;
-        if (found.Select(name => WalArchive.ChecksumOf(name, walName)).Distinct().Count() > 1)
+        if (found.Select(name => Wal.StoredChecksum(name, walName)).Distinct().Count() > 1)
         {
             throw new PgRestException(ErrorCode.ArchiveDuplicate,
                 $"duplicates found in the {repo.Name}:{archiveId} archive for WAL segment {walName}: {string.Join(", ", found)}" +
                 "\nHINT: are multiple primaries archiving to this stanza?");
         }
 
-        return RepositoryLayout.ArchiveSegmentDirectory(stanza, archiveId, walName) + "/" + found[0];
+        return RepositoryLayout.ArchiveFilePath(stanza, archiveId, found[0]);
     }
 }

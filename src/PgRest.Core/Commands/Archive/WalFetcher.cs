@@ -49,7 +49,7 @@ internal sealed class WalFetcher
                     Control.StopFile.ThrowIfStopped(_context.Config, stanza);
 
                 var compressType = isSegment ? CompressTypes.FromExtension(stored) : CompressType.None;
-                var expectedSha1 = isSegment ? Repository.WalArchive.ChecksumOf(Path.GetFileName(stored), walName) : null;
+                var expectedSha1 = isSegment ? Postgres.Wal.StoredChecksum(Path.GetFileName(stored), walName) : null;
                 await Repository.RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, _context.Cancellation).ConfigureAwait(false);
                 Log.Info($"found {walName} in the {repo.Name}: {archiveId} archive");
                 return true;

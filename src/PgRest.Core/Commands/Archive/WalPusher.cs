@@ -127,7 +127,7 @@ internal sealed class WalPusher
             var existing = await WalArchive.FindSegmentAsync(repo, _stanza, archiveId, walName, cancellation).ConfigureAwait(false);
             if (existing.Count > 0)
             {
-                if (existing.Any(name => WalArchive.ChecksumOf(name, walName) == sha1))
+                if (existing.Any(name => Wal.StoredChecksum(name, walName) == sha1))
                 {
                     return _modeCheck
                         ? $"WAL file '{walName}' already exists in the {repo.Name} archive with the same checksum" +

@@ -365,7 +365,7 @@ internal sealed class BackupCopier
     {
         Log.Detail($"copy segment {segment} to backup");
         var plain = await RepoFiles.ReadAllAsync(_repo, storedPath, CompressTypes.FromExtension(storedPath), archiveCipherPass, _backup.Cancellation).ConfigureAwait(false);
-        var checksum = WalArchive.ChecksumOf(storedPath[(storedPath.LastIndexOf('/') + 1)..], segment);
+        var checksum = Wal.StoredChecksum(storedPath[(storedPath.LastIndexOf('/') + 1)..], segment);
         var name = "pg_data/" + _backup.PgControl.Version.WalDirectory + "/" + segment;
         var path = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, name, CompressTypes.Extension(_compressType));
         var pipeline = await RepoFiles.WriteAsync(_repo, path, plain, _compressType, _compressLevel, _manifest.CipherPass, _backup.Cancellation).ConfigureAwait(false);

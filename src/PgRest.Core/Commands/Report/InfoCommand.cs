@@ -33,7 +33,7 @@ public static class InfoCommand
         var names = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var repo in context.Repos)
         {
-            await foreach (var entry in repo.Storage.ListAsync("backup", context.Cancellation).ConfigureAwait(false))
+            await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.BackupRoot, context.Cancellation).ConfigureAwait(false))
             {
                 if (entry.Type == StorageEntryType.Path)
                     names.Add(entry.Name);
@@ -317,9 +317,10 @@ internal sealed class RepoReport
 
             report.BackupInfo = backupInfo;
             report.Backups.AddRange(backupInfo.Current.Values);
+            var archive = new ArchiveWalker(repo, stanza, cancellation);
             foreach (var history in archiveInfo.History)
             {
-                var (min, max) = await WalRangeAsync(repo, stanza, history.ArchiveId, cancellation).ConfigureAwait(false);
+                var (min, max) = await archive.SegmentRangeAsync(history.ArchiveId).ConfigureAwait(false);
                 if (min is not null || history.Id == archiveInfo.DbId)
                     report.Archives.Add((history.ArchiveId, history.Id, min, max));
             }
@@ -335,35 +336,6 @@ internal sealed class RepoReport
         }
 
         return report;
-    }
-
-    /// <summary>The oldest and newest WAL segment stored under an archive id.</summary>
-    private static async Task<(string? Min, string? Max)> WalRangeAsync(Repo repo, string stanza, string archiveId, CancellationToken cancellation)
-    {
-        var directories = new List<string>();
-        await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.ArchivePath(stanza) + "/" + archiveId, cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == StorageEntryType.Path && entry.Name.Length == 16)
-                directories.Add(entry.Name);
-        }
-
-        directories.Sort(StringComparer.Ordinal);
-        string? min = null, max = null;
-        foreach (var directory in directories)
-        {
-            await foreach (var file in repo.Storage.ListAsync(RepositoryLayout.ArchivePath(stanza) + "/" + archiveId + "/" + directory, cancellation).ConfigureAwait(false))
-            {
-                if (file.Name.Length < 65 || file.Name[24] != '-')
-                    continue;
-                var segment = file.Name[..24];
-                if (min is null || string.CompareOrdinal(segment, min) < 0)
-                    min = segment;
-                if (max is null || string.CompareOrdinal(segment, max) > 0)
-                    max = segment;
-            }
-        }
-
-        return (min, max);
     }
 }
 

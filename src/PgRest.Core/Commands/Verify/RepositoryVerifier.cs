@@ -21,6 +21,7 @@ internal sealed class RepositoryVerifier
     private readonly string _stanza;
     private readonly int _processMax;
     private readonly CancellationToken _cancellation;
+    private readonly ArchiveWalker _archive;
     private readonly List<ArchiveIdResult> _archiveResults = [];
     private readonly List<BackupResult> _backupResults = [];
     private int _errorTotal;
@@ -31,6 +32,7 @@ internal sealed class RepositoryVerifier
         _stanza = stanza;
         _processMax = Math.Max(1, processMax);
         _cancellation = cancellation;
+        _archive = new ArchiveWalker(repo, stanza, cancellation);
     }
 
     /// <summary>Runs every check; returns the report (empty when there is nothing to say and not verbose).</summary>
@@ -60,7 +62,7 @@ internal sealed class RepositoryVerifier
 
         if (_errorTotal == 0)
         {
-            var archiveIds = await ListArchiveIdsAsync().ConfigureAwait(false);
+            var archiveIds = await _archive.ArchiveIdsAsync().ConfigureAwait(false);
             var labels = await ListBackupLabelsAsync().ConfigureAwait(false);
             if (archiveIds.Count > 0 || labels.Count > 0)
             {
@@ -119,44 +121,8 @@ internal sealed class RepositoryVerifier
                 "HINT: this may be a symptom of repository corruption!";
         }
 
-        var same = archiveInfo.History.Count == backupInfo.History.Count && archiveInfo.History
-            .Zip(backupInfo.History)
-            .All(pair => pair.First.Id == pair.Second.Id && pair.First.SystemId == pair.Second.SystemId && pair.First.Version == pair.Second.Version);
-        return same ? null : "archive and backup history lists do not match";
+        return archiveInfo.Db.SameClusters(backupInfo.Db) ? null : "archive and backup history lists do not match";
     }
-
-    /// <summary>Archive id directories (<c>&lt;version&gt;-&lt;id&gt;</c>), ordered by history id.</summary>
-    private async Task<List<string>> ListArchiveIdsAsync()
-    {
-        var ids = new List<string>();
-        await foreach (var entry in _repo.Storage.ListAsync(RepositoryLayout.ArchivePath(_stanza), _cancellation).ConfigureAwait(false))
-        {
-            if (IsArchiveId(entry.Name))
-                ids.Add(entry.Name);
-        }
-
-        return [.. ids.OrderBy(HistoryIdOf).ThenBy(id => id, StringComparer.Ordinal)];
-    }
-
-    /// <summary><c>^[0-9]+(\.[0-9]+)*-[0-9]+$</c>.</summary>
-    internal static bool IsArchiveId(string name)
-    {
-        var dash = name.LastIndexOf('-');
-        if (dash <= 0 || dash == name.Length - 1 || name.AsSpan(dash + 1).ContainsAnyExcept(Digits))
-            return false;
-        foreach (var part in name[..dash].Split('.'))
-        {
-            if (part.Length == 0 || part.AsSpan().ContainsAnyExcept(Digits))
-                return false;
-        }
-
-        return true;
-    }
-
-    private static readonly System.Buffers.SearchValues<char> Digits = System.Buffers.SearchValues.Create("0123456789");
-
-    private static long HistoryIdOf(string archiveId) =>
-        long.TryParse(archiveId.AsSpan(archiveId.LastIndexOf('-') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : long.MaxValue;
 
     private async Task<List<string>> ListBackupLabelsAsync()
     {
@@ -190,31 +156,17 @@ internal sealed class RepositoryVerifier
         var result = new ArchiveIdResult(archiveId);
         _archiveResults.Add(result);
 
-        var archiveIdPath = RepositoryLayout.ArchivePath(_stanza) + "/" + archiveId;
-        var walPaths = new List<string>();
-        await foreach (var entry in _repo.Storage.ListAsync(archiveIdPath, _cancellation).ConfigureAwait(false))
-        {
-            if (entry.Name.Length == 16 && Wal.IsUpperHex(entry.Name))
-                walPaths.Add(entry.Name);
-        }
-
+        var walPaths = await _archive.SegmentDirectoriesAsync(archiveId).ConfigureAwait(false);
         if (walPaths.Count == 0)
         {
             Log.Detail($"archive path '{archiveId}' is empty");
             return;
         }
 
-        walPaths.Sort(StringComparer.Ordinal);
+        var archiveIdPath = RepositoryLayout.ArchiveIdPath(_stanza, archiveId);
         foreach (var walPath in walPaths)
         {
-            var files = new List<string>();
-            await foreach (var entry in _repo.Storage.ListAsync(archiveIdPath + "/" + walPath, _cancellation).ConfigureAwait(false))
-            {
-                if (IsStoredSegment(entry.Name))
-                    files.Add(entry.Name);
-            }
-
-            files.Sort(StringComparer.Ordinal);
+            var files = await _archive.SegmentsAsync(archiveId, walPath).ConfigureAwait(false);
             if (files.Count > 0)
             {
                 if (result.WalSegmentSize == 0)
@@ -254,11 +206,6 @@ internal sealed class RepositoryVerifier
             }
         }
     }
-
-    /// <summary><c>^[0-F]{24}-[0-f]{40}(\.gz|\.lz4|\.zst|\.xz|\.bz2)?$</c>: stored segments (partials and history files are not checked).</summary>
-    internal static bool IsStoredSegment(string name) =>
-        name.Length >= WalSegmentName.Length + 41 && Wal.IsUpperHex(name.AsSpan(0, WalSegmentName.Length)) &&
-        WalArchive.IsStoredSegmentOf(name, name[..WalSegmentName.Length]);
 
     /// <summary>
     /// The segment size from the header of the first segment that can be read; pgBackRest gives up on the whole command
@@ -422,7 +369,7 @@ internal sealed class RepositoryVerifier
         }
         else
         {
-            path = RepositoryLayout.BackupLabelPath(_stanza, fileLabel) + "/" + storedName;
+            path = RepositoryLayout.BackupFilePath(_stanza, fileLabel, storedName, "");
         }
 
         return file.RepoChecksum is { } repoChecksum
