@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text;
 using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
-using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Logging;
 using PgRest.Postgres;
@@ -12,20 +10,51 @@ using PgRest.Repository;
 namespace PgRest.Commands.Restore;
 
 /// <summary>
-/// <c>restore</c>: pick the backup set, write its files into PGDATA (in parallel, each verified against its SHA-1),
-/// then the recovery settings; <c>global/pg_control</c> is put in place last so an interrupted restore cannot start.
+/// <c>restore</c>, in steps: check the destination, select the backup set, map it onto this host, prepare the
+/// directories, write the files (in parallel, each verified against its SHA-1), write the recovery settings, and put
+/// <c>global/pg_control</c> in place last so an interrupted restore cannot start.
 /// </summary>
 public static class RestoreCommand
 {
     private const string ControlFile = "pg_data/global/pg_control";
 
+    /// <summary>What the steps of one restore share.</summary>
+    private sealed class RestoreState(CommandContext context, string pgPath)
+    {
+        public CommandContext Context { get; } = context;
+
+        public Configuration Config => Context.Config;
+
+        public string PgPath { get; } = pgPath;
+
+        public bool Delta { get; set; }
+
+        public bool Force { get; set; }
+
+        public Repo Repo { get; set; } = null!;
+
+        public Manifest Manifest { get; set; } = null!;
+
+        public RestoreFileWriter Writer { get; set; } = null!;
+
+        public string ManifestCopy => Path.Combine(PgPath, RepositoryLayout.ManifestFile);
+    }
+
     public static async Task RunAsync(CommandContext context)
     {
-        var config = context.Config;
-        var stanza = context.Stanza;
-        var cancellation = context.Cancellation;
-        var pgPath = Path.GetFullPath(context.PgPath).TrimEnd('/');
+        var restore = new RestoreState(context, Path.GetFullPath(context.PgPath).TrimEnd('/'));
+        CheckDestination(restore);
+        await SelectBackupAsync(restore).ConfigureAwait(false);
+        await PrepareAsync(restore).ConfigureAwait(false);
+        await WriteFilesAsync(restore).ConfigureAwait(false);
+        WriteRecoverySettings(restore);
+        await FinishAsync(restore).ConfigureAwait(false);
+    }
 
+    /// <summary>The destination: PostgreSQL not running, and empty unless <c>--delta</c>/<c>--force</c> find a data directory there.</summary>
+    private static void CheckDestination(RestoreState restore)
+    {
+        var pgPath = restore.PgPath;
         if (File.Exists(Path.Combine(pgPath, "postmaster.pid")))
         {
             throw new PgRestException(ErrorCode.PgRunning,
@@ -33,80 +62,41 @@ public static class RestoreCommand
                 "\nHINT: remove 'postmaster.pid' only if PostgreSQL is not running.");
         }
 
-        var delta = config.Get(Options.Delta);
-        var force = config.Get(Options.Force);
-        if ((delta || force) && Directory.Exists(pgPath) && !File.Exists(Path.Combine(pgPath, "PG_VERSION")) && !File.Exists(Path.Combine(pgPath, "backup.manifest")))
+        restore.Delta = restore.Config.Get(Options.Delta);
+        restore.Force = restore.Config.Get(Options.Force);
+        if ((restore.Delta || restore.Force) && Directory.Exists(pgPath) && !File.Exists(Path.Combine(pgPath, "PG_VERSION")) && !File.Exists(restore.ManifestCopy))
         {
             Log.Warn($"--delta or --force specified but unable to find 'PG_VERSION' or 'backup.manifest' in '{pgPath}' to confirm that this is a valid $PGDATA directory." +
                 " --delta and --force have been disabled and if any files exist in the destination directories the restore will be aborted.");
-            delta = force = false;
+            restore.Delta = restore.Force = false;
         }
 
-        if (!delta && !force && Directory.Exists(pgPath) && Directory.EnumerateFileSystemEntries(pgPath).Any())
+        if (!restore.Delta && !restore.Force && Directory.Exists(pgPath) && Directory.EnumerateFileSystemEntries(pgPath).Any())
         {
             throw new PgRestException(ErrorCode.PathNotEmpty,
                 $"unable to restore to path '{pgPath}' because it contains files\nHINT: try using --delta if this is what you intended.");
         }
-
-        var (repo, backupInfo, label) = await SelectBackupAsync(context, stanza).ConfigureAwait(false);
-        var manifest = await BackupStore.LoadManifestAsync(repo, stanza, label, backupInfo, cancellation).ConfigureAwait(false);
-        if (manifest.BlockIncr || manifest.Files.Any(f => f.BlockIncrSize > 0))
-            throw new PgRestException(ErrorCode.FeatureNotSupported, $"backup set {label} uses block incremental, which this version of pgrest cannot restore yet\nHINT: restore it with pgBackRest.");
-        Log.Info($"{repo.Name}: restore backup set {label}, recovery will start at {Format.LocalTime(manifest.TimestampStart)}");
-
-        RestoreMapping.Apply(manifest, config, pgPath);
-
-        // PostgreSQL would recreate the tablespace links from tablespace_map and undo a remapping; the links are made here.
-        if (manifest.Files.RemoveAll(f => f.Name == "pg_data/tablespace_map") > 0)
-            Log.Detail("skip 'tablespace_map' -- tablespace links will be created based on mappings");
-
-        var selective = SelectiveRestore.Create(manifest, config);
-        var layout = new RestoreLayout(manifest, pgPath);
-        var writer = new RestoreFileWriter(context, repo, stanza, manifest, layout, delta, force, selective);
-        await writer.PrepareDirectoriesAsync().ConfigureAwait(false);
-
-        // The manifest sits in PGDATA while the restore runs so that an interrupted restore can be re-run with --delta.
-        var manifestCopy = Path.Combine(pgPath, "backup.manifest");
-        await File.WriteAllTextAsync(manifestCopy, manifest.Serialize(PgRestVersion.FormatVersion), cancellation).ConfigureAwait(false);
-
-        await writer.RestoreFilesAsync(manifest.Files.Where(f => f.Name != ControlFile)).ConfigureAwait(false);
-        if (delta || force)
-            writer.RemoveUnknownEntries();
-
-        WriteRecoverySettings(context, pgPath, manifest);
-
-        Native.SyncFileSystem(pgPath);
-        var control = manifest.Files.FirstOrDefault(f => f.Name == ControlFile);
-        if (control is not null)
-        {
-            Log.Info("restore global/pg_control (performed last to ensure aborted restores cannot be started)");
-            await writer.RestoreFilesAsync([control]).ConfigureAwait(false);
-        }
-
-        File.Delete(manifestCopy);
-        Native.SyncFileSystem(pgPath);
-        Log.Info($"restore size = {Format.Size(manifest.Files.Sum(f => (long)f.Size))}, file total = {manifest.Files.Count}");
     }
 
-    /// <summary>
-    /// <c>--set</c>, or for <c>--type=time</c> the newest backup that stopped before the target, for <c>--type=lsn</c>
-    /// the newest that stopped at or before it, otherwise the newest; repositories are searched in order.
-    /// </summary>
-    private static async Task<(Repo Repo, BackupInfo Info, string Label)> SelectBackupAsync(CommandContext context, string stanza)
+    /// <summary>The backup set (<see cref="RestorePlanner.SelectBackup"/>) from the first repository that has one.</summary>
+    private static async Task SelectBackupAsync(RestoreState restore)
     {
-        var config = context.Config;
+        var (config, context) = (restore.Config, restore.Context);
         var set = config.Get(Options.Set);
         var type = config.Get(Options.Type);
         var target = config.Find(Options.Target);
-        long? targetTime = set == "latest" && type == "time" && target is not null ? ParseTargetTime(target) : null;
-        Lsn? targetLsn = set == "latest" && type == "lsn" && target is not null ? Lsn.Parse(target) : null;
+        // A target that cannot be read is an error before any repository is asked.
+        if (set == "latest" && target is not null && type == "time")
+            RestorePlanner.ParseTargetTime(target);
+        else if (set == "latest" && target is not null && type == "lsn")
+            Lsn.Parse(target);
 
         foreach (var repo in context.Repos)
         {
             BackupInfo info;
             try
             {
-                info = await BackupStore.LoadInfoAsync(repo, stanza, context.Cancellation).ConfigureAwait(false);
+                info = await BackupStore.LoadInfoAsync(repo, context.Stanza, context.Cancellation).ConfigureAwait(false);
             }
             catch (PgRestException e) when (context.Repos.Count > 1)
             {
@@ -115,64 +105,51 @@ public static class RestoreCommand
                 continue;
             }
 
-            if (set != "latest")
-            {
-                if (info.Current.ContainsKey(set))
-                    return (repo, info, set);
+            if (RestorePlanner.SelectBackup(info, set, type, target, repo.Name) is not { } label)
                 continue;
-            }
-
-            var candidates = info.Current.Values.Where(b => b.DbId == info.DbId).OrderBy(b => b.Label, StringComparer.Ordinal).ToList();
-            if (candidates.Count == 0)
-                continue;
-            BackupInfoEntry? chosen;
-            if (targetTime is { } time)
-            {
-                chosen = candidates.LastOrDefault(b => b.TimestampStop < time);
-                if (chosen is null)
-                {
-                    throw new PgRestException(ErrorCode.BackupSetInvalid,
-                        $"unable to find backup set with stop time less than '{target}'\nHINT: the oldest backup on {repo.Name} stopped at {Format.LocalTime(candidates[0].TimestampStop)}; choose a later target or restore with --set.");
-                }
-            }
-            else if (targetLsn is { } lsn)
-            {
-                chosen = candidates.LastOrDefault(b => b.LsnStop is not null && Lsn.Parse(b.LsnStop) <= lsn)
-                    ?? throw new PgRestException(ErrorCode.BackupSetInvalid, $"unable to find backup set with lsn less than or equal to '{target}'");
-            }
-            else
-            {
-                chosen = candidates[^1];
-            }
-
-            return (repo, info, chosen.Label);
+            restore.Repo = repo;
+            restore.Manifest = await BackupStore.LoadManifestAsync(repo, context.Stanza, label, info, context.Cancellation).ConfigureAwait(false);
+            return;
         }
 
         throw new PgRestException(ErrorCode.BackupSetInvalid, set == "latest" ? "no backup set found to restore" : $"backup set {set} is not valid");
     }
 
-    /// <summary><c>YYYY-MM-DD HH:MM:SS[.fraction][±TZ]</c>; without a zone the time is local, as PostgreSQL reads it.</summary>
-    internal static long ParseTargetTime(string target)
+    /// <summary>Map the set onto this host, create its directories and links, and leave the manifest in PGDATA while restoring.</summary>
+    private static async Task PrepareAsync(RestoreState restore)
     {
-        var text = target.Trim();
-        string[] formats =
-        [
-            "yyyy-MM-dd HH:mm:ss.FFFFFFzzz", "yyyy-MM-dd HH:mm:ss.FFFFFFzz", "yyyy-MM-dd HH:mm:ss.FFFFFF zzz", "yyyy-MM-dd HH:mm:ss.FFFFFF zz",
-            "yyyy-MM-dd HH:mm:sszzz", "yyyy-MM-dd HH:mm:sszz", "yyyy-MM-dd HH:mm:ss zzz", "yyyy-MM-dd HH:mm:ss zz",
-        ];
-        if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var withZone))
-            return withZone.ToUnixTimeSeconds();
-        if (DateTime.TryParseExact(text, ["yyyy-MM-dd HH:mm:ss.FFFFFF", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var local))
-            return new DateTimeOffset(local).ToUnixTimeSeconds();
-        if (text.EndsWith(" UTC", StringComparison.OrdinalIgnoreCase) || text.EndsWith(" GMT", StringComparison.OrdinalIgnoreCase))
-            return ParseTargetTime(text[..^4] + "+00");
-        throw new PgRestException(ErrorCode.Format,
-            $"automatic backup set selection cannot be performed with provided time '{target}'\nHINT: time format must be YYYY-MM-DD HH:MM:SS with optional msec and optional timezone (+/- HH or HHMM or HH:MM) - if timezone is omitted, local time is assumed (for UTC use +00)");
+        var manifest = restore.Manifest;
+        if (manifest.BlockIncr || manifest.Files.Any(f => f.BlockIncrSize > 0))
+            throw new PgRestException(ErrorCode.FeatureNotSupported, $"backup set {manifest.Label} uses block incremental, which this version of pgrest cannot restore yet\nHINT: restore it with pgBackRest.");
+        Log.Info($"{restore.Repo.Name}: restore backup set {manifest.Label}, recovery will start at {Format.LocalTime(manifest.TimestampStart)}");
+
+        RestoreMapping.Apply(manifest, restore.Config, restore.PgPath);
+
+        // PostgreSQL would recreate the tablespace links from tablespace_map and undo a remapping; the links are made here.
+        if (manifest.Files.RemoveAll(f => f.Name == "pg_data/tablespace_map") > 0)
+            Log.Detail("skip 'tablespace_map' -- tablespace links will be created based on mappings");
+
+        var selective = SelectiveRestore.Create(manifest, restore.Config);
+        var layout = new RestoreLayout(manifest, restore.PgPath);
+        restore.Writer = new RestoreFileWriter(restore.Context, restore.Repo, restore.Context.Stanza, manifest, layout, restore.Delta, restore.Force, selective);
+        await restore.Writer.PrepareDirectoriesAsync().ConfigureAwait(false);
+
+        // An interrupted restore can be re-run with --delta: the manifest in PGDATA says what it was restoring.
+        await File.WriteAllTextAsync(restore.ManifestCopy, manifest.Serialize(PgRestVersion.FormatVersion), restore.Context.Cancellation).ConfigureAwait(false);
     }
 
-    private static void WriteRecoverySettings(CommandContext context, string pgPath, Manifest manifest)
+    /// <summary>Every file but pg_control; with <c>--delta</c>/<c>--force</c> whatever the set does not have is removed.</summary>
+    private static async Task WriteFilesAsync(RestoreState restore)
     {
-        var config = context.Config;
+        await restore.Writer.RestoreFilesAsync(restore.Manifest.Files.Where(f => f.Name != ControlFile)).ConfigureAwait(false);
+        if (restore.Delta || restore.Force)
+            restore.Writer.RemoveUnknownEntries();
+    }
+
+    /// <summary>The recovery settings (<see cref="RecoverySettings"/>) and the signal file of the recovery type.</summary>
+    private static void WriteRecoverySettings(RestoreState restore)
+    {
+        var (config, pgPath) = (restore.Config, restore.PgPath);
         var type = config.Get(Options.Type);
         if (type is "none" or "preserve")
         {
@@ -181,8 +158,8 @@ public static class RestoreCommand
             return;
         }
 
-        if (PgVersions.VersionNumFromVersion(manifest.DbVersion) < 120000)
-            throw new PgRestException(ErrorCode.FeatureNotSupported, $"restore of PostgreSQL {manifest.DbVersion} (recovery.conf) is not supported by pgrest yet");
+        if (PgVersions.VersionNumFromVersion(restore.Manifest.DbVersion) < 120000)
+            throw new PgRestException(ErrorCode.FeatureNotSupported, $"restore of PostgreSQL {restore.Manifest.DbVersion} (recovery.conf) is not supported by pgrest yet");
 
         var settings = RecoverySettings.Build(config, RestoreCommandLine(config));
         var autoConf = Path.Combine(pgPath, "postgresql.auto.conf");
@@ -195,6 +172,22 @@ public static class RestoreCommand
         File.SetUnixFileMode(signal, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         RestoreFileWriter.MatchOwner(signal, pgPath);
         RestoreFileWriter.MatchOwner(autoConf, pgPath);
+    }
+
+    /// <summary>Everything durable, then pg_control last; the manifest copy goes once the restore is whole.</summary>
+    private static async Task FinishAsync(RestoreState restore)
+    {
+        Native.SyncFileSystem(restore.PgPath);
+        var control = restore.Manifest.Files.FirstOrDefault(f => f.Name == ControlFile);
+        if (control is not null)
+        {
+            Log.Info("restore global/pg_control (performed last to ensure aborted restores cannot be started)");
+            await restore.Writer.RestoreFilesAsync([control]).ConfigureAwait(false);
+        }
+
+        File.Delete(restore.ManifestCopy);
+        Native.SyncFileSystem(restore.PgPath);
+        Log.Info($"restore size = {Format.Size(restore.Manifest.Files.Sum(f => (long)f.Size))}, file total = {restore.Manifest.Files.Count}");
     }
 
     /// <summary>

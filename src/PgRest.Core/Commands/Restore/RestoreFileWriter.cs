@@ -186,22 +186,18 @@ internal sealed class RestoreFileWriter
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Delta: the local file is kept when its size and SHA-1 match (truncated first if longer); with force alone, when
-    /// size and mtime match and the mtime predates the backup's copy start.
-    /// </summary>
+    /// <summary>Whether the file already in place can stay (<see cref="RestorePlanner.Decide"/>, then its checksum when asked).</summary>
     private async Task<bool> CanKeepAsync(string local, ManifestFile file, CancellationToken cancellation)
     {
-        var status = FileStatus.TryGet(local);
-        if (status is not { Kind: FileKind.File } current)
-            return false;
-        if (_force && !_delta)
-            return false;
-        if (_force)
-            return current.Size == (long)file.Size && current.ModifiedSeconds == file.Timestamp && current.ModifiedSeconds < _manifest.TimestampCopyStart;
-        if (current.Size < (long)file.Size)
-            return false;
-        if (current.Size > (long)file.Size)
+        switch (RestorePlanner.Decide(FileStatus.TryGet(local), file, _delta, _force, _manifest.TimestampCopyStart))
+        {
+            case ExistingFileAction.Keep:
+                return true;
+            case ExistingFileAction.Rewrite:
+                return false;
+        }
+
+        if (new FileInfo(local).Length > (long)file.Size)
         {
             using var handle = File.OpenHandle(local, FileMode.Open, FileAccess.Write);
             RandomAccess.SetLength(handle, (long)file.Size);
