@@ -309,101 +309,89 @@ public static class ConfigurationLoader
             for (var sectionIndex = 0; sectionIndex < sections.Length; sectionIndex++)
             {
                 var section = sections[sectionIndex];
-                var isCommandSection = sectionIndex % 2 == 0;
                 var isGlobalSection = section == GlobalSection || section.StartsWith(GlobalSection + ":", StringComparison.Ordinal);
-                // Keyed by canonical indexed name: a deprecated and a current name of the same option collide here.
-                // (A string key also keeps to dictionary code precompiled in the framework.)
-                var namesInSection = new Dictionary<string, string>(StringComparer.Ordinal);
-
-                foreach (var key in ini.Keys(section))
-                {
-                    if (!OptionName.TryParse(key, prefixMatch: false, ignoreMissingIndex: false, out var option))
-                    {
-                        warnings.Add($"configuration file contains invalid option '{key}'");
-                        continue;
-                    }
-
-                    if (option.Negate)
-                    {
-                        warnings.Add($"configuration file contains negate option '{key}'");
-                        continue;
-                    }
-
-                    if (option.Reset)
-                    {
-                        warnings.Add($"configuration file contains reset option '{key}'");
-                        continue;
-                    }
-
-                    var definition = option.Option;
-
-                    if (definition.Section == OptionSection.CommandLine)
-                    {
-                        warnings.Add($"configuration file contains command-line only option '{key}'");
-                        continue;
-                    }
-
-                    var canonicalName = definition.IndexedName(option.Key);
-
-                    if (namesInSection.TryGetValue(canonicalName, out var otherName))
-                    {
-                        throw Invalid(
-                            $"configuration file contains duplicate options ('{key}', '{otherName}') in section '[{section}]'");
-                    }
-
-                    namesInSection.Add(canonicalName, key);
-
-                    if (!definition.IsValidFor(command))
-                    {
-                        if (isCommandSection)
-                            warnings.Add($"configuration file contains option '{key}' invalid for section '{section}'");
-
-                        continue;
-                    }
-
-                    if (definition.Section == OptionSection.Stanza && isGlobalSection)
-                    {
-                        warnings.Add($"configuration file contains stanza-only option '{key}' in global section '{section}'");
-                        continue;
-                    }
-
-                    var slot = Slot(definition, option.Key);
-
-                    if (slot.Found)
-                        continue;
-
-                    slot.Found = true;
-                    slot.Source = OptionSource.Config;
-                    var fileValues = ini.Values(section, key);
-
-                    if (fileValues.Count > 1)
-                    {
-                        if (!definition.Repeatable)
-                            throw Invalid($"option '{option.KeyName}' cannot be set multiple times");
-
-                        slot.Values = [.. fileValues];
-                        continue;
-                    }
-
-                    var value = fileValues[0];
-
-                    if (value.Length == 0)
-                    {
-                        throw new PgRestException(
-                            ErrorCode.OptionInvalidValue, $"section '{section}', key '{key}' must have a value");
-                    }
-
-                    if (definition.Type == OptionType.Boolean)
-                    {
-                        if (value == "n")
-                            slot.Negate = true;
-                        else if (value != "y")
-                            throw new PgRestException(ErrorCode.OptionInvalidValue, $"boolean option '{key}' must be 'y' or 'n'");
-                    }
-                    else
-                        slot.Values = [value];
-                }
+                ReadSection(ini, section, isCommandSection: sectionIndex % 2 == 0, isGlobalSection);
             }
+        }
+
+        private void ReadSection(ConfigIni ini, string section, bool isCommandSection, bool isGlobalSection)
+        {
+            // Keyed by canonical indexed name: a deprecated and a current name of the same option collide here.
+            // (A string key also keeps to dictionary code precompiled in the framework.)
+            var namesInSection = new Dictionary<string, string>(StringComparer.Ordinal);
+
+            foreach (var key in ini.Keys(section))
+            {
+                if (FileOption(key, section) is not { } option)
+                    continue;
+
+                var definition = option.Option;
+                var canonicalName = definition.IndexedName(option.Key);
+                if (namesInSection.TryGetValue(canonicalName, out var otherName))
+                    throw Invalid($"configuration file contains duplicate options ('{key}', '{otherName}') in section '[{section}]'");
+                namesInSection.Add(canonicalName, key);
+
+                if (!definition.IsValidFor(command!))
+                {
+                    if (isCommandSection)
+                        warnings.Add($"configuration file contains option '{key}' invalid for section '{section}'");
+                    continue;
+                }
+
+                if (definition.Section == OptionSection.Stanza && isGlobalSection)
+                {
+                    warnings.Add($"configuration file contains stanza-only option '{key}' in global section '{section}'");
+                    continue;
+                }
+
+                var slot = Slot(definition, option.Key);
+                if (!slot.Found)
+                    StoreFileValue(slot, option, ini.Values(section, key), section, key);
+            }
+        }
+
+        /// <summary>The option a configuration file key names; null (with a warning) for keys a file may not hold.</summary>
+        private OptionName? FileOption(string key, string section)
+        {
+            string? problem = null;
+            if (!OptionName.TryParse(key, prefixMatch: false, ignoreMissingIndex: false, out var option))
+                problem = "invalid option";
+            else if (option.Negate)
+                problem = "negate option";
+            else if (option.Reset)
+                problem = "reset option";
+            else if (option.Option.Section == OptionSection.CommandLine)
+                problem = "command-line only option";
+
+            if (problem is null)
+                return option;
+            warnings.Add($"configuration file contains {problem} '{key}'");
+            return null;
+        }
+
+        private static void StoreFileValue(ParsedValue slot, OptionName option, IReadOnlyList<string> fileValues, string section, string key)
+        {
+            var definition = option.Option;
+            slot.Found = true;
+            slot.Source = OptionSource.Config;
+            if (fileValues.Count > 1)
+            {
+                if (!definition.Repeatable)
+                    throw Invalid($"option '{option.KeyName}' cannot be set multiple times");
+                slot.Values = [.. fileValues];
+                return;
+            }
+
+            var value = fileValues[0];
+            if (value.Length == 0)
+                throw new PgRestException(ErrorCode.OptionInvalidValue, $"section '{section}', key '{key}' must have a value");
+
+            if (definition.Type != OptionType.Boolean)
+                slot.Values = [value];
+            else if (value == "n")
+                slot.Negate = true;
+            else if (value != "y")
+                throw new PgRestException(ErrorCode.OptionInvalidValue, $"boolean option '{key}' must be 'y' or 'n'");
         }
 
         // Phase 4a: an option the command does not take is an error only when given on the command line.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using PgRest.Errors;
 
 namespace PgRest.Config;
@@ -25,90 +26,19 @@ internal readonly record struct OptionName(OptionDefinition Option, int Key, boo
         if (candidate.Length > MaxNameLength)
             throw Invalid($"option '{candidate}' exceeds maximum size of {MaxNameLength}");
 
-        var name = candidate.AsSpan();
-        var negate = false;
-        var reset = false;
-
-        if (name.StartsWith(NegatePrefix, StringComparison.Ordinal))
-        {
-            negate = true;
-            name = name[NegatePrefix.Length..];
-        }
-        else if (name.StartsWith(ResetPrefix, StringComparison.Ordinal))
-        {
-            reset = true;
-            name = name[ResetPrefix.Length..];
-        }
-
-        // An index is the run of digits right before the first dash: repo2-path, db1-path.
-        var key = 1;
-        var indexed = false;
-        var dash = name.IndexOf('-');
-        string baseName;
-
-        if (dash == 0)
-            throw Invalid($"option '{candidate}' cannot begin with a dash");
-
-        if (dash > 0)
-        {
-            var digitStart = dash;
-
-            while (digitStart > 0 && char.IsAsciiDigit(name[digitStart - 1]))
-                digitStart--;
-
-            if (digitStart == 0)
-                throw Invalid($"option '{candidate}' cannot begin with a number");
-
-            if (digitStart != dash)
-            {
-                indexed = true;
-                var digits = name[digitStart..dash];
-
-                // More digits than any valid key can have: report as too large without overflowing.
-                if (digits.Length > 4 || (key = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture)) > MaxKey)
-                    throw Invalid($"option '{candidate}' key exceeds maximum of {MaxKey}");
-
-                // Key 0 is not a valid index (pgBackRest 2.45 crashes on it); treat the name as unknown.
-                if (key == 0)
-                    return false;
-
-                baseName = string.Concat(name[..digitStart], name[dash..]);
-            }
-            else
-                baseName = name.ToString();
-        }
-        else
-            baseName = name.ToString();
+        var (prefixLength, negate, reset) = candidate.StartsWith(NegatePrefix, StringComparison.Ordinal) ? (NegatePrefix.Length, true, false)
+            : candidate.StartsWith(ResetPrefix, StringComparison.Ordinal) ? (ResetPrefix.Length, false, true)
+            : (0, false, false);
+        if (!TrySplitIndex(candidate, candidate.AsSpan(prefixLength), out var baseName, out var key, out var indexed))
+            return false;
 
         var deprecated = false;
-        var option = OptionTable.FindOption(baseName);
-
-        if (option == null && prefixMatch)
-            option = FindUniquePrefix(baseName);
-
+        var option = OptionTable.FindOption(baseName) ?? (prefixMatch ? FindUniquePrefix(baseName) : null);
         if (option == null)
         {
-            if (!OptionTable.TryFindDeprecation(baseName, out var deprecatedOption, out var deprecation) &&
-                !(prefixMatch && TryFindUniqueDeprecatedPrefix(baseName, out deprecatedOption, out deprecation)))
-            {
+            if (!TryFindDeprecated(candidate, baseName, indexed, prefixMatch, ignoreMissingIndex, out option))
                 return false;
-            }
-
-            if (indexed && !deprecation.Indexed)
-                throw Invalid($"deprecated option '{candidate}' cannot have an index");
-
-            if (!indexed && !deprecation.Unindexed && !ignoreMissingIndex)
-            {
-                var group = GroupPrefix(deprecatedOption.Group);
-                var example = dash > 0 ? $"{baseName[..dash]}1{baseName[dash..]}" : baseName + "1";
-                throw Invalid(
-                    $"deprecated option '{candidate}' requires an index\n" +
-                    $"HINT: add the required index, e.g. {example}.\n" +
-                    $"HINT: consider using the non-deprecated name, e.g. {group}1{deprecatedOption.Name[group.Length..]}.");
-            }
-
             deprecated = true;
-            option = deprecatedOption;
         }
 
         if (negate && !option.Negatable)
@@ -122,20 +52,85 @@ internal readonly record struct OptionName(OptionDefinition Option, int Key, boo
             deprecated = true;
 
         if (!deprecated)
-        {
-            if (indexed && option.Group == OptionGroup.None)
-                throw Invalid($"option '{candidate}' cannot have an index");
-
-            if (!indexed && option.Group != OptionGroup.None && !ignoreMissingIndex)
-            {
-                var group = GroupPrefix(option.Group);
-                throw Invalid(
-                    $"option '{candidate}' requires an index\nHINT: add the required index, e.g. {group}1{option.Name[group.Length..]}.");
-            }
-        }
+            CheckIndex(candidate, option, indexed, ignoreMissingIndex);
 
         result = new OptionName(option, option.Group == OptionGroup.None ? 1 : key, indexed, negate, reset, deprecated);
         return true;
+    }
+
+    /// <summary>
+    /// An index is the run of digits right before the first dash (<c>repo2-path</c>, <c>db1-path</c>); the base name is
+    /// the name without it. False for key 0, which is not a valid index (pgBackRest 2.45 crashes on it): an unknown name.
+    /// </summary>
+    private static bool TrySplitIndex(string candidate, ReadOnlySpan<char> name, out string baseName, out int key, out bool indexed)
+    {
+        (baseName, key, indexed) = (name.ToString(), 1, false);
+        var dash = name.IndexOf('-');
+        if (dash == 0)
+            throw Invalid($"option '{candidate}' cannot begin with a dash");
+        if (dash < 0)
+            return true;
+
+        var digitStart = dash;
+        while (digitStart > 0 && char.IsAsciiDigit(name[digitStart - 1]))
+            digitStart--;
+
+        if (digitStart == 0)
+            throw Invalid($"option '{candidate}' cannot begin with a number");
+        if (digitStart == dash)
+            return true;
+
+        indexed = true;
+        var digits = name[digitStart..dash];
+
+        // More digits than any valid key can have: report as too large without overflowing.
+        if (digits.Length > 4 || (key = int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture)) > MaxKey)
+            throw Invalid($"option '{candidate}' key exceeds maximum of {MaxKey}");
+
+        baseName = string.Concat(name[..digitStart], name[dash..]);
+        return key != 0;
+    }
+
+    /// <summary>A deprecated name (exact, or a unique prefix on the command line) and whether its index form is allowed.</summary>
+    private static bool TryFindDeprecated(
+        string candidate, string baseName, bool indexed, bool prefixMatch, bool ignoreMissingIndex, [NotNullWhen(true)] out OptionDefinition? option)
+    {
+        if (!OptionTable.TryFindDeprecation(baseName, out var deprecatedOption, out var deprecation) &&
+            !(prefixMatch && TryFindUniqueDeprecatedPrefix(baseName, out deprecatedOption, out deprecation)))
+        {
+            option = null;
+            return false;
+        }
+
+        if (indexed && !deprecation.Indexed)
+            throw Invalid($"deprecated option '{candidate}' cannot have an index");
+
+        if (!indexed && !deprecation.Unindexed && !ignoreMissingIndex)
+        {
+            var group = GroupPrefix(deprecatedOption.Group);
+            var dash = baseName.IndexOf('-');
+            var example = dash > 0 ? $"{baseName[..dash]}1{baseName[dash..]}" : baseName + "1";
+            throw Invalid(
+                $"deprecated option '{candidate}' requires an index\n" +
+                $"HINT: add the required index, e.g. {example}.\n" +
+                $"HINT: consider using the non-deprecated name, e.g. {group}1{deprecatedOption.Name[group.Length..]}.");
+        }
+
+        option = deprecatedOption;
+        return true;
+    }
+
+    private static void CheckIndex(string candidate, OptionDefinition option, bool indexed, bool ignoreMissingIndex)
+    {
+        if (indexed && option.Group == OptionGroup.None)
+            throw Invalid($"option '{candidate}' cannot have an index");
+
+        if (!indexed && option.Group != OptionGroup.None && !ignoreMissingIndex)
+        {
+            var group = GroupPrefix(option.Group);
+            throw Invalid(
+                $"option '{candidate}' requires an index\nHINT: add the required index, e.g. {group}1{option.Name[group.Length..]}.");
+        }
     }
 
     internal static string GroupPrefix(OptionGroup group) => group == OptionGroup.Pg ? "pg" : "repo";

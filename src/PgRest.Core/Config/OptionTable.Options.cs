@@ -50,14 +50,292 @@ public static partial class OptionTable
             description + " Levels from quietest to most verbose: off, error, warn, info, detail, debug, trace. Each level "
             + "includes the ones before it; trace output may contain secrets.");
 
-    private static OptionDefinition[] BuildOptions() =>
-    [
-        GlobalOpt("annotation", OptionType.Hash, Annotate | Backup).Optional()
-            .On(Annotate, required: true)
-            .Help(HelpSection.Command, "Attach key/value annotations to a backup.",
-                "Each --annotation=key=value stores one pair with the backup; info shows them with --set. Repeat the option "
-                + "for several pairs. With the annotate command an empty value (key=) removes the key."),
+    // The table in the sections of pgBackRest's config.yaml; BuildOptions sorts it by name.
+    private static OptionDefinition[] BuildOptions()
+    {
+        OptionDefinition[] options =
+        [
+            .. CommandLineOptions(),
+            .. InternalOptions(),
+            .. TargetOptions(),
+            .. GeneralOptions(),
+            .. LogOptions(),
+            .. ArchiveOptions(),
+            .. BackupOptions(),
+            .. RestoreOptions(),
+            .. RemoteOptions(),
+            .. PgOptions(),
+            .. RepoOptions(),
+            .. RepoBlockOptions(),
+            .. RepoS3Options(),
+            .. RepoStorageOptions(),
+            .. RepoHostOptions(),
+        ];
+        Array.Sort(options, static (left, right) => string.CompareOrdinal(left.Name, right.Name));
+        return options;
+    }
 
+    /// <summary>Options given on the command line only (or in the environment).</summary>
+    private static OptionDefinition[] CommandLineOptions() =>
+    [
+        Opt("config", OptionType.String, Runnable).Def(ConfigFileDefault).AllowNegate()
+            .Help(HelpSection.General, "Configuration file.",
+                "Main configuration file. A file given explicitly must exist. --no-config reads no main file (files in the "
+                + "include path are still read when config-include-path or config-path is given)."),
+
+        Opt("config-include-path", OptionType.Path, Runnable).Def(ConfigIncludePathDefault)
+            .Help(HelpSection.General, "Path of additional configuration files.",
+                "Every *.conf file in this path is read after the main file, in name order, as if appended to it. A path "
+                + "given explicitly must exist."),
+
+        Opt("config-path", OptionType.Path, Runnable).Def(ConfigPathDefault)
+            .Help(HelpSection.General, "Base path of the configuration files.",
+                "Changes the defaults of config (<path>/pgbackrest.conf) and config-include-path (<path>/conf.d)."),
+
+        Opt("dry-run", OptionType.Boolean, Expire).Def("n")
+            .Help(HelpSection.General, "Report what would be done without doing it.",
+                "Logs the backups and WAL that would be removed but changes nothing."),
+
+        Opt("filter", OptionType.String, RepoLs).Optional()
+            .Help(HelpSection.Command, "Regular expression selecting the listed names.",
+                "Only entries whose name matches the expression are listed."),
+
+        Opt("force", OptionType.Boolean, Backup | Restore | StanzaCreate | StanzaDelete | Stop).Def("n")
+            .Help(HelpSection.Command, "Force the command despite a safety check.",
+                "What is forced depends on the command.")
+            .On(Backup, depend: When("online", "n"), summary: "Back up even though the cluster may be running.",
+                description: "With --no-online the backup normally refuses to run while a postmaster.pid exists; --force "
+                + "ignores it. The result is inconsistent if the cluster really is running.")
+            .On(Restore, summary: "Restore into a non-empty directory.",
+                description: "Overwrites existing files in the target directory without comparing them; with --delta, files "
+                + "are compared by size and time stamp instead of checksum.")
+            .On(StanzaCreate, isInternal: true, summary: "Create the stanza even if it looks inconsistent.",
+                description: "Deprecated; no longer has any effect.")
+            .On(StanzaDelete, summary: "Delete the stanza even though the cluster is running.",
+                description: "Allows deleting a stanza whose cluster appears to be running.")
+            .On(Stop, summary: "Also terminate running processes.",
+                description: "Besides creating the stop file, terminates running processes of the stanza (or all stanzas)."),
+
+        Opt("ignore-missing", OptionType.Boolean, RepoGet).Def("n")
+            .Help(HelpSection.Command, "Succeed with exit code 1 when the file is missing.",
+                "Instead of an error, a missing file makes the command exit with code 1 and no output."),
+
+        Opt("online", OptionType.Boolean, Backup | StanzaCreate | StanzaUpgrade).Def("y").AllowNegate()
+            .Help(HelpSection.Command, "Work with a running cluster.",
+                "--no-online works from the files of a stopped cluster instead of connecting to it.")
+            .On(Backup, summary: "Back up a running cluster.",
+                description: "Uses the online backup functions of PostgreSQL. --no-online backs up a stopped cluster; the "
+                + "command refuses to run while the cluster appears to be running unless --force is given.")
+            .On(StanzaCreate, summary: "Read the cluster's settings from the running cluster.",
+                description: "With --no-online the settings are read from the control file of a stopped cluster.")
+            .On(StanzaUpgrade, summary: "Read the upgraded cluster's settings from the running cluster.",
+                description: "With --no-online the settings are read from the control file of a stopped cluster."),
+
+        Opt("output", OptionType.StringId, Info | RepoLs | Verify).Def("text").Allow("text", "json")
+            .Help(HelpSection.Command, "Output format.", "Format of the command's output.")
+            .On(Info, summary: "Output format.", description: "text is meant for people; json for programs.")
+            .On(RepoLs, summary: "Output format.",
+                description: "text prints one name per line; json prints type, size and time of each entry.")
+            .On(Verify, def: "none", allow: ["none", "text"], summary: "Output format.",
+                description: "none only logs; text prints a summary of the checks (more with --verbose)."),
+
+        Opt("pg", OptionType.Integer, 0).Optional().Between(1, 256).MarkInternal()
+            .Help(HelpSection.Command, "PostgreSQL cluster index.", "Selects a pg index for internal commands."),
+
+        Opt("raw", OptionType.Boolean, RepoGet).Def("n")
+            .Help(HelpSection.General, "Do not decrypt or decompress.",
+                "Outputs the file exactly as stored in the repository."),
+
+        Opt("recurse", OptionType.Boolean, RepoLs).Def("n")
+            .Help(HelpSection.Command, "Include subpaths.", "Lists the whole tree below the path."),
+
+        Opt("repo", OptionType.Integer, RepoSelectCommands).Optional().Between(1, 256)
+            .Help(HelpSection.Repository, "Repository to use.",
+                "Index of the repository a command works on, e.g. to restore from repo2 instead of letting the program "
+                + "choose."),
+
+        Opt("sort", OptionType.StringId, RepoLs).Def("asc").Allow("none", "asc", "desc")
+            .Help(HelpSection.Command, "Order of the listing.", "asc, desc or none (storage order)."),
+
+        Opt("stanza", OptionType.String, StanzaCommands)
+            .On(Info | RepoGet | RepoLs | Start | Stop, required: false)
+            .Help(HelpSection.General, "Stanza to work on.",
+                "A stanza names the configuration of one PostgreSQL cluster: where it runs, how it is backed up and "
+                + "archived. A descriptive name (app, dw) ages better than a host name because the cluster keeps the name "
+                + "across failovers."),
+
+        Opt("verbose", OptionType.Boolean, Verify).Def("n")
+            .Help(HelpSection.Command, "Detailed output.", "Lists the checks of each backup and archive, not only failures."),
+    ];
+
+    /// <summary>Options pgBackRest passes to the processes it starts; not for users.</summary>
+    private static OptionDefinition[] InternalOptions() =>
+    [
+        Opt("cipher-pass", OptionType.String, RepoGet).Optional().MarkInternal()
+            .Help(HelpSection.General, "Passphrase for the current command.",
+                "Passphrase used to decrypt data for this command only."),
+
+        Opt("exec-id", OptionType.String, Runnable).Optional().MarkInternal()
+            .Help(HelpSection.General, "Identifier of the process.",
+                "Unique identifier shared by a command and its helper processes."),
+
+        Opt("pg-version-force", OptionType.String, PgCommands | Verify).InStanza().Optional().MarkInternal()
+            .Help(HelpSection.Stanza, "Force the PostgreSQL version.",
+                "Uses this version instead of the one found in pg_control."),
+
+        Opt("process", OptionType.Integer, 0).Optional().Between(0, 1024).MarkInternal()
+            .Help(HelpSection.General, "Helper process number.", "Number of a helper process."),
+
+        Opt("remote-type", OptionType.StringId, 0).Optional().Allow("pg", "repo").MarkInternal()
+            .Help(HelpSection.General, "Kind of remote process.", "Whether a remote serves a cluster or a repository."),
+    ];
+
+    /// <summary>Which backup and which point in time restore, info and expire work on.</summary>
+    private static OptionDefinition[] TargetOptions() =>
+    [
+        Opt("set", OptionType.String, Annotate | Expire | Info | Restore | Verify).Optional()
+            .Help(HelpSection.Command, "Backup set to work on.", "Label of a backup, e.g. 20240101-000000F.")
+            .On(Annotate, required: true, summary: "Backup to annotate.", description: "Label of the backup to change.")
+            .On(Expire, summary: "Backup to expire.",
+                description: "Removes this backup and the backups that depend on it, whatever the retention settings say. "
+                + "The latest backup cannot be removed this way.")
+            .On(Info, depend: When("stanza"), summary: "Backup to show in detail.",
+                description: "Shows the databases, tablespaces and links of one backup of --stanza.")
+            .On(Restore, required: true, def: "latest", summary: "Backup to restore.",
+                description: "Label of the backup to restore; latest picks the newest backup that allows reaching the "
+                + "requested target.")
+            .On(Verify, isInternal: true, summary: "Backup to verify.", description: "Verifies only this backup."),
+
+        Opt("target", OptionType.String, Restore).DependsOn("type", "lsn", "name", "time", "xid")
+            .Help(HelpSection.Command, "Recovery target.",
+                "LSN, restore point name, time stamp or transaction id to recover to, depending on --type. Use --set when the "
+                + "target lies before the latest backup and cannot be found automatically."),
+
+        Opt("target-action", OptionType.StringId, Restore).Def("pause").Allow("pause", "promote", "shutdown")
+            .DependsOn("type", "immediate", "lsn", "name", "time", "xid")
+            .Help(HelpSection.Command, "What PostgreSQL does at the target.",
+                "pause waits for a manual decision, promote opens the cluster for writes, shutdown stops it."),
+
+        Opt("target-exclusive", OptionType.Boolean, Restore).Def("n").DependsOn("type", "lsn", "time", "xid")
+            .Help(HelpSection.Command, "Stop just before the target.",
+                "Recovery stops right before the target instead of right after it."),
+
+        Opt("target-timeline", OptionType.String, Restore).Optional()
+            .DependsOn("type", "default", "lsn", "name", "standby", "time", "xid")
+            .Help(HelpSection.Command, "Timeline to recover along.",
+                "current, latest or a timeline number; by default PostgreSQL's own default (latest since version 12)."),
+
+        Opt("type", OptionType.StringId, Backup | Info | Restore)
+            .Help(HelpSection.Command, "Type of backup or recovery.", "Meaning and values depend on the command.")
+            .On(Backup, def: "incr", allow: ["full", "diff", "incr"], summary: "Backup type.",
+                description: "full copies everything; diff copies what changed since the last full backup; incr copies "
+                + "what changed since the last backup of any type. diff and incr become full when there is no full backup "
+                + "to build on.")
+            .On(Info, required: false, allow: ["full", "diff", "incr"], summary: "Show only backups of this type.",
+                description: "full, diff or incr.")
+            .On(Restore, def: "default", allow: ["lsn", "name", "time", "xid", "preserve", "none", "immediate", "default", "standby"],
+                summary: "Recovery type.",
+                description: "default recovers to the end of the archived WAL; immediate stops as soon as the backup is "
+                + "consistent; lsn, name, time and xid recover to --target; standby makes the cluster a standby; preserve "
+                + "keeps the backed up recovery settings; none writes no recovery settings."),
+    ];
+
+    /// <summary>Options shared by most commands.</summary>
+    private static OptionDefinition[] GeneralOptions() =>
+    [
+        GlobalOpt("beta", OptionType.Boolean, Runnable).Def("n").MarkInternal()
+            .Help(HelpSection.General, "Allow beta features.",
+                "Beta options are refused unless this option is given, so they cannot be used by accident."),
+
+        GlobalOpt("buffer-size", OptionType.Size, Networked).Def("1MiB")
+            .Allow("16KiB", "32KiB", "64KiB", "128KiB", "256KiB", "512KiB", "1MiB", "2MiB", "4MiB", "8MiB", "16MiB")
+            .Help(HelpSection.General, "Size of I/O buffers.",
+                "Buffer size for copying, compressing and encrypting. Some operations use several buffers, and compressors "
+                + "may add memory of their own."),
+
+        GlobalOpt("compress", OptionType.Boolean, ArchivePush | Backup).Def("y")
+            .Help(HelpSection.General, "Compress files (deprecated).",
+                "Replaced by compress-type. Setting it to n is the same as compress-type=none."),
+
+        GlobalOpt("compress-level", OptionType.Integer, ArchivePush | Backup).Optional()
+            .Help(HelpSection.General, "Compression level.",
+                "Level for compress-type. Defaults and ranges per type: gz 6 (-1 to 9), bz2 9 (1 to 9), lz4 1 (-5 to 12), "
+                + "zst 3 (-7 to 22)."),
+
+        GlobalOpt("compress-type", OptionType.StringId, ArchivePush | Backup).Def("gz").Allow("none", "bz2", "gz", "lz4", "zst")
+            .Help(HelpSection.General, "Compression algorithm.",
+                "Algorithm for files written to the repository: none, bz2, gz, lz4 or zst. lz4 and zst are much faster than "
+                + "gz; bz2 compresses best and slowest."),
+
+        GlobalOpt("db-timeout", OptionType.Time, DbTimeoutCommands).Def("1800").Between(100, 604800 * Seconds)
+            .Help(HelpSection.General, "Timeout for database queries.",
+                "Seconds to wait for a query, including the backup start and stop calls. Must be lower than "
+                + "protocol-timeout."),
+
+        GlobalOpt("delta", OptionType.Boolean, Backup | Restore).Def("n")
+            .Help(HelpSection.General, "Compare files by checksum.",
+                "Restore: keep files of the target directory that already match the backup and only copy the others. "
+                + "Backup: decide what changed by checksum rather than by time stamp and size."),
+
+        GlobalOpt("io-timeout", OptionType.Time, Networked).Def("60").Between(100, 3600 * Seconds)
+            .Help(HelpSection.General, "Timeout for a single read or write.",
+                "Seconds a network or storage read/write may take before it fails; the whole transfer may take longer."),
+
+        GlobalOpt("job-retry", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("2")
+            .Between(0, 360).MarkInternal()
+            .On(ArchiveGet | ArchivePush, def: "1")
+            .Help(HelpSection.General, "Retries of a failed job.",
+                "Number of times a failed file job is retried before the command fails."),
+
+        GlobalOpt("job-retry-interval", OptionType.Time, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("15")
+            .Between(0, 900 * Seconds).MarkInternal()
+            .On(ArchiveGet | ArchivePush, def: "1")
+            .Help(HelpSection.General, "Pause before retrying a job.",
+                "Seconds to wait before the second and later retries; the first retry happens at once."),
+
+        GlobalOpt("lock-path", OptionType.Path, LockCommands).Def("/tmp/pgbackrest")
+            .Help(HelpSection.General, "Path of the lock and stop files.",
+                "Lock files keep conflicting commands from running together; stop files are created by the stop command. "
+                + "All processes on a host must use the same path."),
+
+        GlobalOpt("neutral-umask", OptionType.Boolean, Runnable & ~(Info | Server | ServerPing)).Def("y")
+            .Help(HelpSection.General, "Use umask 0000.",
+                "Makes file modes depend only on what the program requests (0640/0750) and not on the caller's umask."),
+
+        GlobalOpt("process-max", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("1")
+            .Between(1, 999)
+            .Help(HelpSection.General, "Parallel processes for compression and transfer.",
+                "Higher values make the command faster but load the database host more."),
+    ];
+
+    /// <summary>log-*: where messages go and how much is said.</summary>
+    private static OptionDefinition[] LogOptions() =>
+    [
+        LogLevel("log-level-console", "warn", "Log level of the console (stdout).",
+            "Messages at or above this level are written to standard output."),
+
+        LogLevel("log-level-file", "info", "Log level of the log file.",
+            "Messages at or above this level are written to the command's log file in log-path."),
+
+        LogLevel("log-level-stderr", "warn", "Log level of standard error.",
+            "Messages at or above this level are written to standard error rather than standard output."),
+
+        GlobalOpt("log-path", OptionType.Path, Runnable).Def("/var/log/pgbackrest")
+            .Help(HelpSection.Log, "Path of the log files.",
+                "Log files are named <stanza>-<command>.log."),
+
+        GlobalOpt("log-subprocess", OptionType.Boolean, ProtocolCommands).Def("n")
+            .Help(HelpSection.Log, "Log helper processes to files too.",
+                "Helper processes write their own log files at log-level-file."),
+
+        GlobalOpt("log-timestamp", OptionType.Boolean, Runnable).Def("y")
+            .Help(HelpSection.Log, "Prefix log lines with a time stamp.",
+                "Turning it off gives output that is easier to compare, e.g. in tests."),
+    ];
+
+    /// <summary>WAL archiving: archive-push, archive-get and their asynchronous mode.</summary>
+    private static OptionDefinition[] ArchiveOptions() =>
+    [
         GlobalOpt("archive-async", OptionType.Boolean, ArchiveGet | ArchivePush).Def("n")
             .Help(HelpSection.Command, "Push and get WAL asynchronously.",
                 "archive-push queues segments in spool-path and a background process pushes them in batches, using "
@@ -117,70 +395,64 @@ public static partial class OptionTable
                 "Seconds (decimals allowed) that check and backup wait for a WAL segment to appear in the archive, and that "
                 + "asynchronous archive-push/archive-get wait for the background process."),
 
+        GlobalOpt("spool-path", OptionType.Path, ArchiveGet | ArchivePush | Restore).Def("/var/spool/pgbackrest")
+            .On(ArchiveGet | ArchivePush, depend: When("archive-async", "y"))
+            .On(Restore, isInternal: true)
+            .Help(HelpSection.General, "Path of the asynchronous archiving queue.",
+                "Holds the status of asynchronous archive-push and the WAL prefetched by asynchronous archive-get. Must be "
+                + "on a local file system and must not be shared."),
+    ];
+
+    /// <summary>What backup copies and how.</summary>
+    private static OptionDefinition[] BackupOptions() =>
+    [
+        GlobalOpt("annotation", OptionType.Hash, Annotate | Backup).Optional()
+            .On(Annotate, required: true)
+            .Help(HelpSection.Command, "Attach key/value annotations to a backup.",
+                "Each --annotation=key=value stores one pair with the backup; info shows them with --set. Repeat the option "
+                + "for several pairs. With the annotate command an empty value (key=) removes the key."),
+
         GlobalOpt("backup-standby", OptionType.Boolean, Backup | Check).Def("n")
             .Help(HelpSection.Command, "Copy files from a standby.",
                 "Most files are read from a standby (configured as another pg index) instead of the primary, which only "
                 + "provides the backup start/stop calls and a few files. Reduces load on the primary."),
-
-        GlobalOpt("beta", OptionType.Boolean, Runnable).Def("n").MarkInternal()
-            .Help(HelpSection.General, "Allow beta features.",
-                "Beta options are refused unless this option is given, so they cannot be used by accident."),
-
-        GlobalOpt("buffer-size", OptionType.Size, Networked).Def("1MiB")
-            .Allow("16KiB", "32KiB", "64KiB", "128KiB", "256KiB", "512KiB", "1MiB", "2MiB", "4MiB", "8MiB", "16MiB")
-            .Help(HelpSection.General, "Size of I/O buffers.",
-                "Buffer size for copying, compressing and encrypting. Some operations use several buffers, and compressors "
-                + "may add memory of their own."),
 
         GlobalOpt("checksum-page", OptionType.Boolean, Backup).Optional()
             .Help(HelpSection.Command, "Verify data page checksums.",
                 "Checks the checksum of every data page while backing up and reports invalid pages. Enabled automatically "
                 + "when the cluster has data checksums."),
 
-        Opt("cipher-pass", OptionType.String, RepoGet).Optional().MarkInternal()
-            .Help(HelpSection.General, "Passphrase for the current command.",
-                "Passphrase used to decrypt data for this command only."),
+        GlobalOpt("exclude", OptionType.List, Backup).Optional()
+            .Help(HelpSection.Command, "Paths or files to leave out of the backup.",
+                "Relative to pg1-path. A name ending in / excludes the files of that directory but keeps the directory; "
+                + "otherwise the name matches a file, or a directory with everything in it. Repeat for several entries. "
+                + "Excluding files PostgreSQL needs makes the backup unusable."),
 
-        GlobalOpt("cmd", OptionType.String, RemoteCommands).Optional().Def(PgRestVersion.Executable)
-            .Help(HelpSection.General, "Program used for child processes.",
-                "Executable run for asynchronous and local helper processes. Defaults to the running executable's name."),
+        GlobalOpt("expire-auto", OptionType.Boolean, Backup).Def("y")
+            .Help(HelpSection.Command, "Expire after every successful backup.",
+                "Runs expire when a backup succeeds. When disabled, expire has to be scheduled separately."),
 
-        GlobalOpt("cmd-ssh", OptionType.String, RemoteCommands).Def("ssh")
-            .Help(HelpSection.General, "SSH client.",
-                "Client used to reach remote hosts over SSH, when ssh is not on the path or another client is wanted."),
+        GlobalOpt("manifest-save-threshold", OptionType.Size, Backup).Def("1GiB").Between(1, TiB)
+            .Help(HelpSection.Command, "How often the manifest is saved during a backup.",
+                "The manifest is saved after this much data (or 1% of the backup, whichever is larger) has been copied, "
+                + "so that an interrupted backup can be resumed efficiently."),
 
-        GlobalOpt("compress", OptionType.Boolean, ArchivePush | Backup).Def("y")
-            .Help(HelpSection.General, "Compress files (deprecated).",
-                "Replaced by compress-type. Setting it to n is the same as compress-type=none."),
+        GlobalOpt("resume", OptionType.Boolean, Backup).Def("y")
+            .Help(HelpSection.Command, "Resume an interrupted backup.",
+                "Files of an interrupted backup of the same type that are still valid are kept instead of copied again."),
 
-        GlobalOpt("compress-level", OptionType.Integer, ArchivePush | Backup).Optional()
-            .Help(HelpSection.General, "Compression level.",
-                "Level for compress-type. Defaults and ranges per type: gz 6 (-1 to 9), bz2 9 (1 to 9), lz4 1 (-5 to 12), "
-                + "zst 3 (-7 to 22)."),
+        GlobalOpt("start-fast", OptionType.Boolean, Backup).Def("n")
+            .Help(HelpSection.Command, "Start the backup with an immediate checkpoint.",
+                "Without it the backup waits for the next regular checkpoint, which can take up to checkpoint_timeout."),
 
-        GlobalOpt("compress-level-network", OptionType.Integer, ProtocolCommands).Def("3").Between(0, 9)
-            .Help(HelpSection.General, "Compression level for network transfer.",
-                "gz level used for data sent to or from a remote host when the file itself is not compressed."),
+        GlobalOpt("stop-auto", OptionType.Boolean, Backup).Def("n")
+            .Help(HelpSection.Command, "Stop a leftover backup before starting.",
+                "Calls pg_stop_backup() first if an earlier exclusive backup was left running (PostgreSQL before 9.6)."),
+    ];
 
-        GlobalOpt("compress-type", OptionType.StringId, ArchivePush | Backup).Def("gz").Allow("none", "bz2", "gz", "lz4", "zst")
-            .Help(HelpSection.General, "Compression algorithm.",
-                "Algorithm for files written to the repository: none, bz2, gz, lz4 or zst. lz4 and zst are much faster than "
-                + "gz; bz2 compresses best and slowest."),
-
-        Opt("config", OptionType.String, Runnable).Def(ConfigFileDefault).AllowNegate()
-            .Help(HelpSection.General, "Configuration file.",
-                "Main configuration file. A file given explicitly must exist. --no-config reads no main file (files in the "
-                + "include path are still read when config-include-path or config-path is given)."),
-
-        Opt("config-include-path", OptionType.Path, Runnable).Def(ConfigIncludePathDefault)
-            .Help(HelpSection.General, "Path of additional configuration files.",
-                "Every *.conf file in this path is read after the main file, in name order, as if appended to it. A path "
-                + "given explicitly must exist."),
-
-        Opt("config-path", OptionType.Path, Runnable).Def(ConfigPathDefault)
-            .Help(HelpSection.General, "Base path of the configuration files.",
-                "Changes the defaults of config (<path>/pgbackrest.conf) and config-include-path (<path>/conf.d)."),
-
+    /// <summary>What restore writes and where.</summary>
+    private static OptionDefinition[] RestoreOptions() =>
+    [
         GlobalOpt("db-exclude", OptionType.List, Restore).Optional()
             .Help(HelpSection.Command, "Databases to leave out of a restore.",
                 "Restores the cluster without the named databases: their files are replaced by sparse zeroed files and the "
@@ -190,74 +462,6 @@ public static partial class OptionTable
             .Help(HelpSection.Command, "Restore only these databases.",
                 "Restores the system databases plus the named ones; the others are zeroed and must be dropped after "
                 + "recovery. Repeat for several databases."),
-
-        GlobalOpt("db-timeout", OptionType.Time, DbTimeoutCommands).Def("1800").Between(100, 604800 * Seconds)
-            .Help(HelpSection.General, "Timeout for database queries.",
-                "Seconds to wait for a query, including the backup start and stop calls. Must be lower than "
-                + "protocol-timeout."),
-
-        GlobalOpt("delta", OptionType.Boolean, Backup | Restore).Def("n")
-            .Help(HelpSection.General, "Compare files by checksum.",
-                "Restore: keep files of the target directory that already match the backup and only copy the others. "
-                + "Backup: decide what changed by checksum rather than by time stamp and size."),
-
-        Opt("dry-run", OptionType.Boolean, Expire).Def("n")
-            .Help(HelpSection.General, "Report what would be done without doing it.",
-                "Logs the backups and WAL that would be removed but changes nothing."),
-
-        GlobalOpt("exclude", OptionType.List, Backup).Optional()
-            .Help(HelpSection.Command, "Paths or files to leave out of the backup.",
-                "Relative to pg1-path. A name ending in / excludes the files of that directory but keeps the directory; "
-                + "otherwise the name matches a file, or a directory with everything in it. Repeat for several entries. "
-                + "Excluding files PostgreSQL needs makes the backup unusable."),
-
-        Opt("exec-id", OptionType.String, Runnable).Optional().MarkInternal()
-            .Help(HelpSection.General, "Identifier of the process.",
-                "Unique identifier shared by a command and its helper processes."),
-
-        GlobalOpt("expire-auto", OptionType.Boolean, Backup).Def("y")
-            .Help(HelpSection.Command, "Expire after every successful backup.",
-                "Runs expire when a backup succeeds. When disabled, expire has to be scheduled separately."),
-
-        Opt("filter", OptionType.String, RepoLs).Optional()
-            .Help(HelpSection.Command, "Regular expression selecting the listed names.",
-                "Only entries whose name matches the expression are listed."),
-
-        Opt("force", OptionType.Boolean, Backup | Restore | StanzaCreate | StanzaDelete | Stop).Def("n")
-            .Help(HelpSection.Command, "Force the command despite a safety check.",
-                "What is forced depends on the command.")
-            .On(Backup, depend: When("online", "n"), summary: "Back up even though the cluster may be running.",
-                description: "With --no-online the backup normally refuses to run while a postmaster.pid exists; --force "
-                + "ignores it. The result is inconsistent if the cluster really is running.")
-            .On(Restore, summary: "Restore into a non-empty directory.",
-                description: "Overwrites existing files in the target directory without comparing them; with --delta, files "
-                + "are compared by size and time stamp instead of checksum.")
-            .On(StanzaCreate, isInternal: true, summary: "Create the stanza even if it looks inconsistent.",
-                description: "Deprecated; no longer has any effect.")
-            .On(StanzaDelete, summary: "Delete the stanza even though the cluster is running.",
-                description: "Allows deleting a stanza whose cluster appears to be running.")
-            .On(Stop, summary: "Also terminate running processes.",
-                description: "Besides creating the stop file, terminates running processes of the stanza (or all stanzas)."),
-
-        Opt("ignore-missing", OptionType.Boolean, RepoGet).Def("n")
-            .Help(HelpSection.Command, "Succeed with exit code 1 when the file is missing.",
-                "Instead of an error, a missing file makes the command exit with code 1 and no output."),
-
-        GlobalOpt("io-timeout", OptionType.Time, Networked).Def("60").Between(100, 3600 * Seconds)
-            .Help(HelpSection.General, "Timeout for a single read or write.",
-                "Seconds a network or storage read/write may take before it fails; the whole transfer may take longer."),
-
-        GlobalOpt("job-retry", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("2")
-            .Between(0, 360).MarkInternal()
-            .On(ArchiveGet | ArchivePush, def: "1")
-            .Help(HelpSection.General, "Retries of a failed job.",
-                "Number of times a failed file job is retried before the command fails."),
-
-        GlobalOpt("job-retry-interval", OptionType.Time, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("15")
-            .Between(0, 900 * Seconds).MarkInternal()
-            .On(ArchiveGet | ArchivePush, def: "1")
-            .Help(HelpSection.General, "Pause before retrying a job.",
-                "Seconds to wait before the second and later retries; the first retry happens at once."),
 
         GlobalOpt("link-all", OptionType.Boolean, Restore).Def("n")
             .Help(HelpSection.Command, "Restore symlinks as symlinks.",
@@ -269,63 +473,84 @@ public static partial class OptionTable
                 "link=destination; the link name is relative to the data directory (e.g. pg_wal=/wal). Repeat for "
                 + "several links."),
 
-        GlobalOpt("lock-path", OptionType.Path, LockCommands).Def("/tmp/pgbackrest")
-            .Help(HelpSection.General, "Path of the lock and stop files.",
-                "Lock files keep conflicting commands from running together; stop files are created by the stop command. "
-                + "All processes on a host must use the same path."),
+        GlobalOpt("recovery-option", OptionType.Hash, Restore).Optional()
+            .DependsOn("type", "default", "immediate", "lsn", "name", "time", "standby", "xid")
+            .Help(HelpSection.Command, "Add a setting to the recovery configuration.",
+                "key=value written to the recovery settings of the restored cluster, e.g. "
+                + "primary_conninfo=host=primary user=replicator. restore_command is generated unless given here. Repeat "
+                + "for several settings."),
 
-        LogLevel("log-level-console", "warn", "Log level of the console (stdout).",
-            "Messages at or above this level are written to standard output."),
+        GlobalOpt("tablespace-map", OptionType.Hash, Restore).Optional()
+            .Help(HelpSection.Command, "Restore a tablespace to another directory.",
+                "name-or-oid=directory. Repeat for several tablespaces."),
 
-        LogLevel("log-level-file", "info", "Log level of the log file.",
-            "Messages at or above this level are written to the command's log file in log-path."),
+        GlobalOpt("tablespace-map-all", OptionType.String, Restore).Optional()
+            .Help(HelpSection.Command, "Restore all tablespaces below a directory.",
+                "The directory becomes the parent of every restored tablespace; tablespace-map entries take precedence."),
+    ];
 
-        LogLevel("log-level-stderr", "warn", "Log level of standard error.",
-            "Messages at or above this level are written to standard error rather than standard output."),
+    /// <summary>Reaching other hosts: SSH, the TLS server, the protocol between processes.</summary>
+    private static OptionDefinition[] RemoteOptions() =>
+    [
+        GlobalOpt("cmd", OptionType.String, RemoteCommands).Optional().Def(PgRestVersion.Executable)
+            .Help(HelpSection.General, "Program used for child processes.",
+                "Executable run for asynchronous and local helper processes. Defaults to the running executable's name."),
 
-        GlobalOpt("log-path", OptionType.Path, Runnable).Def("/var/log/pgbackrest")
-            .Help(HelpSection.Log, "Path of the log files.",
-                "Log files are named <stanza>-<command>.log."),
+        GlobalOpt("cmd-ssh", OptionType.String, RemoteCommands).Def("ssh")
+            .Help(HelpSection.General, "SSH client.",
+                "Client used to reach remote hosts over SSH, when ssh is not on the path or another client is wanted."),
 
-        GlobalOpt("log-subprocess", OptionType.Boolean, ProtocolCommands).Def("n")
-            .Help(HelpSection.Log, "Log helper processes to files too.",
-                "Helper processes write their own log files at log-level-file."),
+        GlobalOpt("compress-level-network", OptionType.Integer, ProtocolCommands).Def("3").Between(0, 9)
+            .Help(HelpSection.General, "Compression level for network transfer.",
+                "gz level used for data sent to or from a remote host when the file itself is not compressed."),
 
-        GlobalOpt("log-timestamp", OptionType.Boolean, Runnable).Def("y")
-            .Help(HelpSection.Log, "Prefix log lines with a time stamp.",
-                "Turning it off gives output that is easier to compare, e.g. in tests."),
+        GlobalOpt("protocol-timeout", OptionType.Time, ProtocolCommands | Server).Def("1830").Between(100, 604800 * Seconds)
+            .Help(HelpSection.General, "Timeout for replies from helper processes.",
+                "Seconds to wait for a reply from a local or remote helper process. Must be greater than db-timeout."),
 
-        GlobalOpt("manifest-save-threshold", OptionType.Size, Backup).Def("1GiB").Between(1, TiB)
-            .Help(HelpSection.Command, "How often the manifest is saved during a backup.",
-                "The manifest is saved after this much data (or 1% of the backup, whichever is larger) has been copied, "
-                + "so that an interrupted backup can be resumed efficiently."),
+        GlobalOpt("sck-block", OptionType.Boolean, Networked).Def("n").MarkInternal()
+            .Help(HelpSection.General, "Blocking sockets.", "Uses blocking socket operations."),
 
-        GlobalOpt("neutral-umask", OptionType.Boolean, Runnable & ~(Info | Server | ServerPing)).Def("y")
-            .Help(HelpSection.General, "Use umask 0000.",
-                "Makes file modes depend only on what the program requests (0640/0750) and not on the caller's umask."),
+        GlobalOpt("sck-keep-alive", OptionType.Boolean, Networked).Def("y")
+            .Help(HelpSection.General, "TCP keep-alive.", "Enables keep-alive probes on network connections."),
 
-        Opt("online", OptionType.Boolean, Backup | StanzaCreate | StanzaUpgrade).Def("y").AllowNegate()
-            .Help(HelpSection.Command, "Work with a running cluster.",
-                "--no-online works from the files of a stopped cluster instead of connecting to it.")
-            .On(Backup, summary: "Back up a running cluster.",
-                description: "Uses the online backup functions of PostgreSQL. --no-online backs up a stopped cluster; the "
-                + "command refuses to run while the cluster appears to be running unless --force is given.")
-            .On(StanzaCreate, summary: "Read the cluster's settings from the running cluster.",
-                description: "With --no-online the settings are read from the control file of a stopped cluster.")
-            .On(StanzaUpgrade, summary: "Read the upgraded cluster's settings from the running cluster.",
-                description: "With --no-online the settings are read from the control file of a stopped cluster."),
+        GlobalOpt("tcp-keep-alive-count", OptionType.Integer, Networked).Optional().Between(1, 32)
+            .DependsOn("sck-keep-alive", "y")
+            .Help(HelpSection.General, "Keep-alive probes before the connection is dropped.", "Sets TCP_KEEPCNT."),
 
-        Opt("output", OptionType.StringId, Info | RepoLs | Verify).Def("text").Allow("text", "json")
-            .Help(HelpSection.Command, "Output format.", "Format of the command's output.")
-            .On(Info, summary: "Output format.", description: "text is meant for people; json for programs.")
-            .On(RepoLs, summary: "Output format.",
-                description: "text prints one name per line; json prints type, size and time of each entry.")
-            .On(Verify, def: "none", allow: ["none", "text"], summary: "Output format.",
-                description: "none only logs; text prints a summary of the checks (more with --verbose)."),
+        GlobalOpt("tcp-keep-alive-idle", OptionType.Integer, Networked).Optional().Between(1, 3600)
+            .DependsOn("sck-keep-alive", "y")
+            .Help(HelpSection.General, "Idle seconds before keep-alive probes start.", "Sets TCP_KEEPIDLE."),
 
-        Opt("pg", OptionType.Integer, 0).Optional().Between(1, 256).MarkInternal()
-            .Help(HelpSection.Command, "PostgreSQL cluster index.", "Selects a pg index for internal commands."),
+        GlobalOpt("tcp-keep-alive-interval", OptionType.Integer, Networked).Optional().Between(1, 900)
+            .DependsOn("sck-keep-alive", "y")
+            .Help(HelpSection.General, "Seconds between keep-alive probes.", "Sets TCP_KEEPINTVL."),
 
+        GlobalOpt("tls-server-address", OptionType.String, Server | ServerPing).Def("localhost")
+            .Help(HelpSection.Command, "Address of the TLS server.",
+                "Address the server listens on, or the server-ping target when no parameter is given."),
+
+        GlobalOpt("tls-server-auth", OptionType.Hash, Server)
+            .Help(HelpSection.Command, "Clients allowed to connect.",
+                "client-cn=stanza-list: the certificate common name of a client and the comma-separated stanzas it may "
+                + "use, or * for all. Repeat for several clients."),
+
+        GlobalOpt("tls-server-ca-file", OptionType.Path, Server)
+            .Help(HelpSection.Command, "CA file for client certificates.", "Certificate authorities accepted for clients."),
+
+        GlobalOpt("tls-server-cert-file", OptionType.Path, Server)
+            .Help(HelpSection.Command, "Certificate of the server.", "Certificate presented to clients."),
+
+        GlobalOpt("tls-server-key-file", OptionType.Path, Server)
+            .Help(HelpSection.Command, "Key of the server.", "Private key of tls-server-cert-file."),
+
+        GlobalOpt("tls-server-port", OptionType.Integer, Server | ServerPing).Def("8432").Between(1, 65535)
+            .Help(HelpSection.Command, "Port of the TLS server.", "Port the server listens on."),
+    ];
+
+    /// <summary>pgN-*: the PostgreSQL clusters of a stanza.</summary>
+    private static OptionDefinition[] PgOptions() =>
+    [
         PgOpt("pg-database", OptionType.String, PgDatabaseCommands).Def("postgres").DependsOn("pg-path")
             .Help(HelpSection.Stanza, "Database to connect to.",
                 "Database used for the backup and archive queries; it must exist."),
@@ -413,68 +638,89 @@ public static partial class OptionTable
             .Help(HelpSection.Stanza, "Database user.",
                 "User for the connection; defaults to the operating system user. Must be a superuser or have the "
                 + "replication privileges needed for backups."),
+    ];
 
-        Opt("pg-version-force", OptionType.String, PgCommands | Verify).InStanza().Optional().MarkInternal()
-            .Help(HelpSection.Stanza, "Force the PostgreSQL version.",
-                "Uses this version instead of the one found in pg_control."),
+    /// <summary>repoN-*: what is kept in each repository and how.</summary>
+    private static OptionDefinition[] RepoOptions() =>
+    [
+        RepoOpt("repo-bundle", OptionType.Boolean, Backup).Def("n")
+            .Help(HelpSection.Repository, "Bundle small files.",
+                "Stores small files together in bundle files, which saves space and many requests on object stores."),
 
-        Opt("process", OptionType.Integer, 0).Optional().Between(0, 1024).MarkInternal()
-            .Help(HelpSection.General, "Helper process number.", "Number of a helper process."),
+        RepoOpt("repo-bundle-limit", OptionType.Size, Backup).Def("2MiB").Between(8 * KiB, PiB).DependsOn("repo-bundle", "y")
+            .Help(HelpSection.Repository, "Largest file put in a bundle.", "Larger files are stored on their own."),
 
-        GlobalOpt("process-max", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("1")
-            .Between(1, 999)
-            .Help(HelpSection.General, "Parallel processes for compression and transfer.",
-                "Higher values make the command faster but load the database host more."),
+        RepoOpt("repo-bundle-size", OptionType.Size, Backup).Def("20MiB").Between(MiB, PiB).DependsOn("repo-bundle", "y")
+            .Help(HelpSection.Repository, "Target size of a bundle.",
+                "A bundle is closed once it reaches about this size; files are never split."),
 
-        GlobalOpt("protocol-timeout", OptionType.Time, ProtocolCommands | Server).Def("1830").Between(100, 604800 * Seconds)
-            .Help(HelpSection.General, "Timeout for replies from helper processes.",
-                "Seconds to wait for a reply from a local or remote helper process. Must be greater than db-timeout."),
+        RepoOpt("repo-cipher-pass", OptionType.String).MarkSecure().DependsOn("repo-cipher-type", "aes-256-cbc")
+            .Deprecated("repo-cipher-pass")
+            .Help(HelpSection.Repository, "Repository passphrase.",
+                "Passphrase that protects the repository's encryption keys. It is not stored anywhere else: losing it "
+                + "makes the backups unreadable."),
 
-        Opt("raw", OptionType.Boolean, RepoGet).Def("n")
-            .Help(HelpSection.General, "Do not decrypt or decompress.",
-                "Outputs the file exactly as stored in the repository."),
+        RepoOpt("repo-cipher-type", OptionType.StringId).Def("none").Allow("none", "aes-256-cbc")
+            .Deprecated("repo-cipher-type")
+            .Help(HelpSection.Repository, "Repository encryption.",
+                "aes-256-cbc encrypts every file written to the repository on the client side; repo-cipher-pass is then "
+                + "required."),
 
-        GlobalOpt("recovery-option", OptionType.Hash, Restore).Optional()
-            .DependsOn("type", "default", "immediate", "lsn", "name", "time", "standby", "xid")
-            .Help(HelpSection.Command, "Add a setting to the recovery configuration.",
-                "key=value written to the recovery settings of the restored cluster, e.g. "
-                + "primary_conninfo=host=primary user=replicator. restore_command is generated unless given here. Repeat "
-                + "for several settings."),
+        RepoOpt("repo-hardlink", OptionType.Boolean, Backup).Def("n").DependsOnOrDefault(false, "repo-bundle", "n")
+            .Deprecated("hardlink")
+            .Help(HelpSection.Repository, "Hard link unchanged files.",
+                "Unchanged files of a differential or incremental backup are hard linked to the earlier copy, so each "
+                + "backup directory looks complete. Not possible with repo-bundle."),
 
-        Opt("recurse", OptionType.Boolean, RepoLs).Def("n")
-            .Help(HelpSection.Command, "Include subpaths.", "Lists the whole tree below the path."),
+        RepoOpt("repo-path", OptionType.Path).Def("/var/lib/pgbackrest").Deprecated("repo-path")
+            .Help(HelpSection.Repository, "Path of the repository.",
+                "Where backups and archived WAL are stored: a local directory, or the path inside the bucket or container "
+                + "of an object store."),
 
-        Opt("remote-type", OptionType.StringId, 0).Optional().Allow("pg", "repo").MarkInternal()
-            .Help(HelpSection.General, "Kind of remote process.", "Whether a remote serves a cluster or a repository."),
+        RepoOpt("repo-retention-archive", OptionType.Integer, Backup | Expire).Optional().Between(1, 9999999)
+            .Deprecated("retention-archive")
+            .Help(HelpSection.Repository, "Backups whose WAL is kept.",
+                "Number of backups (of repo-retention-archive-type) for which the WAL needed for point-in-time recovery is "
+                + "kept. By default equal to repo-retention-full. Lower values expire WAL early and shorten the time range "
+                + "that can be recovered."),
 
-        Opt("repo", OptionType.Integer, RepoSelectCommands).Optional().Between(1, 256)
-            .Help(HelpSection.Repository, "Repository to use.",
-                "Index of the repository a command works on, e.g. to restore from repo2 instead of letting the program "
-                + "choose."),
+        RepoOpt("repo-retention-archive-type", OptionType.StringId, Backup | Expire).Def("full").Allow("full", "diff", "incr")
+            .Deprecated("retention-archive-type")
+            .Help(HelpSection.Repository, "Backup type counted for WAL retention.",
+                "Which backups repo-retention-archive counts: full, diff (full and differential) or incr (all)."),
 
-        RepoOpt("repo-azure-account", OptionType.String).MarkSecure().DependsOn("repo-type", "azure")
-            .Help(HelpSection.Repository, "Azure storage account.", "Name of the storage account of the container."),
+        RepoOpt("repo-retention-diff", OptionType.Integer, Backup | Expire).Optional().Between(1, 9999999)
+            .Deprecated("retention-diff")
+            .Help(HelpSection.Repository, "Differential backups to keep.",
+                "When exceeded, the oldest differential backups are expired together with the incrementals that depend "
+                + "on them."),
 
-        RepoOpt("repo-azure-container", OptionType.String).DependsOn("repo-type", "azure")
-            .Help(HelpSection.Repository, "Azure container.", "Container holding the repository."),
+        RepoOpt("repo-retention-full", OptionType.Integer, Backup | Expire).Optional().Between(1, 9999999)
+            .Deprecated("retention-full")
+            .Help(HelpSection.Repository, "Full backups to keep.",
+                "A count of full backups, or a number of days when repo-retention-full-type=time. Older full backups and "
+                + "everything depending on them are expired. Without it nothing is expired and a warning is logged."),
 
-        RepoOpt("repo-azure-endpoint", OptionType.String).MarkSecure().Def("blob.core.windows.net")
-            .DependsOn("repo-type", "azure")
-            .Help(HelpSection.Repository, "Azure endpoint.",
-                "Host name of the blob service; the account name is prepended unless repo-azure-uri-style=path."),
+        RepoOpt("repo-retention-full-type", OptionType.StringId, Backup | Expire).Def("count").Allow("count", "time")
+            .Help(HelpSection.Repository, "Meaning of repo-retention-full.",
+                "count keeps that many full backups; time keeps full backups for that many days, plus the newest one "
+                + "older than that so the whole period can be recovered."),
 
-        RepoOpt("repo-azure-key", OptionType.String).MarkSecure().DependsOn("repo-type", "azure")
-            .Help(HelpSection.Repository, "Azure key.", "Shared key or SAS token, depending on repo-azure-key-type."),
+        RepoOpt("repo-retention-history", OptionType.Integer, Backup | Expire).Optional().Between(0, 9999999)
+            .Help(HelpSection.Repository, "Days of backup history to keep.",
+                "Copies of expired backups' manifests in backup.history are removed after this many days; by default they "
+                + "are kept."),
 
-        RepoOpt("repo-azure-key-type", OptionType.StringId).Def("shared").Allow("shared", "sas")
-            .DependsOn("repo-type", "azure")
-            .Help(HelpSection.Repository, "Azure key type.", "shared for an account key, sas for a shared access signature."),
+        RepoOpt("repo-type", OptionType.StringId).Def("posix").Allow("azure", "cifs", "gcs", "posix", "s3")
+            .Deprecated("repo-type")
+            .Help(HelpSection.Repository, "Storage type of the repository.",
+                "posix for a local or mounted file system, cifs for CIFS mounts (no links, no directory sync), or an object "
+                + "store: azure, gcs, s3."),
+    ];
 
-        RepoOpt("repo-azure-uri-style", OptionType.StringId).Def("host").Allow("host", "path")
-            .DependsOn("repo-type", "azure")
-            .Help(HelpSection.Repository, "Azure URI style.",
-                "host puts the account in the host name (account.endpoint); path puts it in the path (endpoint/account)."),
-
+    /// <summary>repoN-block-*: block incremental backup.</summary>
+    private static OptionDefinition[] RepoBlockOptions() =>
+    [
         RepoOpt("repo-block", OptionType.Boolean, Backup).Def("n").MarkBeta()
             .DependsOnOrDefault(false, "repo-bundle", "y")
             .Help(HelpSection.Repository, "Block incremental backup.",
@@ -502,29 +748,81 @@ public static partial class OptionTable
             .DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Super block size in full backups.",
                 "Super block size used when a file is stored in full."),
+    ];
 
-        RepoOpt("repo-bundle", OptionType.Boolean, Backup).Def("n")
-            .Help(HelpSection.Repository, "Bundle small files.",
-                "Stores small files together in bundle files, which saves space and many requests on object stores."),
+    /// <summary>repoN-s3-*: S3 repositories.</summary>
+    private static OptionDefinition[] RepoS3Options() =>
+    [
+        RepoOpt("repo-s3-bucket", OptionType.String).DependsOn("repo-type", "s3").Deprecated("repo-s3-bucket")
+            .Help(HelpSection.Repository, "S3 bucket.", "Bucket holding the repository."),
 
-        RepoOpt("repo-bundle-limit", OptionType.Size, Backup).Def("2MiB").Between(8 * KiB, PiB).DependsOn("repo-bundle", "y")
-            .Help(HelpSection.Repository, "Largest file put in a bundle.", "Larger files are stored on their own."),
+        RepoOpt("repo-s3-endpoint", OptionType.String).DependsOn("repo-type", "s3").Deprecated("repo-s3-endpoint")
+            .Help(HelpSection.Repository, "S3 endpoint.",
+                "Host of the S3 service, e.g. s3.amazonaws.com; a port may follow a colon."),
 
-        RepoOpt("repo-bundle-size", OptionType.Size, Backup).Def("20MiB").Between(MiB, PiB).DependsOn("repo-bundle", "y")
-            .Help(HelpSection.Repository, "Target size of a bundle.",
-                "A bundle is closed once it reaches about this size; files are never split."),
+        RepoOpt("repo-s3-key", OptionType.String).MarkSecure().DependsOn("repo-s3-key-type", "shared")
+            .Deprecated("repo-s3-key")
+            .Help(HelpSection.Repository, "S3 access key.", "Access key id used with repo-s3-key-type=shared."),
 
-        RepoOpt("repo-cipher-pass", OptionType.String).MarkSecure().DependsOn("repo-cipher-type", "aes-256-cbc")
-            .Deprecated("repo-cipher-pass")
-            .Help(HelpSection.Repository, "Repository passphrase.",
-                "Passphrase that protects the repository's encryption keys. It is not stored anywhere else: losing it "
-                + "makes the backups unreadable."),
+        RepoOpt("repo-s3-key-secret", OptionType.String).MarkSecure().DependsOn("repo-s3-key-type", "shared")
+            .Deprecated("repo-s3-key-secret")
+            .Help(HelpSection.Repository, "S3 secret access key.", "Secret of repo-s3-key."),
 
-        RepoOpt("repo-cipher-type", OptionType.StringId).Def("none").Allow("none", "aes-256-cbc")
-            .Deprecated("repo-cipher-type")
-            .Help(HelpSection.Repository, "Repository encryption.",
-                "aes-256-cbc encrypts every file written to the repository on the client side; repo-cipher-pass is then "
-                + "required."),
+        RepoOpt("repo-s3-key-type", OptionType.StringId).Def("shared").Allow("shared", "auto", "web-id")
+            .DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "S3 credential source.",
+                "shared uses repo-s3-key and repo-s3-key-secret; auto takes temporary credentials from the instance "
+                + "metadata service; web-id uses a web identity token (e.g. Kubernetes service accounts)."),
+
+        RepoOpt("repo-s3-kms-key-id", OptionType.String).Optional().DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "S3 KMS key for server-side encryption.",
+                "Objects are written with server-side encryption using this KMS key."),
+
+        RepoOpt("repo-s3-region", OptionType.String).DependsOn("repo-type", "s3").Deprecated("repo-s3-region")
+            .Help(HelpSection.Repository, "S3 region.", "Region of the bucket, used for request signing."),
+
+        RepoOpt("repo-s3-role", OptionType.String).Optional().DependsOn("repo-s3-key-type", "auto")
+            .Help(HelpSection.Repository, "S3 IAM role.", "Role whose credentials are requested with repo-s3-key-type=auto."),
+
+        RepoOpt("repo-s3-sse-customer-key", OptionType.String).MarkSecure().Optional().DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "S3 SSE-C customer key.",
+                "Base64-encoded 256-bit key: objects are encrypted by S3 with this key (SSE-C), which is sent with every "
+                + "request that writes or reads an object. From pgBackRest releases after 2.45."),
+
+        RepoOpt("repo-s3-token", OptionType.String).MarkSecure().Optional().DependsOn("repo-s3-key-type", "shared")
+            .Help(HelpSection.Repository, "S3 session token.", "Token of temporary shared credentials."),
+
+        RepoOpt("repo-s3-uri-style", OptionType.StringId).Def("host").Allow("host", "path").DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "S3 URI style.",
+                "host puts the bucket in the host name (bucket.endpoint); path puts it in the path (endpoint/bucket), "
+                + "which most S3-compatible servers need."),
+    ];
+
+    /// <summary>repoN-azure/gcs/storage-*: the other object stores and what all of them share.</summary>
+    private static OptionDefinition[] RepoStorageOptions() =>
+    [
+        RepoOpt("repo-azure-account", OptionType.String).MarkSecure().DependsOn("repo-type", "azure")
+            .Help(HelpSection.Repository, "Azure storage account.", "Name of the storage account of the container."),
+
+        RepoOpt("repo-azure-container", OptionType.String).DependsOn("repo-type", "azure")
+            .Help(HelpSection.Repository, "Azure container.", "Container holding the repository."),
+
+        RepoOpt("repo-azure-endpoint", OptionType.String).MarkSecure().Def("blob.core.windows.net")
+            .DependsOn("repo-type", "azure")
+            .Help(HelpSection.Repository, "Azure endpoint.",
+                "Host name of the blob service; the account name is prepended unless repo-azure-uri-style=path."),
+
+        RepoOpt("repo-azure-key", OptionType.String).MarkSecure().DependsOn("repo-type", "azure")
+            .Help(HelpSection.Repository, "Azure key.", "Shared key or SAS token, depending on repo-azure-key-type."),
+
+        RepoOpt("repo-azure-key-type", OptionType.StringId).Def("shared").Allow("shared", "sas")
+            .DependsOn("repo-type", "azure")
+            .Help(HelpSection.Repository, "Azure key type.", "shared for an account key, sas for a shared access signature."),
+
+        RepoOpt("repo-azure-uri-style", OptionType.StringId).Def("host").Allow("host", "path")
+            .DependsOn("repo-type", "azure")
+            .Help(HelpSection.Repository, "Azure URI style.",
+                "host puts the account in the host name (account.endpoint); path puts it in the path (endpoint/account)."),
 
         RepoOpt("repo-gcs-bucket", OptionType.String).DependsOn("repo-gcs-key-type")
             .Help(HelpSection.Repository, "GCS bucket.", "Bucket holding the repository."),
@@ -541,12 +839,49 @@ public static partial class OptionTable
                 "service reads a service account key file; token uses a bearer token; auto asks the instance metadata "
                 + "service."),
 
-        RepoOpt("repo-hardlink", OptionType.Boolean, Backup).Def("n").DependsOnOrDefault(false, "repo-bundle", "n")
-            .Deprecated("hardlink")
-            .Help(HelpSection.Repository, "Hard link unchanged files.",
-                "Unchanged files of a differential or incremental backup are hard linked to the earlier copy, so each "
-                + "backup directory looks complete. Not possible with repo-bundle."),
+        RepoOpt("repo-storage-ca-file", OptionType.String).Optional().DependsOn("repo-type", "azure", "gcs", "s3")
+            .Deprecated("repo-azure-ca-file", indexed: true, unindexed: false)
+            .Deprecated("repo-s3-ca-file", indexed: true)
+            .Help(HelpSection.Repository, "CA file for the storage service.",
+                "Certificate authorities used to verify the object store; the system's are used by default."),
 
+        RepoOpt("repo-storage-ca-path", OptionType.Path).Optional().DependsOn("repo-type", "azure", "gcs", "s3")
+            .Deprecated("repo-azure-ca-path", indexed: true, unindexed: false)
+            .Deprecated("repo-s3-ca-path", indexed: true)
+            .Help(HelpSection.Repository, "CA path for the storage service.",
+                "Directory of certificate authorities used to verify the object store."),
+
+        RepoOpt("repo-storage-host", OptionType.String).Optional().DependsOn("repo-type", "azure", "s3")
+            .Deprecated("repo-azure-host", indexed: true, unindexed: false)
+            .Deprecated("repo-s3-host", indexed: true)
+            .Help(HelpSection.Repository, "Host to connect to instead of the endpoint.",
+                "Connects to this host while still using the endpoint name in requests; mostly for testing."),
+
+        RepoOpt("repo-storage-port", OptionType.Integer).Def("443").Between(1, 65535).DependsOn("repo-type", "azure", "s3")
+            .Deprecated("repo-azure-port", indexed: true, unindexed: false)
+            .Deprecated("repo-s3-port", indexed: true, unindexed: false)
+            .Help(HelpSection.Repository, "Port of the storage service.", "TCP port of the object store."),
+
+        RepoOpt("repo-storage-tag", OptionType.Hash).Optional().DependsOn("repo-type", "s3")
+            .Help(HelpSection.Repository, "Tags set on every object written.",
+                "key=value; may be repeated. S3 stores them as object tags (x-amz-tagging). From pgBackRest 2.48."),
+
+        RepoOpt("repo-storage-upload-chunk-size", OptionType.Size).Optional().Between(64 * KiB, TiB)
+            .DependsOn("repo-type", "azure", "gcs", "s3")
+            .Help(HelpSection.Repository, "Part size of multi-part uploads.",
+                "Larger parts use more memory but fewer requests. Defaults to 5MiB for S3 and 4MiB otherwise."),
+
+        RepoOpt("repo-storage-verify-tls", OptionType.Boolean).Def("y").DependsOn("repo-type", "azure", "gcs", "s3")
+            .Deprecated("repo-azure-verify-tls", indexed: true, unindexed: false)
+            .Deprecated("repo-s3-verify-ssl", indexed: true)
+            .Deprecated("repo-s3-verify-tls", indexed: true, unindexed: false)
+            .Help(HelpSection.Repository, "Verify the storage service's certificate.",
+                "Only disable for testing, e.g. with a self-signed certificate."),
+    ];
+
+    /// <summary>repoN-host-*: a repository reached through another host.</summary>
+    private static OptionDefinition[] RepoHostOptions() =>
+    [
         RepoOpt("repo-host", OptionType.String).Optional().DependsOn("repo-local", "n").Deprecated("backup-host")
             .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "Host of a remote repository.",
@@ -606,258 +941,5 @@ public static partial class OptionTable
 
         RepoOpt("repo-local", OptionType.Boolean).Def("n").MarkInternal()
             .Help(HelpSection.Repository, "The repository is local.", "Forces the repository to be treated as local."),
-
-        RepoOpt("repo-path", OptionType.Path).Def("/var/lib/pgbackrest").Deprecated("repo-path")
-            .Help(HelpSection.Repository, "Path of the repository.",
-                "Where backups and archived WAL are stored: a local directory, or the path inside the bucket or container "
-                + "of an object store."),
-
-        RepoOpt("repo-retention-archive", OptionType.Integer, Backup | Expire).Optional().Between(1, 9999999)
-            .Deprecated("retention-archive")
-            .Help(HelpSection.Repository, "Backups whose WAL is kept.",
-                "Number of backups (of repo-retention-archive-type) for which the WAL needed for point-in-time recovery is "
-                + "kept. By default equal to repo-retention-full. Lower values expire WAL early and shorten the time range "
-                + "that can be recovered."),
-
-        RepoOpt("repo-retention-archive-type", OptionType.StringId, Backup | Expire).Def("full").Allow("full", "diff", "incr")
-            .Deprecated("retention-archive-type")
-            .Help(HelpSection.Repository, "Backup type counted for WAL retention.",
-                "Which backups repo-retention-archive counts: full, diff (full and differential) or incr (all)."),
-
-        RepoOpt("repo-retention-diff", OptionType.Integer, Backup | Expire).Optional().Between(1, 9999999)
-            .Deprecated("retention-diff")
-            .Help(HelpSection.Repository, "Differential backups to keep.",
-                "When exceeded, the oldest differential backups are expired together with the incrementals that depend "
-                + "on them."),
-
-        RepoOpt("repo-retention-full", OptionType.Integer, Backup | Expire).Optional().Between(1, 9999999)
-            .Deprecated("retention-full")
-            .Help(HelpSection.Repository, "Full backups to keep.",
-                "A count of full backups, or a number of days when repo-retention-full-type=time. Older full backups and "
-                + "everything depending on them are expired. Without it nothing is expired and a warning is logged."),
-
-        RepoOpt("repo-retention-full-type", OptionType.StringId, Backup | Expire).Def("count").Allow("count", "time")
-            .Help(HelpSection.Repository, "Meaning of repo-retention-full.",
-                "count keeps that many full backups; time keeps full backups for that many days, plus the newest one "
-                + "older than that so the whole period can be recovered."),
-
-        RepoOpt("repo-retention-history", OptionType.Integer, Backup | Expire).Optional().Between(0, 9999999)
-            .Help(HelpSection.Repository, "Days of backup history to keep.",
-                "Copies of expired backups' manifests in backup.history are removed after this many days; by default they "
-                + "are kept."),
-
-        RepoOpt("repo-s3-bucket", OptionType.String).DependsOn("repo-type", "s3").Deprecated("repo-s3-bucket")
-            .Help(HelpSection.Repository, "S3 bucket.", "Bucket holding the repository."),
-
-        RepoOpt("repo-s3-endpoint", OptionType.String).DependsOn("repo-type", "s3").Deprecated("repo-s3-endpoint")
-            .Help(HelpSection.Repository, "S3 endpoint.",
-                "Host of the S3 service, e.g. s3.amazonaws.com; a port may follow a colon."),
-
-        RepoOpt("repo-s3-key", OptionType.String).MarkSecure().DependsOn("repo-s3-key-type", "shared")
-            .Deprecated("repo-s3-key")
-            .Help(HelpSection.Repository, "S3 access key.", "Access key id used with repo-s3-key-type=shared."),
-
-        RepoOpt("repo-s3-key-secret", OptionType.String).MarkSecure().DependsOn("repo-s3-key-type", "shared")
-            .Deprecated("repo-s3-key-secret")
-            .Help(HelpSection.Repository, "S3 secret access key.", "Secret of repo-s3-key."),
-
-        RepoOpt("repo-s3-key-type", OptionType.StringId).Def("shared").Allow("shared", "auto", "web-id")
-            .DependsOn("repo-type", "s3")
-            .Help(HelpSection.Repository, "S3 credential source.",
-                "shared uses repo-s3-key and repo-s3-key-secret; auto takes temporary credentials from the instance "
-                + "metadata service; web-id uses a web identity token (e.g. Kubernetes service accounts)."),
-
-        RepoOpt("repo-s3-kms-key-id", OptionType.String).Optional().DependsOn("repo-type", "s3")
-            .Help(HelpSection.Repository, "S3 KMS key for server-side encryption.",
-                "Objects are written with server-side encryption using this KMS key."),
-
-        RepoOpt("repo-s3-region", OptionType.String).DependsOn("repo-type", "s3").Deprecated("repo-s3-region")
-            .Help(HelpSection.Repository, "S3 region.", "Region of the bucket, used for request signing."),
-
-        RepoOpt("repo-s3-role", OptionType.String).Optional().DependsOn("repo-s3-key-type", "auto")
-            .Help(HelpSection.Repository, "S3 IAM role.", "Role whose credentials are requested with repo-s3-key-type=auto."),
-
-        RepoOpt("repo-s3-sse-customer-key", OptionType.String).MarkSecure().Optional().DependsOn("repo-type", "s3")
-            .Help(HelpSection.Repository, "S3 SSE-C customer key.",
-                "Base64-encoded 256-bit key: objects are encrypted by S3 with this key (SSE-C), which is sent with every "
-                + "request that writes or reads an object. From pgBackRest releases after 2.45."),
-
-        RepoOpt("repo-s3-token", OptionType.String).MarkSecure().Optional().DependsOn("repo-s3-key-type", "shared")
-            .Help(HelpSection.Repository, "S3 session token.", "Token of temporary shared credentials."),
-
-        RepoOpt("repo-s3-uri-style", OptionType.StringId).Def("host").Allow("host", "path").DependsOn("repo-type", "s3")
-            .Help(HelpSection.Repository, "S3 URI style.",
-                "host puts the bucket in the host name (bucket.endpoint); path puts it in the path (endpoint/bucket), "
-                + "which most S3-compatible servers need."),
-
-        RepoOpt("repo-storage-ca-file", OptionType.String).Optional().DependsOn("repo-type", "azure", "gcs", "s3")
-            .Deprecated("repo-azure-ca-file", indexed: true, unindexed: false)
-            .Deprecated("repo-s3-ca-file", indexed: true)
-            .Help(HelpSection.Repository, "CA file for the storage service.",
-                "Certificate authorities used to verify the object store; the system's are used by default."),
-
-        RepoOpt("repo-storage-ca-path", OptionType.Path).Optional().DependsOn("repo-type", "azure", "gcs", "s3")
-            .Deprecated("repo-azure-ca-path", indexed: true, unindexed: false)
-            .Deprecated("repo-s3-ca-path", indexed: true)
-            .Help(HelpSection.Repository, "CA path for the storage service.",
-                "Directory of certificate authorities used to verify the object store."),
-
-        RepoOpt("repo-storage-host", OptionType.String).Optional().DependsOn("repo-type", "azure", "s3")
-            .Deprecated("repo-azure-host", indexed: true, unindexed: false)
-            .Deprecated("repo-s3-host", indexed: true)
-            .Help(HelpSection.Repository, "Host to connect to instead of the endpoint.",
-                "Connects to this host while still using the endpoint name in requests; mostly for testing."),
-
-        RepoOpt("repo-storage-port", OptionType.Integer).Def("443").Between(1, 65535).DependsOn("repo-type", "azure", "s3")
-            .Deprecated("repo-azure-port", indexed: true, unindexed: false)
-            .Deprecated("repo-s3-port", indexed: true, unindexed: false)
-            .Help(HelpSection.Repository, "Port of the storage service.", "TCP port of the object store."),
-
-        RepoOpt("repo-storage-tag", OptionType.Hash).Optional().DependsOn("repo-type", "s3")
-            .Help(HelpSection.Repository, "Tags set on every object written.",
-                "key=value; may be repeated. S3 stores them as object tags (x-amz-tagging). From pgBackRest 2.48."),
-
-        RepoOpt("repo-storage-upload-chunk-size", OptionType.Size).Optional().Between(64 * KiB, TiB)
-            .DependsOn("repo-type", "azure", "gcs", "s3")
-            .Help(HelpSection.Repository, "Part size of multi-part uploads.",
-                "Larger parts use more memory but fewer requests. Defaults to 5MiB for S3 and 4MiB otherwise."),
-
-        RepoOpt("repo-storage-verify-tls", OptionType.Boolean).Def("y").DependsOn("repo-type", "azure", "gcs", "s3")
-            .Deprecated("repo-azure-verify-tls", indexed: true, unindexed: false)
-            .Deprecated("repo-s3-verify-ssl", indexed: true)
-            .Deprecated("repo-s3-verify-tls", indexed: true, unindexed: false)
-            .Help(HelpSection.Repository, "Verify the storage service's certificate.",
-                "Only disable for testing, e.g. with a self-signed certificate."),
-
-        RepoOpt("repo-type", OptionType.StringId).Def("posix").Allow("azure", "cifs", "gcs", "posix", "s3")
-            .Deprecated("repo-type")
-            .Help(HelpSection.Repository, "Storage type of the repository.",
-                "posix for a local or mounted file system, cifs for CIFS mounts (no links, no directory sync), or an object "
-                + "store: azure, gcs, s3."),
-
-        GlobalOpt("resume", OptionType.Boolean, Backup).Def("y")
-            .Help(HelpSection.Command, "Resume an interrupted backup.",
-                "Files of an interrupted backup of the same type that are still valid are kept instead of copied again."),
-
-        GlobalOpt("sck-block", OptionType.Boolean, Networked).Def("n").MarkInternal()
-            .Help(HelpSection.General, "Blocking sockets.", "Uses blocking socket operations."),
-
-        GlobalOpt("sck-keep-alive", OptionType.Boolean, Networked).Def("y")
-            .Help(HelpSection.General, "TCP keep-alive.", "Enables keep-alive probes on network connections."),
-
-        Opt("set", OptionType.String, Annotate | Expire | Info | Restore | Verify).Optional()
-            .Help(HelpSection.Command, "Backup set to work on.", "Label of a backup, e.g. 20240101-000000F.")
-            .On(Annotate, required: true, summary: "Backup to annotate.", description: "Label of the backup to change.")
-            .On(Expire, summary: "Backup to expire.",
-                description: "Removes this backup and the backups that depend on it, whatever the retention settings say. "
-                + "The latest backup cannot be removed this way.")
-            .On(Info, depend: When("stanza"), summary: "Backup to show in detail.",
-                description: "Shows the databases, tablespaces and links of one backup of --stanza.")
-            .On(Restore, required: true, def: "latest", summary: "Backup to restore.",
-                description: "Label of the backup to restore; latest picks the newest backup that allows reaching the "
-                + "requested target.")
-            .On(Verify, isInternal: true, summary: "Backup to verify.", description: "Verifies only this backup."),
-
-        Opt("sort", OptionType.StringId, RepoLs).Def("asc").Allow("none", "asc", "desc")
-            .Help(HelpSection.Command, "Order of the listing.", "asc, desc or none (storage order)."),
-
-        GlobalOpt("spool-path", OptionType.Path, ArchiveGet | ArchivePush | Restore).Def("/var/spool/pgbackrest")
-            .On(ArchiveGet | ArchivePush, depend: When("archive-async", "y"))
-            .On(Restore, isInternal: true)
-            .Help(HelpSection.General, "Path of the asynchronous archiving queue.",
-                "Holds the status of asynchronous archive-push and the WAL prefetched by asynchronous archive-get. Must be "
-                + "on a local file system and must not be shared."),
-
-        Opt("stanza", OptionType.String, StanzaCommands)
-            .On(Info | RepoGet | RepoLs | Start | Stop, required: false)
-            .Help(HelpSection.General, "Stanza to work on.",
-                "A stanza names the configuration of one PostgreSQL cluster: where it runs, how it is backed up and "
-                + "archived. A descriptive name (app, dw) ages better than a host name because the cluster keeps the name "
-                + "across failovers."),
-
-        GlobalOpt("start-fast", OptionType.Boolean, Backup).Def("n")
-            .Help(HelpSection.Command, "Start the backup with an immediate checkpoint.",
-                "Without it the backup waits for the next regular checkpoint, which can take up to checkpoint_timeout."),
-
-        GlobalOpt("stop-auto", OptionType.Boolean, Backup).Def("n")
-            .Help(HelpSection.Command, "Stop a leftover backup before starting.",
-                "Calls pg_stop_backup() first if an earlier exclusive backup was left running (PostgreSQL before 9.6)."),
-
-        GlobalOpt("tablespace-map", OptionType.Hash, Restore).Optional()
-            .Help(HelpSection.Command, "Restore a tablespace to another directory.",
-                "name-or-oid=directory. Repeat for several tablespaces."),
-
-        GlobalOpt("tablespace-map-all", OptionType.String, Restore).Optional()
-            .Help(HelpSection.Command, "Restore all tablespaces below a directory.",
-                "The directory becomes the parent of every restored tablespace; tablespace-map entries take precedence."),
-
-        Opt("target", OptionType.String, Restore).DependsOn("type", "lsn", "name", "time", "xid")
-            .Help(HelpSection.Command, "Recovery target.",
-                "LSN, restore point name, time stamp or transaction id to recover to, depending on --type. Use --set when the "
-                + "target lies before the latest backup and cannot be found automatically."),
-
-        Opt("target-action", OptionType.StringId, Restore).Def("pause").Allow("pause", "promote", "shutdown")
-            .DependsOn("type", "immediate", "lsn", "name", "time", "xid")
-            .Help(HelpSection.Command, "What PostgreSQL does at the target.",
-                "pause waits for a manual decision, promote opens the cluster for writes, shutdown stops it."),
-
-        Opt("target-exclusive", OptionType.Boolean, Restore).Def("n").DependsOn("type", "lsn", "time", "xid")
-            .Help(HelpSection.Command, "Stop just before the target.",
-                "Recovery stops right before the target instead of right after it."),
-
-        Opt("target-timeline", OptionType.String, Restore).Optional()
-            .DependsOn("type", "default", "lsn", "name", "standby", "time", "xid")
-            .Help(HelpSection.Command, "Timeline to recover along.",
-                "current, latest or a timeline number; by default PostgreSQL's own default (latest since version 12)."),
-
-        GlobalOpt("tcp-keep-alive-count", OptionType.Integer, Networked).Optional().Between(1, 32)
-            .DependsOn("sck-keep-alive", "y")
-            .Help(HelpSection.General, "Keep-alive probes before the connection is dropped.", "Sets TCP_KEEPCNT."),
-
-        GlobalOpt("tcp-keep-alive-idle", OptionType.Integer, Networked).Optional().Between(1, 3600)
-            .DependsOn("sck-keep-alive", "y")
-            .Help(HelpSection.General, "Idle seconds before keep-alive probes start.", "Sets TCP_KEEPIDLE."),
-
-        GlobalOpt("tcp-keep-alive-interval", OptionType.Integer, Networked).Optional().Between(1, 900)
-            .DependsOn("sck-keep-alive", "y")
-            .Help(HelpSection.General, "Seconds between keep-alive probes.", "Sets TCP_KEEPINTVL."),
-
-        GlobalOpt("tls-server-address", OptionType.String, Server | ServerPing).Def("localhost")
-            .Help(HelpSection.Command, "Address of the TLS server.",
-                "Address the server listens on, or the server-ping target when no parameter is given."),
-
-        GlobalOpt("tls-server-auth", OptionType.Hash, Server)
-            .Help(HelpSection.Command, "Clients allowed to connect.",
-                "client-cn=stanza-list: the certificate common name of a client and the comma-separated stanzas it may "
-                + "use, or * for all. Repeat for several clients."),
-
-        GlobalOpt("tls-server-ca-file", OptionType.Path, Server)
-            .Help(HelpSection.Command, "CA file for client certificates.", "Certificate authorities accepted for clients."),
-
-        GlobalOpt("tls-server-cert-file", OptionType.Path, Server)
-            .Help(HelpSection.Command, "Certificate of the server.", "Certificate presented to clients."),
-
-        GlobalOpt("tls-server-key-file", OptionType.Path, Server)
-            .Help(HelpSection.Command, "Key of the server.", "Private key of tls-server-cert-file."),
-
-        GlobalOpt("tls-server-port", OptionType.Integer, Server | ServerPing).Def("8432").Between(1, 65535)
-            .Help(HelpSection.Command, "Port of the TLS server.", "Port the server listens on."),
-
-        Opt("type", OptionType.StringId, Backup | Info | Restore)
-            .Help(HelpSection.Command, "Type of backup or recovery.", "Meaning and values depend on the command.")
-            .On(Backup, def: "incr", allow: ["full", "diff", "incr"], summary: "Backup type.",
-                description: "full copies everything; diff copies what changed since the last full backup; incr copies "
-                + "what changed since the last backup of any type. diff and incr become full when there is no full backup "
-                + "to build on.")
-            .On(Info, required: false, allow: ["full", "diff", "incr"], summary: "Show only backups of this type.",
-                description: "full, diff or incr.")
-            .On(Restore, def: "default", allow: ["lsn", "name", "time", "xid", "preserve", "none", "immediate", "default", "standby"],
-                summary: "Recovery type.",
-                description: "default recovers to the end of the archived WAL; immediate stops as soon as the backup is "
-                + "consistent; lsn, name, time and xid recover to --target; standby makes the cluster a standby; preserve "
-                + "keeps the backed up recovery settings; none writes no recovery settings."),
-
-        Opt("verbose", OptionType.Boolean, Verify).Def("n")
-            .Help(HelpSection.Command, "Detailed output.", "Lists the checks of each backup and archive, not only failures."),
     ];
 }

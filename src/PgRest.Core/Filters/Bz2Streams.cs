@@ -130,7 +130,7 @@ internal sealed unsafe class Bz2StreamHandle : SafeHandle
     }
 }
 
-/// <summary>bzip2 writer, blockSize100k = level (spec §4.1).</summary>
+/// <summary>bzip2 writer, blockSize100k = level (pgbackrest-format.md, "4.1 Compression").</summary>
 internal sealed unsafe class Bz2CompressStream : NativeCompressStream
 {
     private const int OutputCapacity = 128 * 1024;

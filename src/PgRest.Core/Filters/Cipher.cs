@@ -5,7 +5,7 @@ using System.Text;
 namespace PgRest.Filters;
 
 /// <summary>
-/// AES-256-CBC in OpenSSL's salted format (spec §4.2): <c>Salted__</c>, 8 random salt bytes, then the ciphertext with
+/// AES-256-CBC in OpenSSL's salted format (pgbackrest-format.md, "4.2 Encryption"): <c>Salted__</c>, 8 random salt bytes, then the ciphertext with
 /// PKCS#7 padding; key and IV come from EVP_BytesToKey(SHA-1, count 1) over the UTF-8 passphrase. Raw mode omits the
 /// <c>Salted__</c> magic. Interoperable with <c>openssl enc -aes-256-cbc -md sha1 -pass pass:...</c>.
 /// </summary>

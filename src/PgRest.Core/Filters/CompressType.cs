@@ -2,7 +2,7 @@ using PgRest.Errors;
 
 namespace PgRest.Filters;
 
-/// <summary>Repository compression (<c>compress-type</c>), spec §4.1.</summary>
+/// <summary>Repository compression (<c>compress-type</c>), pgbackrest-format.md, "4.1 Compression".</summary>
 public enum CompressType
 {
     None,

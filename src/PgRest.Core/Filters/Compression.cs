@@ -1,6 +1,6 @@
 namespace PgRest.Filters;
 
-/// <summary>Compressing and decompressing streams for the repository formats of spec §4.1.</summary>
+/// <summary>Compressing and decompressing streams for the repository formats of pgbackrest-format.md, "4.1 Compression".</summary>
 public static class Compression
 {
     /// <summary>

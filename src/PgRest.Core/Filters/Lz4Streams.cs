@@ -115,7 +115,7 @@ internal sealed class Lz4DecompressionContextHandle : SafeHandle
     }
 }
 
-/// <summary>LZ4 frame writer: content checksum unless raw, otherwise liblz4 defaults (spec §4.1).</summary>
+/// <summary>LZ4 frame writer: content checksum unless raw, otherwise liblz4 defaults (pgbackrest-format.md, "4.1 Compression").</summary>
 internal sealed unsafe class Lz4CompressStream : NativeCompressStream
 {
     // Input is handed to LZ4F in pieces of at most this size, so every update fits in the output buffer.

@@ -3,7 +3,7 @@ using PgRest.Errors;
 
 namespace PgRest.Filters;
 
-/// <summary>Builds the filter chain every stored file goes through (spec §4.4).</summary>
+/// <summary>Builds the filter chain every stored file goes through (pgbackrest-format.md, "4.4 Processing order for every stored stream").</summary>
 public static class Pipeline
 {
     /// <summary>

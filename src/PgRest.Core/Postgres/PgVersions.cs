@@ -5,7 +5,7 @@ namespace PgRest.Postgres;
 
 /// <summary>
 /// Identity of one PostgreSQL major version as pgBackRest records it: <c>db-version</c> string, pg_control version,
-/// catalog version and WAL page magic (spec §2.4).
+/// catalog version and WAL page magic (pgbackrest-format.md, "2.4 backup.info").
 /// </summary>
 /// <param name="Version">pgBackRest's <c>db-version</c>, e.g. <c>"9.6"</c> or <c>"15"</c>.</param>
 /// <param name="VersionNum">Major version in <c>server_version_num</c> form without the minor part, e.g. 90600, 150000.</param>

@@ -2,7 +2,7 @@ using PgRest.Postgres;
 
 namespace PgRest.Repository;
 
-/// <summary>Where things live in a repository (pgbackrest-format.md, "Repository layout"): one place for every path rule.</summary>
+/// <summary>Where things live in a repository (pgbackrest-format.md, "1. Repository layout"): one place for every path rule.</summary>
 public static class RepositoryLayout
 {
     public const string ArchiveInfoFile = "archive.info";

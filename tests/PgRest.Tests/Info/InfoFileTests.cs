@@ -6,7 +6,7 @@ namespace PgRest.Tests.Info;
 
 public class InfoFileTests
 {
-    // archive.info from spec §2.3 (written by pgBackRest 2.45).
+    // archive.info from pgbackrest-format.md, "2.3 archive.info" (written by pgBackRest 2.45).
     internal const string SpecArchiveInfo =
         "[backrest]\n" +
         "backrest-format=5\n" +

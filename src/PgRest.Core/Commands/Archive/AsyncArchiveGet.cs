@@ -8,7 +8,7 @@ using PgRest.Postgres;
 namespace PgRest.Commands.Archive;
 
 /// <summary>
-/// <c>archive-async=y</c> for archive-get (spec §6.3): a background worker prefetches the requested segment and the
+/// <c>archive-async=y</c> for archive-get (pgbackrest-format.md, "6.3 archive-get"): a background worker prefetches the requested segment and the
 /// ones after it into <c>&lt;spool-path&gt;/archive/&lt;stanza&gt;/in</c>, up to <c>archive-get-queue-max</c>, in
 /// parallel (<c>process-max</c>), so recovery does not wait on the repository once per segment. Each file appears there
 /// whole (temp name, then rename); <c>&lt;wal&gt;.ok</c> means "not in the archive", <c>&lt;wal&gt;.error</c> an error.

@@ -7,7 +7,7 @@ using PgRest.Logging;
 namespace PgRest.Commands.Archive;
 
 /// <summary>
-/// <c>archive-async=y</c> for archive-push (spec §6.2). PostgreSQL's <c>archive_command</c> only waits until the segment
+/// <c>archive-async=y</c> for archive-push (pgbackrest-format.md, "6.2 Async push"). PostgreSQL's <c>archive_command</c> only waits until the segment
 /// is known to be archived: a background worker pushes every ready segment in parallel (<c>process-max</c>) and leaves
 /// a status file per segment in <c>&lt;spool-path&gt;/archive/&lt;stanza&gt;/out</c>: <c>&lt;wal&gt;.ok</c> (empty or
 /// <c>0\n&lt;warning&gt;</c>) or <c>&lt;wal&gt;.error</c> (<c>&lt;code&gt;\n&lt;message&gt;</c>), the same files pgBackRest

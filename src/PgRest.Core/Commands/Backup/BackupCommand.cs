@@ -13,7 +13,7 @@ using PgRest.Storage;
 namespace PgRest.Commands.Backup;
 
 /// <summary>
-/// <c>backup</c>: a non-exclusive online backup (pgbackrest-format.md, "Backup"), in pgBackRest's phases: init, start,
+/// <c>backup</c>: a non-exclusive online backup (pgbackrest-format.md, "5.1 Flow"), in pgBackRest's phases: init, start,
 /// manifest, resume, copy, stop, archive check, save. Files are copied in parallel (<c>process-max</c>), each once
 /// through the pipeline; the backup becomes visible only when <c>backup.manifest</c> is written last.
 /// </summary>

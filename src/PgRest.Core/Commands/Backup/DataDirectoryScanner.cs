@@ -14,7 +14,7 @@ public sealed record ScannedLink(string ManifestName, string Destination, FileSt
 public sealed record ScannedTarget(string Name, string Path, bool IsLink, string? TablespaceId = null, string? TablespaceName = null, string? File = null);
 
 /// <summary>
-/// Lists PGDATA (and tablespaces) for a backup manifest with pgBackRest's exclusions (spec §3.8), so that manifests
+/// Lists PGDATA (and tablespaces) for a backup manifest with pgBackRest's exclusions (pgbackrest-format.md, "3.8 What the manifest excludes"), so that manifests
 /// built by either tool compare file for file.
 /// </summary>
 public sealed class DataDirectoryScanner

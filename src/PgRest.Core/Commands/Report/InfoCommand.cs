@@ -8,7 +8,7 @@ using PgRest.Config;
 
 namespace PgRest.Commands.Report;
 
-/// <summary><c>info</c>: stanzas, their WAL archive range and backups, as text or pgBackRest's JSON (spec §8).</summary>
+/// <summary><c>info</c>: stanzas, their WAL archive range and backups, as text or pgBackRest's JSON (pgbackrest-format.md, "8 info output, error & exit codes").</summary>
 public static class InfoCommand
 {
     public static async Task RunAsync(CommandContext context)

@@ -7,7 +7,7 @@ namespace PgRest.Commands.Restore;
 
 /// <summary>
 /// The recovery settings restore writes for PostgreSQL ≥ 12: a block appended to <c>postgresql.auto.conf</c> (older
-/// recovery lines commented out) and the signal file (spec §7.3).
+/// recovery lines commented out) and the signal file (pgbackrest-format.md, "7.3 Recovery settings").
 /// </summary>
 public static class RecoverySettings
 {

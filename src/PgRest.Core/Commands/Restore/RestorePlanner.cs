@@ -19,7 +19,7 @@ public enum ExistingFileAction
     CompareChecksum,
 }
 
-/// <summary>The decisions of <c>restore</c> that need no repository and no file content (pgbackrest-format.md, "7 Restore").</summary>
+/// <summary>The decisions of <c>restore</c> that need no repository and no file content (pgbackrest-format.md, "7. Restore").</summary>
 public static class RestorePlanner
 {
     /// <summary>

@@ -11,7 +11,7 @@ using PgRest.Storage;
 namespace PgRest.Commands.Verify;
 
 /// <summary>
-/// Verifies one stanza of one repository the way pgBackRest 2.45 does (spec §8.4): info files and their copies, every
+/// Verifies one stanza of one repository the way pgBackRest 2.45 does (pgbackrest-format.md, "8.4 verify text output"): info files and their copies, every
 /// WAL segment in every archive id, then every backup's manifest and files. Counts everything that is wrong; only a
 /// repository that cannot be read at all throws.
 /// </summary>
