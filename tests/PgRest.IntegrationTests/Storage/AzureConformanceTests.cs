@@ -5,6 +5,7 @@ using PgRest.IntegrationTests.Infrastructure;
 using PgRest.Storage;
 using PgRest.Storage.Azure;
 using PgRest.Storage.Http;
+using PgRest.Tests.Storage;
 
 namespace PgRest.IntegrationTests.Storage;
 

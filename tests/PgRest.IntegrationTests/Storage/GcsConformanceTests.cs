@@ -3,6 +3,7 @@ using PgRest.Config;
 using PgRest.Errors;
 using PgRest.IntegrationTests.Infrastructure;
 using PgRest.Storage;
+using PgRest.Tests.Storage;
 
 namespace PgRest.IntegrationTests.Storage;
 

@@ -6,6 +6,7 @@ using PgRest.IntegrationTests.Infrastructure;
 using PgRest.Storage;
 using PgRest.Storage.Http;
 using PgRest.Storage.S3;
+using PgRest.Tests.Storage;
 
 namespace PgRest.IntegrationTests.Storage;
 

@@ -4,11 +4,12 @@ using PgRest.Errors;
 using PgRest.Storage;
 using PgRest.Storage.Object;
 
-namespace PgRest.IntegrationTests.Storage;
+namespace PgRest.Tests.Storage;
 
 /// <summary>
-/// The one suite every storage driver passes, each against its real server: what the repository code relies on
-/// (atomic writes, ranged reads, listings paged to the end, recursive removal, a missing file, wrong credentials).
+/// The one suite every storage driver passes: what the repository code relies on (atomic writes, ranged reads,
+/// listings paged to the end, recursive removal, a missing file, wrong credentials). Posix and memory run it here; the
+/// object stores run it against their real servers in the integration project, which compiles this same file.
 /// A driver's class supplies a fresh storage rooted at a unique path.
 /// </summary>
 public abstract class StorageConformanceTests
@@ -19,7 +20,7 @@ public abstract class StorageConformanceTests
     /// <summary>A storage rooted at a path no other test uses (e.g. <c>/conformance/&lt;random&gt;</c>).</summary>
     protected abstract Task<IStorage> CreateStorageAsync(string root);
 
-    /// <summary>The same server with a wrong secret; null for a driver that has no credentials (posix).</summary>
+    /// <summary>The same server with a wrong secret; null for a driver that has no credentials (posix, memory).</summary>
     protected abstract Task<IStorage?> CreateStorageWithWrongCredentialsAsync(string root);
 
     private static string UniqueRoot() => "/conformance/" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
@@ -213,7 +214,7 @@ public abstract class StorageConformanceTests
     {
         var storage = await CreateStorageWithWrongCredentialsAsync(UniqueRoot());
         if (storage is null)
-            return; // posix has no credentials; its permissions are covered by the bad-input tests.
+            return; // posix and memory have no credentials; posix permissions are covered by the bad-input tests.
         var error = await Assert.ThrowsAsync<PgRestException>(() => WriteAsync(storage, "archive.info", "x"u8.ToArray()));
         Assert.Equal(ErrorCode.Protocol, error.Code);
         Assert.Contains("403", error.Message, StringComparison.Ordinal);
