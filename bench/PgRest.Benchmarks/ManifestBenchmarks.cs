@@ -10,14 +10,14 @@ namespace PgRest.Benchmarks;
 [MemoryDiagnoser]
 public class ManifestBenchmarks
 {
-    private Manifest manifest = null!;
-    private string text = "";
+    private Manifest _manifest = null!;
+    private string _text = "";
 
     /// <summary>Copies of the file list; 20 gives about 20,000 files.</summary>
     [Params(20)]
     public int Copies { get; set; }
 
-    public int FileCount => manifest.Files.Count;
+    public int FileCount => _manifest.Files.Count;
 
     [GlobalSetup]
     public void Setup()
@@ -25,23 +25,23 @@ public class ManifestBenchmarks
         using var resource = typeof(ManifestBenchmarks).Assembly.GetManifestResourceStream("fresh-full.manifest")
             ?? throw new InvalidOperationException("fresh-full.manifest resource missing");
         using var reader = new StreamReader(resource);
-        manifest = Manifest.Parse(reader.ReadToEnd());
+        _manifest = Manifest.Parse(reader.ReadToEnd());
 
-        var originals = manifest.Files.ToList();
+        var originals = _manifest.Files.ToList();
         for (var copy = 1; copy <= Copies; copy++)
         {
             foreach (var file in originals)
-                manifest.Files.Add(CopyOf(file, $"{file.Name}.{copy}"));
+                _manifest.Files.Add(CopyOf(file, $"{file.Name}.{copy}"));
         }
 
-        text = manifest.Serialize("2.45");
+        _text = _manifest.Serialize("2.45");
     }
 
     [Benchmark]
-    public int Serialize() => manifest.Serialize("2.45").Length;
+    public int Serialize() => _manifest.Serialize("2.45").Length;
 
     [Benchmark]
-    public int Parse() => Manifest.Parse(text).Files.Count;
+    public int Parse() => Manifest.Parse(_text).Files.Count;
 
     private static ManifestFile CopyOf(ManifestFile file, string name) => new()
     {

@@ -14,8 +14,8 @@ public class PipelineBenchmarks
     private const string Passphrase = "xmRrM9vDJbJKbI0e1sHq4ZiVSTbTUMSt3tuXXRGX3ZfSL1Ep2fLsoQ4kJwpqbkxU";
     private const int ChunkSize = 1024 * 1024;
 
-    private byte[] stored = [];
-    private readonly byte[] readBuffer = new byte[ChunkSize];
+    private byte[] _stored = [];
+    private readonly byte[] _readBuffer = new byte[ChunkSize];
 
     [Params(CompressType.None, CompressType.Gz, CompressType.Lz4, CompressType.Zst, CompressType.Bz2)]
     public CompressType Compress { get; set; }
@@ -30,7 +30,7 @@ public class PipelineBenchmarks
     {
         using var destination = new MemoryStream();
         WriteAll(destination);
-        stored = destination.ToArray();
+        _stored = destination.ToArray();
     }
 
     /// <summary>Plain bytes in, stored bytes out (what backup and archive-push do per file).</summary>
@@ -45,10 +45,10 @@ public class PipelineBenchmarks
     [Benchmark]
     public long Read()
     {
-        using var pipeline = Pipeline.Read(new MemoryStream(stored, writable: false), Compress, Cipher);
+        using var pipeline = Pipeline.Read(new MemoryStream(_stored, writable: false), Compress, Cipher);
         long total = 0;
         int read;
-        while ((read = pipeline.Output.Read(readBuffer)) > 0)
+        while ((read = pipeline.Output.Read(_readBuffer)) > 0)
             total += read;
         return total + pipeline.Sha1Hex.Length;
     }
@@ -66,18 +66,18 @@ public class PipelineBenchmarks
     /// <summary>A write-only sink that keeps nothing, so the benchmark measures the filters and not a growing buffer.</summary>
     private sealed class CountingStream : Stream
     {
-        private long length;
+        private long _length;
 
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
-        public override long Length => length;
-        public override long Position { get => length; set => throw new NotSupportedException(); }
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
         public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => length += count;
-        public override void Write(ReadOnlySpan<byte> buffer) => length += buffer.Length;
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
     }
 }

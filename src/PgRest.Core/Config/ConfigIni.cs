@@ -9,7 +9,7 @@ namespace PgRest.Config;
 /// </summary>
 internal sealed class ConfigIni
 {
-    private readonly Dictionary<string, Section> sections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Section> _sections = new(StringComparer.Ordinal);
 
     private ConfigIni()
     {
@@ -27,10 +27,10 @@ internal sealed class ConfigIni
 
     /// <summary>Keys of a section in the order they first appear; empty when the section does not exist.</summary>
     public IReadOnlyList<string> Keys(string section) =>
-        sections.TryGetValue(section, out var found) ? found.KeyOrder : [];
+        _sections.TryGetValue(section, out var found) ? found.KeyOrder : [];
 
     /// <summary>All values of a key in a section, in file order.</summary>
-    public IReadOnlyList<string> Values(string section, string key) => sections[section].Values[key];
+    public IReadOnlyList<string> Values(string section, string key) => _sections[section].Values[key];
 
     private static void Read(string text, ConfigIni? store)
     {
@@ -80,8 +80,8 @@ internal sealed class ConfigIni
 
     private void Add(string section, string key, string value)
     {
-        if (!sections.TryGetValue(section, out var found))
-            sections.Add(section, found = new Section());
+        if (!_sections.TryGetValue(section, out var found))
+            _sections.Add(section, found = new Section());
 
         if (!found.Values.TryGetValue(key, out var values))
         {

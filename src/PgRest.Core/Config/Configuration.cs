@@ -11,9 +11,9 @@ public sealed class Configuration
 {
     private static readonly int[] KeyOne = [1];
 
-    private readonly OptionValue[]?[] values;
-    private readonly int[] pgKeys;
-    private readonly int[] repoKeys;
+    private readonly OptionValue[]?[] _values;
+    private readonly int[] _pgKeys;
+    private readonly int[] _repoKeys;
 
     internal Configuration(
         CommandDefinition command, IReadOnlyList<string> parameters, CommandDefinition? helpTarget, OptionValue[]?[] values,
@@ -22,9 +22,9 @@ public sealed class Configuration
         Definition = command;
         Parameters = parameters;
         HelpTarget = helpTarget;
-        this.values = values;
-        this.pgKeys = pgKeys;
-        this.repoKeys = repoKeys;
+        _values = values;
+        _pgKeys = pgKeys;
+        _repoKeys = repoKeys;
         CommandLineOptions = commandLineOptions;
         Warnings = warnings;
     }
@@ -39,13 +39,13 @@ public sealed class Configuration
 
     /// <summary>The stanza, when the command accepts one and it was given.</summary>
     public string? Stanza =>
-        HelpTarget == null && values[StanzaOption.Id] is { } stanza && stanza[0].IsSet ? stanza[0].Text : null;
+        HelpTarget == null && _values[StanzaOption.Id] is { } stanza && stanza[0].IsSet ? stanza[0].Text : null;
 
     /// <summary>Configured repository indexes in ascending order; <c>[1]</c> when none is configured.</summary>
-    public IReadOnlyList<int> RepoIndexes => repoKeys.Length == 0 ? KeyOne : repoKeys;
+    public IReadOnlyList<int> RepoIndexes => _repoKeys.Length == 0 ? KeyOne : _repoKeys;
 
     /// <summary>Configured PostgreSQL indexes in ascending order; <c>[1]</c> when none is configured.</summary>
-    public IReadOnlyList<int> PgIndexes => pgKeys.Length == 0 ? KeyOne : pgKeys;
+    public IReadOnlyList<int> PgIndexes => _pgKeys.Length == 0 ? KeyOne : _pgKeys;
 
     /// <summary>
     /// Options from the command line in the order given, keyed by canonical name (<c>repo1-path</c>, <c>no-online</c>,
@@ -66,7 +66,7 @@ public sealed class Configuration
     /// become its expire (<see cref="AsCommand"/>), options of the backup that expire does not take are not accepted.
     /// </summary>
     public bool Accepts(OptionHandle option) =>
-        HelpTarget == null && values[option.Definition.Id] is not null && option.Definition.IsValidFor(Definition);
+        HelpTarget == null && _values[option.Definition.Id] is not null && option.Definition.IsValidFor(Definition);
 
     /// <summary>Whether the user (or a default) gave the option a value at <paramref name="index"/>.</summary>
     public bool IsSet(OptionHandle option, int index = 1) => Lookup(option, index).IsSet;
@@ -108,7 +108,7 @@ public sealed class Configuration
     /// command does not take are not accepted, and logging follows the new command's row.
     /// </summary>
     public Configuration AsCommand(CommandDefinition command) =>
-        new(command, Parameters, null, values, pgKeys, repoKeys, CommandLineOptions, []);
+        new(command, Parameters, null, _values, _pgKeys, _repoKeys, CommandLineOptions, []);
 
     /// <summary>
     /// Options given on the command line that <paramref name="command"/> also takes, by canonical name in the order given
@@ -137,9 +137,9 @@ public sealed class Configuration
         foreach (var option in OptionTable.OptionArray)
         {
             // A backup that became its expire lists only what expire takes, as pgBackRest does.
-            if (values[option.Id] is not { } optionValues || !option.IsValidFor(Definition))
+            if (_values[option.Id] is not { } optionValues || !option.IsValidFor(Definition))
                 continue;
-            var keys = option.Group switch { OptionGroup.Pg => pgKeys, OptionGroup.Repo => repoKeys, _ => KeyOne };
+            var keys = option.Group switch { OptionGroup.Pg => _pgKeys, OptionGroup.Repo => _repoKeys, _ => KeyOne };
             for (var i = 0; i < optionValues.Length && i < Math.Max(keys.Length, 1); i++)
             {
                 var value = optionValues[i];
@@ -188,7 +188,7 @@ public sealed class Configuration
     }
 
     /// <summary>The value of an option at the first configured index, for help output; null when the option is not valid.</summary>
-    internal OptionValue? FirstValue(OptionDefinition option) => values[option.Id]?[0];
+    internal OptionValue? FirstValue(OptionDefinition option) => _values[option.Id]?[0];
 
     private OptionValue Lookup(OptionHandle handle, int index)
     {
@@ -196,13 +196,13 @@ public sealed class Configuration
         if (option.Group == OptionGroup.None && index != 1)
             throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' has no index {index}");
 
-        var optionValues = (HelpTarget == null ? values[option.Id] : null) ??
+        var optionValues = (HelpTarget == null ? _values[option.Id] : null) ??
             throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' is not valid for command '{Command}'");
 
         if (option.Group == OptionGroup.None)
             return optionValues[0];
 
-        var keys = option.Group == OptionGroup.Pg ? pgKeys : repoKeys;
+        var keys = option.Group == OptionGroup.Pg ? _pgKeys : _repoKeys;
         var position = PositionOf(keys, index);
 
         // An index nobody configured behaves like one with every option at its default (the last slot).

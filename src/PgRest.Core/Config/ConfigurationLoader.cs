@@ -44,35 +44,35 @@ public static class ConfigurationLoader
     private sealed class Loader(
         IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, ConfigFileDefaults fileDefaults)
     {
-        private readonly ParsedValue?[]?[] parsed = new ParsedValue?[]?[OptionTable.OptionArray.Length];
-        private readonly OptionValue[]?[] values = new OptionValue[]?[OptionTable.OptionArray.Length];
-        private readonly List<string> warnings = [];
-        private readonly List<KeyValuePair<string, string>> commandLineOptions = [];
-        private readonly List<string> parameters = [];
-        private CommandDefinition? command;
-        private bool help;
-        private int[] pgKeys = [];
-        private int[] repoKeys = [];
+        private readonly ParsedValue?[]?[] _parsed = new ParsedValue?[]?[OptionTable.OptionArray.Length];
+        private readonly OptionValue[]?[] _values = new OptionValue[]?[OptionTable.OptionArray.Length];
+        private readonly List<string> _warnings = [];
+        private readonly List<KeyValuePair<string, string>> _commandLineOptions = [];
+        private readonly List<string> _parameters = [];
+        private CommandDefinition? _command;
+        private bool _help;
+        private int[] _pgKeys = [];
+        private int[] _repoKeys = [];
 
         public Configuration Run()
         {
             var commandSet = ParseCommandLine();
 
-            if (!commandSet && !help)
+            if (!commandSet && !_help)
             {
                 if (args.Count > 0)
                     throw new PgRestException(ErrorCode.CommandRequired, "no command found");
 
-                help = true;
+                _help = true;
             }
 
-            command ??= OptionTable.FindCommand("help")!;
+            _command ??= OptionTable.FindCommand("help")!;
 
-            if (parameters.Count > 0 && !help && !command.ParametersAllowed)
+            if (_parameters.Count > 0 && !_help && !_command.ParametersAllowed)
                 throw new PgRestException(ErrorCode.ParamInvalid, "command does not allow parameters");
 
             // help and version need no options; help for a command loads that command's options to show current values.
-            if (command.Name is not ("help" or "version"))
+            if (_command.Name is not ("help" or "version"))
             {
                 ParseEnvironment();
                 ParseConfigFiles();
@@ -81,24 +81,24 @@ public static class ConfigurationLoader
                 ResolveValues();
                 DropDefaultGroupKeys();
                 CheckGroupSelection();
-                ConfigurationRules.Apply(command, help, values, repoKeys, pgKeys, warnings);
+                ConfigurationRules.Apply(_command, _help, _values, _repoKeys, _pgKeys, _warnings);
             }
 
             var helpCommand = OptionTable.FindCommand("help")!;
 
-            if (help)
+            if (_help)
             {
-                var helpParameters = new List<string>(parameters.Count + 1);
+                var helpParameters = new List<string>(_parameters.Count + 1);
 
-                if (command != helpCommand)
-                    helpParameters.Add(command.Name);
+                if (_command != helpCommand)
+                    helpParameters.Add(_command.Name);
 
-                helpParameters.AddRange(parameters);
-                return new Configuration(helpCommand, helpParameters, command == helpCommand ? null : command, values, pgKeys,
-                    repoKeys, commandLineOptions, warnings);
+                helpParameters.AddRange(_parameters);
+                return new Configuration(helpCommand, helpParameters, _command == helpCommand ? null : _command, _values, _pgKeys,
+                    _repoKeys, _commandLineOptions, _warnings);
             }
 
-            return new Configuration(command, parameters, null, values, pgKeys, repoKeys, commandLineOptions, warnings);
+            return new Configuration(_command, _parameters, null, _values, _pgKeys, _repoKeys, _commandLineOptions, _warnings);
         }
 
         // Phase 1: options may come before or after the command; the first other word is the command (after an optional
@@ -119,14 +119,14 @@ public static class ConfigurationLoader
 
                 if (commandSet)
                 {
-                    parameters.Add(arg);
+                    _parameters.Add(arg);
                     continue;
                 }
 
-                command = OptionTable.FindCommand(arg) ?? throw new PgRestException(ErrorCode.CommandInvalid, $"invalid command '{arg}'");
+                _command = OptionTable.FindCommand(arg) ?? throw new PgRestException(ErrorCode.CommandInvalid, $"invalid command '{arg}'");
 
-                if (command.Name == "help")
-                    help = true;
+                if (_command.Name == "help")
+                    _help = true;
                 else
                     commandSet = true;
             }
@@ -221,7 +221,7 @@ public static class ConfigurationLoader
             }
 
             var prefix = option.Negate ? "no-" : option.Reset ? "reset-" : "";
-            commandLineOptions.Add(new KeyValuePair<string, string>(prefix + keyName, argument ?? ""));
+            _commandLineOptions.Add(new KeyValuePair<string, string>(prefix + keyName, argument ?? ""));
             return index;
         }
 
@@ -245,23 +245,23 @@ public static class ConfigurationLoader
 
                 if (!OptionName.TryParse(key, prefixMatch: false, ignoreMissingIndex: false, out var option))
                 {
-                    warnings.Add($"environment contains invalid option '{key}'");
+                    _warnings.Add($"environment contains invalid option '{key}'");
                     continue;
                 }
 
                 if (option.Negate)
                 {
-                    warnings.Add($"environment contains invalid negate option '{key}'");
+                    _warnings.Add($"environment contains invalid negate option '{key}'");
                     continue;
                 }
 
                 if (option.Reset)
                 {
-                    warnings.Add($"environment contains invalid reset option '{key}'");
+                    _warnings.Add($"environment contains invalid reset option '{key}'");
                     continue;
                 }
 
-                if (!option.Option.IsValidFor(command!))
+                if (!option.Option.IsValidFor(_command!))
                     continue;
 
                 if (value.Length == 0)
@@ -303,8 +303,8 @@ public static class ConfigurationLoader
             var ini = ConfigIni.Parse(text);
             var stanza = Found("stanza") is { Values: [var stanzaName, ..] } ? stanzaName : null;
             var sections = stanza != null
-                ? new[] { $"{stanza}:{command!.Name}", stanza, $"{GlobalSection}:{command.Name}", GlobalSection }
-                : [$"{GlobalSection}:{command!.Name}", GlobalSection];
+                ? new[] { $"{stanza}:{_command!.Name}", stanza, $"{GlobalSection}:{_command.Name}", GlobalSection }
+                : [$"{GlobalSection}:{_command!.Name}", GlobalSection];
 
             for (var sectionIndex = 0; sectionIndex < sections.Length; sectionIndex++)
             {
@@ -331,16 +331,16 @@ public static class ConfigurationLoader
                     throw Invalid($"configuration file contains duplicate options ('{key}', '{otherName}') in section '[{section}]'");
                 namesInSection.Add(canonicalName, key);
 
-                if (!definition.IsValidFor(command!))
+                if (!definition.IsValidFor(_command!))
                 {
                     if (isCommandSection)
-                        warnings.Add($"configuration file contains option '{key}' invalid for section '{section}'");
+                        _warnings.Add($"configuration file contains option '{key}' invalid for section '{section}'");
                     continue;
                 }
 
                 if (definition.Section == OptionSection.Stanza && isGlobalSection)
                 {
-                    warnings.Add($"configuration file contains stanza-only option '{key}' in global section '{section}'");
+                    _warnings.Add($"configuration file contains stanza-only option '{key}' in global section '{section}'");
                     continue;
                 }
 
@@ -365,7 +365,7 @@ public static class ConfigurationLoader
 
             if (problem is null)
                 return option;
-            warnings.Add($"configuration file contains {problem} '{key}'");
+            _warnings.Add($"configuration file contains {problem} '{key}'");
             return null;
         }
 
@@ -399,8 +399,8 @@ public static class ConfigurationLoader
         {
             foreach (var option in OptionTable.OptionArray)
             {
-                if (parsed[option.Id] != null && !option.IsValidFor(command!))
-                    throw Invalid($"option '{option.Name}' not valid for command '{command!.Name}'");
+                if (_parsed[option.Id] != null && !option.IsValidFor(_command!))
+                    throw Invalid($"option '{option.Name}' not valid for command '{_command!.Name}'");
             }
         }
 
@@ -413,13 +413,13 @@ public static class ConfigurationLoader
 
             foreach (var option in OptionTable.OptionArray)
             {
-                if (option.Group == OptionGroup.None || !option.IsValidFor(command!))
+                if (option.Group == OptionGroup.None || !option.IsValidFor(_command!))
                     continue;
 
                 var group = (int)option.Group;
                 groupValid[group] = true;
 
-                if (parsed[option.Id] is not { } slots)
+                if (_parsed[option.Id] is not { } slots)
                     continue;
 
                 for (var key = 1; key < slots.Length; key++)
@@ -432,8 +432,8 @@ public static class ConfigurationLoader
                 }
             }
 
-            pgKeys = GroupKeys(groupValid[(int)OptionGroup.Pg], used[(int)OptionGroup.Pg], pgGroup: true);
-            repoKeys = GroupKeys(groupValid[(int)OptionGroup.Repo], used[(int)OptionGroup.Repo], pgGroup: false);
+            _pgKeys = GroupKeys(groupValid[(int)OptionGroup.Pg], used[(int)OptionGroup.Pg], pgGroup: true);
+            _repoKeys = GroupKeys(groupValid[(int)OptionGroup.Repo], used[(int)OptionGroup.Repo], pgGroup: false);
         }
 
         private static int[] GroupKeys(bool valid, bool[]? used, bool pgGroup)
@@ -477,20 +477,20 @@ public static class ConfigurationLoader
         {
             foreach (var option in OptionTable.ResolveOrder)
             {
-                if (!option.IsValidFor(command!))
+                if (!option.IsValidFor(_command!))
                     continue;
 
                 var keys = option.Group switch
                 {
-                    OptionGroup.Pg => pgKeys,
-                    OptionGroup.Repo => repoKeys,
+                    OptionGroup.Pg => _pgKeys,
+                    OptionGroup.Repo => _repoKeys,
                     _ => [1],
                 };
 
                 // Grouped options get one extra slot: the value an unconfigured index would have.
                 var count = option.Group == OptionGroup.None ? 1 : keys.Length + 1;
                 var optionValues = new OptionValue[count];
-                values[option.Id] = optionValues;
+                _values[option.Id] = optionValues;
 
                 for (var position = 0; position < count; position++)
                 {
@@ -506,7 +506,7 @@ public static class ConfigurationLoader
         {
             var isSet = slot is { Found: true, Reset: false } && (option.Type == OptionType.Boolean || !slot.Negate);
             var value = new OptionValue { Negated = slot?.Negate ?? false, Reset = slot?.Reset ?? false };
-            var depend = option.DependFor(command!);
+            var depend = option.DependFor(_command!);
 
             if (depend != null && !DependencyHolds(depend, position))
             {
@@ -531,13 +531,13 @@ public static class ConfigurationLoader
             }
             else if (slot is { Negate: true })
                 value.Source = slot.Source;
-            else if (option.DefaultFor(command!) is { } def)
+            else if (option.DefaultFor(_command!) is { } def)
                 SetDefault(option, value, def);
-            else if (option.IsRequiredFor(command!) && !help && key != 0)
+            else if (option.IsRequiredFor(_command!) && !_help && key != 0)
             {
                 var hint = option.Section == OptionSection.Stanza ? "\nHINT: does this stanza exist?" : "";
                 throw new PgRestException(
-                    ErrorCode.OptionRequired, $"{command!.Name} command requires option: {option.IndexedName(key)}{hint}");
+                    ErrorCode.OptionRequired, $"{_command!.Name} command requires option: {option.IndexedName(key)}{hint}");
             }
 
             return value;
@@ -547,7 +547,7 @@ public static class ConfigurationLoader
         {
             var dependOption = OptionTable.FindOption(depend.Option)!;
 
-            if (values[dependOption.Id] is not { } dependValues)
+            if (_values[dependOption.Id] is not { } dependValues)
                 return false;
 
             var dependValue = dependOption.Group == OptionGroup.None ? dependValues[0] : dependValues[position];
@@ -573,7 +573,7 @@ public static class ConfigurationLoader
         {
             var dependOption = OptionTable.FindOption(depend.Option)!;
             var dependName = dependOption.IndexedName(key);
-            var dependValues = values[dependOption.Id];
+            var dependValues = _values[dependOption.Id];
             var dependValue = dependValues == null
                 ? null
                 : dependOption.Group == OptionGroup.None ? dependValues[0] : dependValues[position];
@@ -685,7 +685,7 @@ public static class ConfigurationLoader
                     break;
             }
 
-            if (option.AllowListFor(command!) is { } allowList && !IsAllowed(option, allowList, value))
+            if (option.AllowListFor(_command!) is { } allowList && !IsAllowed(option, allowList, value))
                 throw InvalidValue($"'{slot.Values![0]}' is not allowed for '{name}' option");
         }
 
@@ -738,8 +738,8 @@ public static class ConfigurationLoader
         // is dropped, unless it is the only one; a lone all-default index becomes index 1.
         private void DropDefaultGroupKeys()
         {
-            pgKeys = DropDefaultKeys(OptionGroup.Pg, pgKeys);
-            repoKeys = DropDefaultKeys(OptionGroup.Repo, repoKeys);
+            _pgKeys = DropDefaultKeys(OptionGroup.Pg, _pgKeys);
+            _repoKeys = DropDefaultKeys(OptionGroup.Repo, _repoKeys);
         }
 
         private int[] DropDefaultKeys(OptionGroup group, int[] keys)
@@ -751,7 +751,7 @@ public static class ConfigurationLoader
 
             foreach (var option in OptionTable.OptionArray)
             {
-                if (option.Group != group || values[option.Id] is not { } optionValues)
+                if (option.Group != group || _values[option.Id] is not { } optionValues)
                     continue;
 
                 for (var position = 0; position < keys.Length; position++)
@@ -784,7 +784,7 @@ public static class ConfigurationLoader
 
             foreach (var option in OptionTable.OptionArray)
             {
-                if (option.Group != group || values[option.Id] is not { } optionValues)
+                if (option.Group != group || _values[option.Id] is not { } optionValues)
                     continue;
 
                 var compacted = new OptionValue[newKeys.Length + 1];
@@ -793,7 +793,7 @@ public static class ConfigurationLoader
                     compacted[index] = optionValues[kept[index]];
 
                 compacted[^1] = optionValues[^1];
-                values[option.Id] = compacted;
+                _values[option.Id] = compacted;
             }
 
             return newKeys;
@@ -802,15 +802,15 @@ public static class ConfigurationLoader
         // --repo=N (and the internal --pg=N) must name a configured index.
         private void CheckGroupSelection()
         {
-            CheckGroupSelection("pg", pgKeys);
-            CheckGroupSelection("repo", repoKeys);
+            CheckGroupSelection("pg", _pgKeys);
+            CheckGroupSelection("repo", _repoKeys);
         }
 
         private void CheckGroupSelection(string name, int[] keys)
         {
             var option = OptionTable.FindOption(name)!;
 
-            if (values[option.Id] is not [{ IsSet: true } selected])
+            if (_values[option.Id] is not [{ IsSet: true } selected])
                 return;
 
             foreach (var key in keys)
@@ -826,12 +826,12 @@ public static class ConfigurationLoader
         private ParsedValue Slot(OptionDefinition option, int key)
         {
             var index = option.Group == OptionGroup.None ? 0 : key;
-            var slots = parsed[option.Id] ??= new ParsedValue?[index + 1];
+            var slots = _parsed[option.Id] ??= new ParsedValue?[index + 1];
 
             if (index >= slots.Length)
             {
                 Array.Resize(ref slots, index + 1);
-                parsed[option.Id] = slots;
+                _parsed[option.Id] = slots;
             }
 
             return slots[index] ??= new ParsedValue();
@@ -839,7 +839,7 @@ public static class ConfigurationLoader
 
         private ParsedValue? FoundAt(OptionDefinition option, int key)
         {
-            var slots = parsed[option.Id];
+            var slots = _parsed[option.Id];
             var index = option.Group == OptionGroup.None ? 0 : key;
             return slots != null && index < slots.Length && slots[index] is { Found: true } slot ? slot : null;
         }

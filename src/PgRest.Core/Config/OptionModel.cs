@@ -172,10 +172,10 @@ public sealed class OptionDefinition
     private static readonly OptionCommandRule[] NoRules = [];
     private static readonly DeprecatedName[] NoDeprecations = [];
 
-    private OptionCommandRule[] rules = NoRules;
-    private DeprecatedName[] deprecations = NoDeprecations;
-    private bool negateAllowed;
-    private string[]? commandNames;
+    private OptionCommandRule[] _rules = NoRules;
+    private DeprecatedName[] _deprecations = NoDeprecations;
+    private bool _negateAllowed;
+    private string[]? _commandNames;
 
     internal OptionDefinition(string name, OptionType type, uint commandMask)
     {
@@ -225,12 +225,12 @@ public sealed class OptionDefinition
 
     public string Description { get; private set; } = "";
 
-    public IReadOnlyList<OptionCommandRule> CommandRules => rules;
+    public IReadOnlyList<OptionCommandRule> CommandRules => _rules;
 
-    public IReadOnlyList<DeprecatedName> DeprecatedNames => deprecations;
+    public IReadOnlyList<DeprecatedName> DeprecatedNames => _deprecations;
 
     /// <summary><c>--no-</c> form allowed: booleans outside command-line-only options, plus <c>config</c> and <c>online</c>.</summary>
-    public bool Negatable => negateAllowed || (Type == OptionType.Boolean && Section != OptionSection.CommandLine);
+    public bool Negatable => _negateAllowed || (Type == OptionType.Boolean && Section != OptionSection.CommandLine);
 
     /// <summary><c>--reset-</c> form allowed: every option that may appear in a configuration file.</summary>
     public bool Resettable => Section != OptionSection.CommandLine;
@@ -239,7 +239,7 @@ public sealed class OptionDefinition
     public bool Repeatable => Type is OptionType.List or OptionType.Hash;
 
     /// <summary>Names of the commands that accept the option.</summary>
-    public IReadOnlyList<string> Commands => commandNames ??= BuildCommandNames();
+    public IReadOnlyList<string> Commands => _commandNames ??= BuildCommandNames();
 
     /// <summary>Name for one index of a grouped option (<c>repo2-path</c>); the plain name for ungrouped options.</summary>
     public string IndexedName(int key)
@@ -278,7 +278,7 @@ public sealed class OptionDefinition
 
     public OptionCommandRule? RuleFor(CommandDefinition command)
     {
-        foreach (var rule in rules)
+        foreach (var rule in _rules)
         {
             if (rule.Command.Id == command.Id)
                 return rule;
@@ -378,13 +378,13 @@ public sealed class OptionDefinition
 
     internal OptionDefinition AllowNegate()
     {
-        negateAllowed = true;
+        _negateAllowed = true;
         return this;
     }
 
     internal OptionDefinition Deprecated(string name, bool indexed = false, bool unindexed = true)
     {
-        deprecations = [.. deprecations, new DeprecatedName(name, indexed, unindexed)];
+        _deprecations = [.. _deprecations, new DeprecatedName(name, indexed, unindexed)];
         return this;
     }
 
@@ -392,7 +392,7 @@ public sealed class OptionDefinition
         uint commandMask, bool? required = null, string? def = null, string[]? allow = null, OptionDependency? depend = null,
         bool? isInternal = null, string? summary = null, string? description = null)
     {
-        var added = new List<OptionCommandRule>(rules);
+        var added = new List<OptionCommandRule>(_rules);
 
         foreach (var command in OptionTable.CommandArray)
         {
@@ -406,7 +406,7 @@ public sealed class OptionDefinition
             });
         }
 
-        rules = added.ToArray();
+        _rules = added.ToArray();
         return this;
     }
 

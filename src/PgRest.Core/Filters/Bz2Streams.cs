@@ -80,9 +80,9 @@ internal unsafe struct Bz2Stream
 
 internal sealed unsafe class Bz2StreamHandle : SafeHandle
 {
-    private readonly bool compress;
+    private readonly bool _compress;
 
-    private Bz2StreamHandle(bool compress) : base(0, ownsHandle: true) => this.compress = compress;
+    private Bz2StreamHandle(bool compress) : base(0, ownsHandle: true) => _compress = compress;
 
     public override bool IsInvalid => handle == 0;
 
@@ -121,7 +121,7 @@ internal sealed unsafe class Bz2StreamHandle : SafeHandle
     protected override bool ReleaseHandle()
     {
         var stream = (Bz2Stream*)handle;
-        if (compress)
+        if (_compress)
             Bz2Native.BZ2_bzCompressEnd(stream);
         else
             Bz2Native.BZ2_bzDecompressEnd(stream);
@@ -135,14 +135,14 @@ internal sealed unsafe class Bz2CompressStream : NativeCompressStream
 {
     private const int OutputCapacity = 128 * 1024;
 
-    private readonly Bz2StreamHandle streamHandle;
-    private readonly Bz2Stream* stream;
+    private readonly Bz2StreamHandle _streamHandle;
+    private readonly Bz2Stream* _stream;
 
     private Bz2CompressStream(Stream destination, bool leaveOpen, Bz2StreamHandle streamHandle)
         : base(destination, leaveOpen, OutputCapacity)
     {
-        this.streamHandle = streamHandle;
-        stream = streamHandle.Stream;
+        _streamHandle = streamHandle;
+        _stream = streamHandle.Stream;
     }
 
     public static Bz2CompressStream Create(Stream destination, int level, bool leaveOpen)
@@ -168,9 +168,9 @@ internal sealed unsafe class Bz2CompressStream : NativeCompressStream
         fixed (byte* destination = output)
         {
             Point(source, input.Length, destination, output.Length);
-            Bz2Native.Check(Bz2Native.BZ2_bzCompress(stream, Bz2Native.Run));
-            produced = output.Length - (int)stream->AvailableOut;
-            return input.Length - (int)stream->AvailableIn;
+            Bz2Native.Check(Bz2Native.BZ2_bzCompress(_stream, Bz2Native.Run));
+            produced = output.Length - (int)_stream->AvailableOut;
+            return input.Length - (int)_stream->AvailableIn;
         }
     }
 
@@ -182,21 +182,21 @@ internal sealed unsafe class Bz2CompressStream : NativeCompressStream
         fixed (byte* destination = output)
         {
             Point(null, 0, destination, output.Length);
-            int status = Bz2Native.Check(Bz2Native.BZ2_bzCompress(stream, Bz2Native.Finish));
-            produced = output.Length - (int)stream->AvailableOut;
+            int status = Bz2Native.Check(Bz2Native.BZ2_bzCompress(_stream, Bz2Native.Finish));
+            produced = output.Length - (int)_stream->AvailableOut;
             return status == Bz2Native.StreamEnd;
         }
     }
 
-    protected override void ReleaseNative() => streamHandle.Dispose();
+    protected override void ReleaseNative() => _streamHandle.Dispose();
 
     // bzlib copies what it needs during each call, so the buffers only have to stay pinned for the call.
     private void Point(byte* source, int sourceLength, byte* destination, int destinationLength)
     {
-        stream->NextIn = source;
-        stream->AvailableIn = (uint)sourceLength;
-        stream->NextOut = destination;
-        stream->AvailableOut = (uint)destinationLength;
+        _stream->NextIn = source;
+        _stream->AvailableIn = (uint)sourceLength;
+        _stream->NextOut = destination;
+        _stream->AvailableOut = (uint)destinationLength;
     }
 }
 
@@ -205,14 +205,14 @@ internal sealed unsafe class Bz2DecompressStream : NativeDecompressStream
 {
     private const int InputCapacity = 128 * 1024;
 
-    private readonly Bz2StreamHandle streamHandle;
-    private readonly Bz2Stream* stream;
+    private readonly Bz2StreamHandle _streamHandle;
+    private readonly Bz2Stream* _stream;
 
     private Bz2DecompressStream(Stream source, bool leaveOpen, Bz2StreamHandle streamHandle)
         : base(source, leaveOpen, InputCapacity)
     {
-        this.streamHandle = streamHandle;
-        stream = streamHandle.Stream;
+        _streamHandle = streamHandle;
+        _stream = streamHandle.Stream;
     }
 
     public static Bz2DecompressStream Create(Stream source, bool leaveOpen)
@@ -234,16 +234,16 @@ internal sealed unsafe class Bz2DecompressStream : NativeDecompressStream
         fixed (byte* source = input)
         fixed (byte* destination = output)
         {
-            stream->NextIn = source;
-            stream->AvailableIn = (uint)input.Length;
-            stream->NextOut = destination;
-            stream->AvailableOut = (uint)output.Length;
-            int status = Bz2Native.Check(Bz2Native.BZ2_bzDecompress(stream));
-            consumed = input.Length - (int)stream->AvailableIn;
-            produced = output.Length - (int)stream->AvailableOut;
+            _stream->NextIn = source;
+            _stream->AvailableIn = (uint)input.Length;
+            _stream->NextOut = destination;
+            _stream->AvailableOut = (uint)output.Length;
+            int status = Bz2Native.Check(Bz2Native.BZ2_bzDecompress(_stream));
+            consumed = input.Length - (int)_stream->AvailableIn;
+            produced = output.Length - (int)_stream->AvailableOut;
             return status == Bz2Native.StreamEnd;
         }
     }
 
-    protected override void ReleaseNative() => streamHandle.Dispose();
+    protected override void ReleaseNative() => _streamHandle.Dispose();
 }

@@ -11,20 +11,20 @@ internal sealed class CipherEncryptStream : WriteFilterStream
 {
     private const int BufferSize = 64 * 1024;
 
-    private readonly byte[] header;
-    private ICryptoTransform? transform;
-    private byte[]? plain;
-    private byte[]? cipher;
-    private int plainLength;
-    private bool headerWritten;
+    private readonly byte[] _header;
+    private ICryptoTransform? _transform;
+    private byte[]? _plain;
+    private byte[]? _cipher;
+    private int _plainLength;
+    private bool _headerWritten;
 
     public CipherEncryptStream(Stream destination, string passphrase, byte[] salt, bool raw, bool leaveOpen)
         : base(destination, leaveOpen)
     {
-        header = raw ? [.. salt] : [.. Cipher.Magic, .. salt];
-        transform = Cipher.CreateTransform(passphrase, salt, encrypt: true);
-        plain = ArrayPool<byte>.Shared.Rent(BufferSize);
-        cipher = ArrayPool<byte>.Shared.Rent(BufferSize + Cipher.Magic.Length + Cipher.SaltSize);
+        _header = raw ? [.. salt] : [.. Cipher.Magic, .. salt];
+        _transform = Cipher.CreateTransform(passphrase, salt, encrypt: true);
+        _plain = ArrayPool<byte>.Shared.Rent(BufferSize);
+        _cipher = ArrayPool<byte>.Shared.Rent(BufferSize + Cipher.Magic.Length + Cipher.SaltSize);
     }
 
     protected override void WriteCore(ReadOnlySpan<byte> buffer)
@@ -32,8 +32,8 @@ internal sealed class CipherEncryptStream : WriteFilterStream
         while (!buffer.IsEmpty)
         {
             buffer = buffer[Buffer(buffer)..];
-            if (plainLength == BufferSize)
-                Destination.Write(cipher!, 0, EncryptBuffered(pad: false));
+            if (_plainLength == BufferSize)
+                Destination.Write(_cipher!, 0, EncryptBuffered(pad: false));
         }
     }
 
@@ -43,70 +43,70 @@ internal sealed class CipherEncryptStream : WriteFilterStream
         while (!buffer.IsEmpty)
         {
             buffer = buffer[Buffer(buffer.Span)..];
-            if (plainLength == BufferSize)
-                await Destination.WriteAsync(cipher.AsMemory(0, EncryptBuffered(pad: false)), cancellationToken).ConfigureAwait(false);
+            if (_plainLength == BufferSize)
+                await Destination.WriteAsync(_cipher.AsMemory(0, EncryptBuffered(pad: false)), cancellationToken).ConfigureAwait(false);
         }
     }
 
     protected override void Finish()
     {
-        Destination.Write(cipher!, 0, EncryptBuffered(pad: true));
+        Destination.Write(_cipher!, 0, EncryptBuffered(pad: true));
         Destination.Flush();
     }
 
     protected override async ValueTask FinishAsync()
     {
-        await Destination.WriteAsync(cipher.AsMemory(0, EncryptBuffered(pad: true))).ConfigureAwait(false);
+        await Destination.WriteAsync(_cipher.AsMemory(0, EncryptBuffered(pad: true))).ConfigureAwait(false);
         await Destination.FlushAsync().ConfigureAwait(false);
     }
 
     protected override void ReleaseResources()
     {
-        transform?.Dispose();
-        transform = null;
-        if (plain is not null)
+        _transform?.Dispose();
+        _transform = null;
+        if (_plain is not null)
         {
-            ArrayPool<byte>.Shared.Return(plain);
-            plain = null;
+            ArrayPool<byte>.Shared.Return(_plain);
+            _plain = null;
         }
 
-        if (cipher is not null)
+        if (_cipher is not null)
         {
-            ArrayPool<byte>.Shared.Return(cipher);
-            cipher = null;
+            ArrayPool<byte>.Shared.Return(_cipher);
+            _cipher = null;
         }
     }
 
     private int Buffer(ReadOnlySpan<byte> data)
     {
-        int count = Math.Min(data.Length, BufferSize - plainLength);
-        data[..count].CopyTo(plain.AsSpan(plainLength));
-        plainLength += count;
+        int count = Math.Min(data.Length, BufferSize - _plainLength);
+        data[..count].CopyTo(_plain.AsSpan(_plainLength));
+        _plainLength += count;
         return count;
     }
 
     /// <summary>Encrypts the buffered plaintext (PKCS#7-padded when last) into <c>cipher</c>; returns the bytes to write.</summary>
     private int EncryptBuffered(bool pad)
     {
-        int length = plainLength;
+        int length = _plainLength;
         if (pad)
         {
             // Always 1..16 bytes, so a full last block gets a whole block of padding, and empty input one block.
             int padding = Cipher.BlockSize - length % Cipher.BlockSize;
-            plain.AsSpan(length, padding).Fill((byte)padding);
+            _plain.AsSpan(length, padding).Fill((byte)padding);
             length += padding;
         }
 
         int offset = 0;
-        if (!headerWritten)
+        if (!_headerWritten)
         {
-            header.CopyTo(cipher!, 0);
-            offset = header.Length;
-            headerWritten = true;
+            _header.CopyTo(_cipher!, 0);
+            offset = _header.Length;
+            _headerWritten = true;
         }
 
-        plainLength = 0;
-        return offset + transform!.TransformBlock(plain!, 0, length, cipher!, offset);
+        _plainLength = 0;
+        return offset + _transform!.TransformBlock(_plain!, 0, length, _cipher!, offset);
     }
 }
 
@@ -116,37 +116,37 @@ internal sealed class CipherDecryptStream : ReadFilterStream
 {
     private const int BufferSize = 64 * 1024;
 
-    private readonly string passphrase;
-    private readonly bool raw;
-    private ICryptoTransform? transform;
-    private byte[]? cipher;
-    private byte[]? plain;
-    private int cipherLength;
-    private int plainStart;
-    private int plainEnd;
-    private bool sourceEnded;
-    private bool finished;
+    private readonly string _passphrase;
+    private readonly bool _raw;
+    private ICryptoTransform? _transform;
+    private byte[]? _cipher;
+    private byte[]? _plain;
+    private int _cipherLength;
+    private int _plainStart;
+    private int _plainEnd;
+    private bool _sourceEnded;
+    private bool _finished;
 
     public CipherDecryptStream(Stream source, string passphrase, bool raw, bool leaveOpen) : base(source, leaveOpen)
     {
-        this.passphrase = passphrase;
-        this.raw = raw;
-        cipher = ArrayPool<byte>.Shared.Rent(BufferSize);
-        plain = ArrayPool<byte>.Shared.Rent(BufferSize);
+        _passphrase = passphrase;
+        _raw = raw;
+        _cipher = ArrayPool<byte>.Shared.Rent(BufferSize);
+        _plain = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
 
-    private int HeaderLength => raw ? Cipher.SaltSize : Cipher.Magic.Length + Cipher.SaltSize;
+    private int HeaderLength => _raw ? Cipher.SaltSize : Cipher.Magic.Length + Cipher.SaltSize;
 
     protected override int ReadCore(Span<byte> buffer)
     {
-        while (plainStart == plainEnd)
+        while (_plainStart == _plainEnd)
         {
-            if (finished)
+            if (_finished)
                 return 0;
-            if (transform is null)
-                StartDecrypting(Source.ReadAtLeast(cipher.AsSpan(0, BufferSize), HeaderLength, throwOnEndOfStream: false));
+            if (_transform is null)
+                StartDecrypting(Source.ReadAtLeast(_cipher.AsSpan(0, BufferSize), HeaderLength, throwOnEndOfStream: false));
             else
-                Decrypt(sourceEnded ? 0 : Source.Read(cipher.AsSpan(cipherLength, BufferSize - cipherLength)));
+                Decrypt(_sourceEnded ? 0 : Source.Read(_cipher.AsSpan(_cipherLength, BufferSize - _cipherLength)));
         }
 
         return TakePlain(buffer);
@@ -155,20 +155,20 @@ internal sealed class CipherDecryptStream : ReadFilterStream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        while (plainStart == plainEnd)
+        while (_plainStart == _plainEnd)
         {
-            if (finished)
+            if (_finished)
                 return 0;
-            if (transform is null)
+            if (_transform is null)
             {
                 StartDecrypting(await Source.ReadAtLeastAsync(
-                    cipher.AsMemory(0, BufferSize), HeaderLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
+                    _cipher.AsMemory(0, BufferSize), HeaderLength, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false));
             }
             else
             {
-                Decrypt(sourceEnded
+                Decrypt(_sourceEnded
                     ? 0
-                    : await Source.ReadAsync(cipher.AsMemory(cipherLength, BufferSize - cipherLength), cancellationToken).ConfigureAwait(false));
+                    : await Source.ReadAsync(_cipher.AsMemory(_cipherLength, BufferSize - _cipherLength), cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -177,41 +177,41 @@ internal sealed class CipherDecryptStream : ReadFilterStream
 
     protected override void ReleaseResources()
     {
-        transform?.Dispose();
-        transform = null;
-        if (cipher is not null)
+        _transform?.Dispose();
+        _transform = null;
+        if (_cipher is not null)
         {
-            ArrayPool<byte>.Shared.Return(cipher);
-            cipher = null;
+            ArrayPool<byte>.Shared.Return(_cipher);
+            _cipher = null;
         }
 
-        if (plain is not null)
+        if (_plain is not null)
         {
-            ArrayPool<byte>.Shared.Return(plain);
-            plain = null;
+            ArrayPool<byte>.Shared.Return(_plain);
+            _plain = null;
         }
     }
 
     private int TakePlain(Span<byte> buffer)
     {
-        int count = Math.Min(buffer.Length, plainEnd - plainStart);
-        plain.AsSpan(plainStart, count).CopyTo(buffer);
-        plainStart += count;
+        int count = Math.Min(buffer.Length, _plainEnd - _plainStart);
+        _plain.AsSpan(_plainStart, count).CopyTo(buffer);
+        _plainStart += count;
         return count;
     }
 
     /// <summary>Checks the header read into <c>cipher</c> and keys the transform with its salt.</summary>
     private void StartDecrypting(int count)
     {
-        Span<byte> read = cipher.AsSpan(0, count);
-        if (!raw && !read[..Math.Min(count, Cipher.Magic.Length)].SequenceEqual(Cipher.Magic[..Math.Min(count, Cipher.Magic.Length)]))
+        Span<byte> read = _cipher.AsSpan(0, count);
+        if (!_raw && !read[..Math.Min(count, Cipher.Magic.Length)].SequenceEqual(Cipher.Magic[..Math.Min(count, Cipher.Magic.Length)]))
             throw new PgRestException(ErrorCode.Crypto, "cipher header invalid\nHINT: is or was the repo encrypted?");
         if (count < HeaderLength)
             throw new PgRestException(ErrorCode.Crypto, "cipher header missing");
 
-        transform = Cipher.CreateTransform(passphrase, read.Slice(HeaderLength - Cipher.SaltSize, Cipher.SaltSize), encrypt: false);
-        cipherLength = count - HeaderLength;
-        read[HeaderLength..].CopyTo(cipher);
+        _transform = Cipher.CreateTransform(_passphrase, read.Slice(HeaderLength - Cipher.SaltSize, Cipher.SaltSize), encrypt: false);
+        _cipherLength = count - HeaderLength;
+        read[HeaderLength..].CopyTo(_cipher);
         Decrypt(-1);
     }
 
@@ -220,44 +220,44 @@ internal sealed class CipherDecryptStream : ReadFilterStream
     private void Decrypt(int count)
     {
         if (count == 0)
-            sourceEnded = true;
+            _sourceEnded = true;
         else if (count > 0)
-            cipherLength += count;
+            _cipherLength += count;
 
-        if (sourceEnded)
+        if (_sourceEnded)
         {
             DecryptLast();
             return;
         }
 
         // Hold back the last complete block when nothing follows it yet: it may be the padded one.
-        int length = cipherLength - cipherLength % Cipher.BlockSize;
-        if (length == cipherLength)
+        int length = _cipherLength - _cipherLength % Cipher.BlockSize;
+        if (length == _cipherLength)
             length -= Cipher.BlockSize;
         if (length <= 0)
             return;
 
-        plainStart = 0;
-        plainEnd = transform!.TransformBlock(cipher!, 0, length, plain!, 0);
-        cipher.AsSpan(length, cipherLength - length).CopyTo(cipher);
-        cipherLength -= length;
+        _plainStart = 0;
+        _plainEnd = _transform!.TransformBlock(_cipher!, 0, length, _plain!, 0);
+        _cipher.AsSpan(length, _cipherLength - length).CopyTo(_cipher);
+        _cipherLength -= length;
     }
 
     private void DecryptLast()
     {
-        finished = true;
-        if (cipherLength == 0 || cipherLength % Cipher.BlockSize != 0)
+        _finished = true;
+        if (_cipherLength == 0 || _cipherLength % Cipher.BlockSize != 0)
         {
             throw new PgRestException(ErrorCode.Crypto,
                 "unable to decrypt: the encrypted data is truncated (its length is not a whole number of 16-byte cipher blocks)");
         }
 
-        int length = transform!.TransformBlock(cipher!, 0, cipherLength, plain!, 0);
-        cipherLength = 0;
-        int padding = length == 0 ? 0 : plain![length - 1];
+        int length = _transform!.TransformBlock(_cipher!, 0, _cipherLength, _plain!, 0);
+        _cipherLength = 0;
+        int padding = length == 0 ? 0 : _plain![length - 1];
         bool valid = padding is >= 1 and <= Cipher.BlockSize && padding <= length;
         for (int i = length - padding; valid && i < length; i++)
-            valid = plain![i] == padding;
+            valid = _plain![i] == padding;
         if (!valid)
         {
             throw new PgRestException(ErrorCode.Crypto,
@@ -265,7 +265,7 @@ internal sealed class CipherDecryptStream : ReadFilterStream
                 "otherwise the encrypted data is corrupt");
         }
 
-        plainStart = 0;
-        plainEnd = length - padding;
+        _plainStart = 0;
+        _plainEnd = length - padding;
     }
 }

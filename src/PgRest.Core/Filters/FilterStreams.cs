@@ -9,9 +9,9 @@ namespace PgRest.Filters;
 /// </summary>
 internal abstract class WriteFilterStream : Stream
 {
-    private readonly bool leaveOpen;
-    private bool disposed;
-    private bool skipFinish;
+    private readonly bool _leaveOpen;
+    private bool _disposed;
+    private bool _skipFinish;
 
     protected WriteFilterStream(Stream destination, bool leaveOpen)
     {
@@ -19,14 +19,14 @@ internal abstract class WriteFilterStream : Stream
         if (!destination.CanWrite)
             throw new ArgumentException("the destination stream is not writable", nameof(destination));
         Destination = destination;
-        this.leaveOpen = leaveOpen;
+        _leaveOpen = leaveOpen;
     }
 
     protected Stream Destination { get; }
 
     public sealed override bool CanRead => false;
     public sealed override bool CanSeek => false;
-    public sealed override bool CanWrite => !disposed;
+    public sealed override bool CanWrite => !_disposed;
     public sealed override long Length => throw new NotSupportedException();
 
     public sealed override long Position
@@ -36,7 +36,7 @@ internal abstract class WriteFilterStream : Stream
     }
 
     /// <summary>Makes Dispose release resources without writing the trailer (the output is being thrown away).</summary>
-    internal void Abandon() => skipFinish = true;
+    internal void Abandon() => _skipFinish = true;
 
     protected abstract void WriteCore(ReadOnlySpan<byte> buffer);
 
@@ -57,13 +57,13 @@ internal abstract class WriteFilterStream : Stream
 
     public sealed override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (buffer.IsEmpty)
             return;
-        bool wasSkipping = skipFinish;
-        skipFinish = true;
+        bool wasSkipping = _skipFinish;
+        _skipFinish = true;
         WriteCore(buffer);
-        skipFinish = wasSkipping;
+        _skipFinish = wasSkipping;
     }
 
     public sealed override void WriteByte(byte value) => Write(new ReadOnlySpan<byte>(in value));
@@ -77,25 +77,25 @@ internal abstract class WriteFilterStream : Stream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public sealed override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (buffer.IsEmpty)
             return;
-        bool wasSkipping = skipFinish;
-        skipFinish = true;
+        bool wasSkipping = _skipFinish;
+        _skipFinish = true;
         await WriteCoreAsync(buffer, cancellationToken).ConfigureAwait(false);
-        skipFinish = wasSkipping;
+        _skipFinish = wasSkipping;
     }
 
     /// <summary>Flushes the destination; bytes the codec still holds stay there until the frame is finished.</summary>
     public sealed override void Flush()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         Destination.Flush();
     }
 
     public sealed override Task FlushAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return Destination.FlushAsync(cancellationToken);
     }
 
@@ -106,18 +106,18 @@ internal abstract class WriteFilterStream : Stream
 
     protected sealed override void Dispose(bool disposing)
     {
-        if (!disposed && disposing)
+        if (!_disposed && disposing)
         {
-            disposed = true;
+            _disposed = true;
             try
             {
-                if (!skipFinish)
+                if (!_skipFinish)
                     Finish();
             }
             finally
             {
                 ReleaseResources();
-                if (!leaveOpen)
+                if (!_leaveOpen)
                     Destination.Dispose();
             }
         }
@@ -127,18 +127,18 @@ internal abstract class WriteFilterStream : Stream
 
     public sealed override async ValueTask DisposeAsync()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
+            _disposed = true;
             try
             {
-                if (!skipFinish)
+                if (!_skipFinish)
                     await FinishAsync().ConfigureAwait(false);
             }
             finally
             {
                 ReleaseResources();
-                if (!leaveOpen)
+                if (!_leaveOpen)
                     await Destination.DisposeAsync().ConfigureAwait(false);
             }
         }
@@ -151,8 +151,8 @@ internal abstract class WriteFilterStream : Stream
 /// <summary>Base of the read-only filters: subclasses produce transformed bytes read from <see cref="Source"/>.</summary>
 internal abstract class ReadFilterStream : Stream
 {
-    private readonly bool leaveOpen;
-    private bool disposed;
+    private readonly bool _leaveOpen;
+    private bool _disposed;
 
     protected ReadFilterStream(Stream source, bool leaveOpen)
     {
@@ -160,12 +160,12 @@ internal abstract class ReadFilterStream : Stream
         if (!source.CanRead)
             throw new ArgumentException("the source stream is not readable", nameof(source));
         Source = source;
-        this.leaveOpen = leaveOpen;
+        _leaveOpen = leaveOpen;
     }
 
     protected Stream Source { get; }
 
-    public sealed override bool CanRead => !disposed;
+    public sealed override bool CanRead => !_disposed;
     public sealed override bool CanSeek => false;
     public sealed override bool CanWrite => false;
     public sealed override long Length => throw new NotSupportedException();
@@ -191,7 +191,7 @@ internal abstract class ReadFilterStream : Stream
 
     public sealed override int Read(Span<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return buffer.IsEmpty ? 0 : ReadCore(buffer);
     }
 
@@ -209,7 +209,7 @@ internal abstract class ReadFilterStream : Stream
 
     public sealed override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return buffer.IsEmpty ? ValueTask.FromResult(0) : ReadCoreAsync(buffer, cancellationToken);
     }
 
@@ -224,16 +224,16 @@ internal abstract class ReadFilterStream : Stream
 
     protected sealed override void Dispose(bool disposing)
     {
-        if (!disposed && disposing)
+        if (!_disposed && disposing)
         {
-            disposed = true;
+            _disposed = true;
             try
             {
                 ReleaseResources();
             }
             finally
             {
-                if (!leaveOpen)
+                if (!_leaveOpen)
                     Source.Dispose();
             }
         }
@@ -243,16 +243,16 @@ internal abstract class ReadFilterStream : Stream
 
     public sealed override async ValueTask DisposeAsync()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
+            _disposed = true;
             try
             {
                 ReleaseResources();
             }
             finally
             {
-                if (!leaveOpen)
+                if (!_leaveOpen)
                     await Source.DisposeAsync().ConfigureAwait(false);
             }
         }

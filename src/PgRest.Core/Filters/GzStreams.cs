@@ -15,36 +15,36 @@ internal sealed class GzCompressStream : WriteFilterStream
     // Gzip header (10) + empty stored block (5) + trailer (8).
     private const int EmptyMaxLength = 10 + 5 + 8;
 
-    private readonly Stream deflater;
-    private readonly int level;
-    private readonly bool raw;
-    private bool written;
+    private readonly Stream _deflater;
+    private readonly int _level;
+    private readonly bool _raw;
+    private bool _written;
 
     public GzCompressStream(Stream destination, int level, bool raw, bool leaveOpen) : base(destination, leaveOpen)
     {
-        this.level = level;
-        this.raw = raw;
+        _level = level;
+        _raw = raw;
         var options = new ZLibCompressionOptions { CompressionLevel = level };
-        deflater = raw ? new ZLibStream(destination, options, leaveOpen: true) : new GZipStream(destination, options, leaveOpen: true);
+        _deflater = raw ? new ZLibStream(destination, options, leaveOpen: true) : new GZipStream(destination, options, leaveOpen: true);
     }
 
     protected override void WriteCore(ReadOnlySpan<byte> buffer)
     {
-        written = true;
-        deflater.Write(buffer);
+        _written = true;
+        _deflater.Write(buffer);
     }
 
     protected override ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        written = true;
-        return deflater.WriteAsync(buffer, cancellationToken);
+        _written = true;
+        return _deflater.WriteAsync(buffer, cancellationToken);
     }
 
     protected override void Finish()
     {
-        if (written)
+        if (_written)
         {
-            deflater.Dispose();
+            _deflater.Dispose();
         }
         else
         {
@@ -57,9 +57,9 @@ internal sealed class GzCompressStream : WriteFilterStream
 
     protected override async ValueTask FinishAsync()
     {
-        if (written)
+        if (_written)
         {
-            await deflater.DisposeAsync().ConfigureAwait(false);
+            await _deflater.DisposeAsync().ConfigureAwait(false);
         }
         else
         {
@@ -75,7 +75,7 @@ internal sealed class GzCompressStream : WriteFilterStream
         // After Finish this is a no-op; otherwise (abandoned, failed) it frees zlib's state.
         try
         {
-            deflater.Dispose();
+            _deflater.Dispose();
         }
         catch (IOException)
         {
@@ -89,9 +89,9 @@ internal sealed class GzCompressStream : WriteFilterStream
     /// checksum and length (Adler-32 of nothing is 1).</summary>
     private int WriteEmpty(Span<byte> output)
     {
-        int effectiveLevel = level == -1 ? 6 : level;
+        int effectiveLevel = _level == -1 ? 6 : _level;
         int length;
-        if (raw)
+        if (_raw)
         {
             output[0] = 0x78;
             output[1] = effectiveLevel switch { < 2 => 0x01, < 6 => 0x5e, 6 => 0x9c, _ => 0xda };
@@ -109,7 +109,7 @@ internal sealed class GzCompressStream : WriteFilterStream
         block.CopyTo(output[length..]);
         length += block.Length;
 
-        ReadOnlySpan<byte> trailer = raw ? [0, 0, 0, 1] : [0, 0, 0, 0, 0, 0, 0, 0];
+        ReadOnlySpan<byte> trailer = _raw ? [0, 0, 0, 1] : [0, 0, 0, 0, 0, 0, 0, 0];
         trailer.CopyTo(output[length..]);
         return length + trailer.Length;
     }
@@ -128,30 +128,30 @@ internal sealed class GzDecompressStream : ReadFilterStream
     private const int GzipMinimumLength = 20;
     private const int ZlibMinimumLength = 8;
 
-    private readonly TailRecordingStream tail;
-    private readonly Stream inflater;
-    private readonly bool raw;
-    private long decodedLength;
-    private uint adler = Adler32.Initial;
-    private bool ended;
+    private readonly TailRecordingStream _tail;
+    private readonly Stream _inflater;
+    private readonly bool _raw;
+    private long _decodedLength;
+    private uint _adler = Adler32.Initial;
+    private bool _ended;
 
     public GzDecompressStream(Stream source, bool raw, bool leaveOpen) : base(source, leaveOpen)
     {
-        this.raw = raw;
-        tail = new TailRecordingStream(source);
-        inflater = raw
-            ? new ZLibStream(tail, CompressionMode.Decompress, leaveOpen: true)
-            : new GZipStream(tail, CompressionMode.Decompress, leaveOpen: true);
+        _raw = raw;
+        _tail = new TailRecordingStream(source);
+        _inflater = raw
+            ? new ZLibStream(_tail, CompressionMode.Decompress, leaveOpen: true)
+            : new GZipStream(_tail, CompressionMode.Decompress, leaveOpen: true);
     }
 
     protected override int ReadCore(Span<byte> buffer)
     {
-        if (ended)
+        if (_ended)
             return 0;
         int count;
         try
         {
-            count = inflater.Read(buffer);
+            count = _inflater.Read(buffer);
         }
         catch (InvalidDataException exception)
         {
@@ -164,12 +164,12 @@ internal sealed class GzDecompressStream : ReadFilterStream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected override async ValueTask<int> ReadCoreAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (ended)
+        if (_ended)
             return 0;
         int count;
         try
         {
-            count = await inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            count = await _inflater.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataException exception)
         {
@@ -179,7 +179,7 @@ internal sealed class GzDecompressStream : ReadFilterStream
         return Account(buffer.Span[..count]);
     }
 
-    protected override void ReleaseResources() => inflater.Dispose();
+    protected override void ReleaseResources() => _inflater.Dispose();
 
     private static PgRestException DataError(InvalidDataException exception) =>
         new(ErrorCode.Format, "zlib threw error: [-3] data error", exception);
@@ -188,17 +188,17 @@ internal sealed class GzDecompressStream : ReadFilterStream
     {
         if (!decoded.IsEmpty)
         {
-            decodedLength += decoded.Length;
-            if (raw)
-                adler = Adler32.Update(adler, decoded);
+            _decodedLength += decoded.Length;
+            if (_raw)
+                _adler = Adler32.Update(_adler, decoded);
             return decoded.Length;
         }
 
-        ended = true;
-        ReadOnlySpan<byte> last = tail.LastBytes;
-        bool complete = raw
-            ? tail.TotalLength >= ZlibMinimumLength && BinaryPrimitives.ReadUInt32BigEndian(last[^4..]) == adler
-            : tail.TotalLength >= GzipMinimumLength && BinaryPrimitives.ReadUInt32LittleEndian(last[^4..]) == (uint)decodedLength;
+        _ended = true;
+        ReadOnlySpan<byte> last = _tail.LastBytes;
+        bool complete = _raw
+            ? _tail.TotalLength >= ZlibMinimumLength && BinaryPrimitives.ReadUInt32BigEndian(last[^4..]) == _adler
+            : _tail.TotalLength >= GzipMinimumLength && BinaryPrimitives.ReadUInt32LittleEndian(last[^4..]) == (uint)_decodedLength;
         if (!complete)
             throw new PgRestException(ErrorCode.Format, "unexpected eof in compressed data");
         return 0;
@@ -207,12 +207,12 @@ internal sealed class GzDecompressStream : ReadFilterStream
     /// <summary>Passes reads through and remembers the last 8 bytes and the total read.</summary>
     private sealed class TailRecordingStream(Stream source) : Stream
     {
-        private readonly byte[] last = new byte[8];
+        private readonly byte[] _last = new byte[8];
 
         public long TotalLength { get; private set; }
 
         /// <summary>The last 8 bytes read (zero-filled in front if fewer were read).</summary>
-        public ReadOnlySpan<byte> LastBytes => last;
+        public ReadOnlySpan<byte> LastBytes => _last;
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -256,14 +256,14 @@ internal sealed class GzDecompressStream : ReadFilterStream
         private void Record(ReadOnlySpan<byte> data)
         {
             TotalLength += data.Length;
-            if (data.Length >= last.Length)
+            if (data.Length >= _last.Length)
             {
-                data[^last.Length..].CopyTo(last);
+                data[^_last.Length..].CopyTo(_last);
             }
             else if (!data.IsEmpty)
             {
-                last.AsSpan(data.Length).CopyTo(last);
-                data.CopyTo(last.AsSpan(last.Length - data.Length));
+                _last.AsSpan(data.Length).CopyTo(_last);
+                data.CopyTo(_last.AsSpan(_last.Length - data.Length));
             }
         }
     }

@@ -11,22 +11,22 @@ namespace PgRest.Filters;
 /// </summary>
 public sealed class HashSizeStream : Stream
 {
-    private readonly Stream inner;
-    private readonly bool writing;
-    private readonly bool leaveOpen;
-    private IncrementalHash? hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-    private byte[]? sha1;
-    private string? sha1Hex;
-    private bool disposed;
+    private readonly Stream _inner;
+    private readonly bool _writing;
+    private readonly bool _leaveOpen;
+    private IncrementalHash? _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private byte[]? _sha1;
+    private string? _sha1Hex;
+    private bool _disposed;
 
     private HashSizeStream(Stream inner, bool writing, bool leaveOpen)
     {
         ArgumentNullException.ThrowIfNull(inner);
         if (writing ? !inner.CanWrite : !inner.CanRead)
             throw new ArgumentException($"the inner stream is not {(writing ? "writable" : "readable")}", nameof(inner));
-        this.inner = inner;
-        this.writing = writing;
-        this.leaveOpen = leaveOpen;
+        _inner = inner;
+        _writing = writing;
+        _leaveOpen = leaveOpen;
     }
 
     /// <summary>Hashes what is read from <paramref name="source"/>.</summary>
@@ -41,7 +41,7 @@ public sealed class HashSizeStream : Stream
     /// <summary>True once a read returned 0 for a non-empty buffer (read mode).</summary>
     public bool EndOfStreamReached { get; private set; }
 
-    public bool IsFinished => sha1 is not null;
+    public bool IsFinished => _sha1 is not null;
 
     /// <summary>The SHA-1 of everything passed through; finishes the stream.</summary>
     public byte[] Sha1
@@ -49,7 +49,7 @@ public sealed class HashSizeStream : Stream
         get
         {
             Finish();
-            return (byte[])sha1!.Clone();
+            return (byte[])_sha1!.Clone();
         }
     }
 
@@ -59,12 +59,12 @@ public sealed class HashSizeStream : Stream
         get
         {
             Finish();
-            return sha1Hex!;
+            return _sha1Hex!;
         }
     }
 
-    public override bool CanRead => !writing && !disposed;
-    public override bool CanWrite => writing && !disposed;
+    public override bool CanRead => !_writing && !_disposed;
+    public override bool CanWrite => _writing && !_disposed;
     public override bool CanSeek => false;
     public override long Length => throw new NotSupportedException();
 
@@ -77,12 +77,12 @@ public sealed class HashSizeStream : Stream
     /// <summary>Completes the hash; later calls do nothing.</summary>
     public void Finish()
     {
-        if (hash is null)
+        if (_hash is null)
             return;
-        sha1 = hash.GetHashAndReset();
-        sha1Hex = Convert.ToHexStringLower(sha1);
-        hash.Dispose();
-        hash = null;
+        _sha1 = _hash.GetHashAndReset();
+        _sha1Hex = Convert.ToHexStringLower(_sha1);
+        _hash.Dispose();
+        _hash = null;
     }
 
     public override int Read(byte[] buffer, int offset, int count)
@@ -94,7 +94,7 @@ public sealed class HashSizeStream : Stream
     public override int Read(Span<byte> buffer)
     {
         CheckReading();
-        int count = inner.Read(buffer);
+        int count = _inner.Read(buffer);
         return Account(buffer[..count], buffer.IsEmpty);
     }
 
@@ -114,7 +114,7 @@ public sealed class HashSizeStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         CheckReading();
-        int count = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int count = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return Account(buffer.Span[..count], buffer.IsEmpty);
     }
 
@@ -128,7 +128,7 @@ public sealed class HashSizeStream : Stream
     {
         CheckWriting();
         Append(buffer);
-        inner.Write(buffer);
+        _inner.Write(buffer);
     }
 
     public override void WriteByte(byte value) => Write(new ReadOnlySpan<byte>(in value));
@@ -143,29 +143,29 @@ public sealed class HashSizeStream : Stream
     {
         CheckWriting();
         Append(buffer.Span);
-        return inner.WriteAsync(buffer, cancellationToken);
+        return _inner.WriteAsync(buffer, cancellationToken);
     }
 
     public override void Flush()
     {
-        if (writing)
-            inner.Flush();
+        if (_writing)
+            _inner.Flush();
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        writing ? inner.FlushAsync(cancellationToken) : Task.CompletedTask;
+        _writing ? _inner.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
-        if (!disposed && disposing)
+        if (!_disposed && disposing)
         {
-            disposed = true;
+            _disposed = true;
             Finish();
-            if (!leaveOpen)
-                inner.Dispose();
+            if (!_leaveOpen)
+                _inner.Dispose();
         }
 
         base.Dispose(disposing);
@@ -173,12 +173,12 @@ public sealed class HashSizeStream : Stream
 
     public override async ValueTask DisposeAsync()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
+            _disposed = true;
             Finish();
-            if (!leaveOpen)
-                await inner.DisposeAsync().ConfigureAwait(false);
+            if (!_leaveOpen)
+                await _inner.DisposeAsync().ConfigureAwait(false);
         }
 
         base.Dispose(false);
@@ -187,17 +187,17 @@ public sealed class HashSizeStream : Stream
 
     private void CheckReading()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (writing)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writing)
             throw new NotSupportedException("this hash stream is for writing");
     }
 
     private void CheckWriting()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (!writing)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_writing)
             throw new NotSupportedException("this hash stream is for reading");
-        if (hash is null)
+        if (_hash is null)
             throw new InvalidOperationException("the hash is already finished");
     }
 
@@ -212,9 +212,9 @@ public sealed class HashSizeStream : Stream
 
     private void Append(ReadOnlySpan<byte> data)
     {
-        if (hash is null)
+        if (_hash is null)
             throw new InvalidOperationException("the hash is already finished");
-        hash.AppendData(data);
+        _hash.AppendData(data);
         Size += data.Length;
     }
 }

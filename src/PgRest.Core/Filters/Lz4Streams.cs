@@ -121,16 +121,16 @@ internal sealed unsafe class Lz4CompressStream : NativeCompressStream
     // Input is handed to LZ4F in pieces of at most this size, so every update fits in the output buffer.
     private const int ChunkSize = 256 * 1024;
 
-    private readonly Lz4CompressionContextHandle contextHandle;
-    private readonly nint context;
-    private readonly int chunkBound;
+    private readonly Lz4CompressionContextHandle _contextHandle;
+    private readonly nint _context;
+    private readonly int _chunkBound;
 
     private Lz4CompressStream(Stream destination, bool leaveOpen, Lz4CompressionContextHandle contextHandle, int chunkBound)
         : base(destination, leaveOpen, chunkBound + Lz4Native.HeaderSizeMax)
     {
-        this.contextHandle = contextHandle;
-        context = contextHandle.DangerousGetHandle();
-        this.chunkBound = chunkBound;
+        _contextHandle = contextHandle;
+        _context = contextHandle.DangerousGetHandle();
+        _chunkBound = chunkBound;
     }
 
     public static Lz4CompressStream Create(Stream destination, int level, bool contentChecksum, bool leaveOpen)
@@ -170,14 +170,14 @@ internal sealed unsafe class Lz4CompressStream : NativeCompressStream
     protected override int Compress(ReadOnlySpan<byte> input, Span<byte> output, out int produced)
     {
         produced = 0;
-        if (output.Length < chunkBound)
+        if (output.Length < _chunkBound)
             return 0;
         int count = Math.Min(input.Length, ChunkSize);
         fixed (byte* source = input)
         fixed (byte* destination = output)
         {
             produced = (int)Lz4Native.Check(Lz4Native.LZ4F_compressUpdate(
-                context, destination, (nuint)output.Length, source, (nuint)count, null));
+                _context, destination, (nuint)output.Length, source, (nuint)count, null));
         }
 
         return count;
@@ -186,17 +186,17 @@ internal sealed unsafe class Lz4CompressStream : NativeCompressStream
     protected override bool End(Span<byte> output, out int produced)
     {
         produced = 0;
-        if (output.Length < chunkBound)
+        if (output.Length < _chunkBound)
             return false;
         fixed (byte* destination = output)
         {
-            produced = (int)Lz4Native.Check(Lz4Native.LZ4F_compressEnd(context, destination, (nuint)output.Length, null));
+            produced = (int)Lz4Native.Check(Lz4Native.LZ4F_compressEnd(_context, destination, (nuint)output.Length, null));
         }
 
         return true;
     }
 
-    protected override void ReleaseNative() => contextHandle.Dispose();
+    protected override void ReleaseNative() => _contextHandle.Dispose();
 }
 
 /// <summary>LZ4 frame reader; the frame's content checksum, when present, is verified by liblz4.</summary>
@@ -204,14 +204,14 @@ internal sealed unsafe class Lz4DecompressStream : NativeDecompressStream
 {
     private const int InputCapacity = 128 * 1024;
 
-    private readonly Lz4DecompressionContextHandle contextHandle;
-    private readonly nint context;
+    private readonly Lz4DecompressionContextHandle _contextHandle;
+    private readonly nint _context;
 
     private Lz4DecompressStream(Stream source, bool leaveOpen, Lz4DecompressionContextHandle contextHandle)
         : base(source, leaveOpen, InputCapacity)
     {
-        this.contextHandle = contextHandle;
-        context = contextHandle.DangerousGetHandle();
+        _contextHandle = contextHandle;
+        _context = contextHandle.DangerousGetHandle();
     }
 
     public static Lz4DecompressStream Create(Stream source, bool leaveOpen)
@@ -239,7 +239,7 @@ internal sealed unsafe class Lz4DecompressStream : NativeDecompressStream
         fixed (byte* destination = output)
         {
             hint = Lz4Native.Check(Lz4Native.LZ4F_decompress(
-                context, destination, &destinationSize, source, &sourceSize, null));
+                _context, destination, &destinationSize, source, &sourceSize, null));
         }
 
         consumed = (int)sourceSize;
@@ -247,5 +247,5 @@ internal sealed unsafe class Lz4DecompressStream : NativeDecompressStream
         return hint == 0;
     }
 
-    protected override void ReleaseNative() => contextHandle.Dispose();
+    protected override void ReleaseNative() => _contextHandle.Dispose();
 }

@@ -10,14 +10,14 @@ namespace PgRest.Filters;
 /// </summary>
 internal abstract class NativeCompressStream : WriteFilterStream
 {
-    private readonly int outputCapacity;
-    private byte[]? output;
-    private int outputLength;
+    private readonly int _outputCapacity;
+    private byte[]? _output;
+    private int _outputLength;
 
     protected NativeCompressStream(Stream destination, bool leaveOpen, int outputCapacity) : base(destination, leaveOpen)
     {
-        this.outputCapacity = outputCapacity;
-        output = ArrayPool<byte>.Shared.Rent(outputCapacity);
+        _outputCapacity = outputCapacity;
+        _output = ArrayPool<byte>.Shared.Rent(outputCapacity);
     }
 
     /// <summary>Compresses from <paramref name="input"/>; returns the bytes consumed. Consuming and producing nothing
@@ -31,9 +31,9 @@ internal abstract class NativeCompressStream : WriteFilterStream
     protected abstract void ReleaseNative();
 
     /// <summary>Lets a subclass put its frame header into the output buffer from its constructor.</summary>
-    protected Span<byte> FreeOutput => output.AsSpan(outputLength, outputCapacity - outputLength);
+    protected Span<byte> FreeOutput => _output.AsSpan(_outputLength, _outputCapacity - _outputLength);
 
-    protected void CommitOutput(int count) => outputLength += count;
+    protected void CommitOutput(int count) => _outputLength += count;
 
     protected sealed override void WriteCore(ReadOnlySpan<byte> buffer)
     {
@@ -66,7 +66,7 @@ internal abstract class NativeCompressStream : WriteFilterStream
                 Drain();
         }
 
-        if (outputLength > 0)
+        if (_outputLength > 0)
             Drain();
         Destination.Flush();
     }
@@ -79,7 +79,7 @@ internal abstract class NativeCompressStream : WriteFilterStream
                 await DrainAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        if (outputLength > 0)
+        if (_outputLength > 0)
             await DrainAsync(CancellationToken.None).ConfigureAwait(false);
         await Destination.FlushAsync().ConfigureAwait(false);
     }
@@ -87,45 +87,45 @@ internal abstract class NativeCompressStream : WriteFilterStream
     protected sealed override void ReleaseResources()
     {
         ReleaseNative();
-        if (output is not null)
+        if (_output is not null)
         {
-            ArrayPool<byte>.Shared.Return(output);
-            output = null;
+            ArrayPool<byte>.Shared.Return(_output);
+            _output = null;
         }
     }
 
     private bool CompressStep(ReadOnlySpan<byte> input, out int consumed)
     {
         consumed = Compress(input, FreeOutput, out int produced);
-        outputLength += produced;
-        return outputLength == outputCapacity || (consumed == 0 && produced == 0);
+        _outputLength += produced;
+        return _outputLength == _outputCapacity || (consumed == 0 && produced == 0);
     }
 
     private bool EndStep(out bool drain)
     {
         bool done = End(FreeOutput, out int produced);
-        outputLength += produced;
-        drain = outputLength == outputCapacity || produced == 0;
+        _outputLength += produced;
+        drain = _outputLength == _outputCapacity || produced == 0;
         return done;
     }
 
     private void Drain()
     {
         ThrowIfStuck();
-        Destination.Write(output!, 0, outputLength);
-        outputLength = 0;
+        Destination.Write(_output!, 0, _outputLength);
+        _outputLength = 0;
     }
 
     private async ValueTask DrainAsync(CancellationToken cancellationToken)
     {
         ThrowIfStuck();
-        await Destination.WriteAsync(output.AsMemory(0, outputLength), cancellationToken).ConfigureAwait(false);
-        outputLength = 0;
+        await Destination.WriteAsync(_output.AsMemory(0, _outputLength), cancellationToken).ConfigureAwait(false);
+        _outputLength = 0;
     }
 
     private void ThrowIfStuck()
     {
-        if (outputLength == 0)
+        if (_outputLength == 0)
             throw new InvalidOperationException("the compressor made no progress with an empty output buffer");
     }
 }
@@ -137,18 +137,18 @@ internal abstract class NativeCompressStream : WriteFilterStream
 /// </summary>
 internal abstract class NativeDecompressStream : ReadFilterStream
 {
-    private readonly int inputCapacity;
-    private byte[]? input;
-    private int inputStart;
-    private int inputEnd;
-    private bool sourceEnded;
-    private bool frameEnded;
-    private bool pendingStall;
+    private readonly int _inputCapacity;
+    private byte[]? _input;
+    private int _inputStart;
+    private int _inputEnd;
+    private bool _sourceEnded;
+    private bool _frameEnded;
+    private bool _pendingStall;
 
     protected NativeDecompressStream(Stream source, bool leaveOpen, int inputCapacity) : base(source, leaveOpen)
     {
-        this.inputCapacity = inputCapacity;
-        input = ArrayPool<byte>.Shared.Rent(inputCapacity);
+        _inputCapacity = inputCapacity;
+        _input = ArrayPool<byte>.Shared.Rent(inputCapacity);
     }
 
     /// <summary>Decodes from <paramref name="input"/> into <paramref name="output"/>; returns true when the frame is
@@ -161,7 +161,7 @@ internal abstract class NativeDecompressStream : ReadFilterStream
     {
         while (true)
         {
-            if (frameEnded)
+            if (_frameEnded)
                 return 0;
             if (NeedsInput())
                 FillInput(Source.Read(PrepareFill()));
@@ -175,7 +175,7 @@ internal abstract class NativeDecompressStream : ReadFilterStream
     {
         while (true)
         {
-            if (frameEnded)
+            if (_frameEnded)
                 return 0;
             if (NeedsInput())
                 FillInput(await Source.ReadAsync(PrepareFillMemory(), cancellationToken).ConfigureAwait(false));
@@ -187,57 +187,57 @@ internal abstract class NativeDecompressStream : ReadFilterStream
     protected sealed override void ReleaseResources()
     {
         ReleaseNative();
-        if (input is not null)
+        if (_input is not null)
         {
-            ArrayPool<byte>.Shared.Return(input);
-            input = null;
+            ArrayPool<byte>.Shared.Return(_input);
+            _input = null;
         }
     }
 
     // Input is read when the buffer is empty, or when the decoder stalled on what it has (it wants more).
-    private bool NeedsInput() => !sourceEnded && (inputStart == inputEnd || pendingStall);
+    private bool NeedsInput() => !_sourceEnded && (_inputStart == _inputEnd || _pendingStall);
 
     private Span<byte> PrepareFill() => PrepareFillMemory().Span;
 
     private Memory<byte> PrepareFillMemory()
     {
-        if (inputStart == inputEnd)
+        if (_inputStart == _inputEnd)
         {
-            inputStart = inputEnd = 0;
+            _inputStart = _inputEnd = 0;
         }
-        else if (inputEnd == inputCapacity)
+        else if (_inputEnd == _inputCapacity)
         {
-            input.AsSpan(inputStart, inputEnd - inputStart).CopyTo(input);
-            inputEnd -= inputStart;
-            inputStart = 0;
+            _input.AsSpan(_inputStart, _inputEnd - _inputStart).CopyTo(_input);
+            _inputEnd -= _inputStart;
+            _inputStart = 0;
         }
 
-        if (inputEnd == inputCapacity)
+        if (_inputEnd == _inputCapacity)
             throw new InvalidOperationException("the decompressor made no progress with a full input buffer");
-        return input.AsMemory(inputEnd, inputCapacity - inputEnd);
+        return _input.AsMemory(_inputEnd, _inputCapacity - _inputEnd);
     }
 
     private void FillInput(int count)
     {
-        pendingStall = false;
+        _pendingStall = false;
         if (count == 0)
-            sourceEnded = true;
+            _sourceEnded = true;
         else
-            inputEnd += count;
+            _inputEnd += count;
     }
 
     /// <summary>One decoder call; returns true when Read has its answer in <paramref name="produced"/>.</summary>
     private bool DecodeStep(Span<byte> buffer, out int produced)
     {
-        frameEnded = Decompress(input.AsSpan(inputStart, inputEnd - inputStart), buffer, out int consumed, out produced);
-        inputStart += consumed;
-        if (produced > 0 || frameEnded)
+        _frameEnded = Decompress(_input.AsSpan(_inputStart, _inputEnd - _inputStart), buffer, out int consumed, out produced);
+        _inputStart += consumed;
+        if (produced > 0 || _frameEnded)
             return true;
         if (consumed == 0)
         {
-            if (sourceEnded)
+            if (_sourceEnded)
                 throw new PgRestException(ErrorCode.Format, "unexpected eof in compressed data");
-            pendingStall = true;
+            _pendingStall = true;
         }
 
         return false;

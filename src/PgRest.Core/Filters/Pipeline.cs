@@ -28,12 +28,12 @@ public static class Pipeline
 /// </summary>
 public sealed class WritePipeline : IDisposable, IAsyncDisposable
 {
-    private readonly GateStream gate;
-    private readonly HashSizeStream plainHash;
-    private readonly HashSizeStream? repoHash;
-    private readonly List<Stream> stages = [];
-    private bool completed;
-    private bool disposed;
+    private readonly GateStream _gate;
+    private readonly HashSizeStream _plainHash;
+    private readonly HashSizeStream? _repoHash;
+    private readonly List<Stream> _stages = [];
+    private bool _completed;
+    private bool _disposed;
 
     internal WritePipeline(
         Stream destination, CompressType compressType, int compressLevel, string? cipherPassphrase, bool raw, bool leaveOpen)
@@ -50,97 +50,97 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
         if (cipherPassphrase is not null)
             ArgumentException.ThrowIfNullOrEmpty(cipherPassphrase);
 
-        gate = new GateStream(destination, leaveOpen);
-        Stream next = gate;
+        _gate = new GateStream(destination, leaveOpen);
+        Stream next = _gate;
         if (compressType != CompressType.None || cipherPassphrase is not null)
         {
-            repoHash = HashSizeStream.ForWriting(next);
-            next = repoHash;
+            _repoHash = HashSizeStream.ForWriting(next);
+            next = _repoHash;
         }
 
         if (cipherPassphrase is not null)
             next = Add(Cipher.Encryptor(next, cipherPassphrase, raw));
         if (compressType != CompressType.None)
             next = Add(Compression.Compressor(next, compressType, compressLevel, raw));
-        plainHash = HashSizeStream.ForWriting(next);
+        _plainHash = HashSizeStream.ForWriting(next);
     }
 
     /// <summary>Where the plain bytes go (write-only).</summary>
-    public Stream Input => plainHash;
+    public Stream Input => _plainHash;
 
     /// <summary>Whether the stored bytes differ from the plain ones (compressed or encrypted).</summary>
-    public bool IsTransformed => repoHash is not null;
+    public bool IsTransformed => _repoHash is not null;
 
     /// <summary>Plain size (manifest <c>size</c>); valid after completion.</summary>
-    public long Size => Completed(plainHash).Size;
+    public long Size => Completed(_plainHash).Size;
 
     /// <summary>Plain SHA-1 (manifest <c>checksum</c>); valid after completion.</summary>
-    public string Sha1Hex => Completed(plainHash).Sha1Hex;
+    public string Sha1Hex => Completed(_plainHash).Sha1Hex;
 
     /// <summary>Stored size (manifest <c>repo-size</c>); equals <see cref="Size"/> when nothing is transformed.</summary>
-    public long RepoSize => Completed(repoHash ?? plainHash).Size;
+    public long RepoSize => Completed(_repoHash ?? _plainHash).Size;
 
     /// <summary>Stored SHA-1 (manifest <c>rck</c>, meaningful only if <see cref="IsTransformed"/>).</summary>
-    public string RepoSha1Hex => Completed(repoHash ?? plainHash).Sha1Hex;
+    public string RepoSha1Hex => Completed(_repoHash ?? _plainHash).Sha1Hex;
 
     public void Complete()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (completed)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
             return;
-        plainHash.Dispose();
-        completed = true;
+        _plainHash.Dispose();
+        _completed = true;
     }
 
     public async ValueTask CompleteAsync()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (completed)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
             return;
-        await plainHash.DisposeAsync().ConfigureAwait(false);
-        completed = true;
+        await _plainHash.DisposeAsync().ConfigureAwait(false);
+        _completed = true;
     }
 
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
             return;
-        disposed = true;
-        if (!completed)
+        _disposed = true;
+        if (!_completed)
         {
             Abandon();
-            plainHash.Dispose();
+            _plainHash.Dispose();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (disposed)
+        if (_disposed)
             return;
-        disposed = true;
-        if (!completed)
+        _disposed = true;
+        if (!_completed)
         {
             Abandon();
-            await plainHash.DisposeAsync().ConfigureAwait(false);
+            await _plainHash.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     private Stream Add(Stream stage)
     {
-        stages.Add(stage);
+        _stages.Add(stage);
         return stage;
     }
 
     private void Abandon()
     {
-        gate.DiscardFurtherWrites();
-        foreach (Stream stage in stages)
+        _gate.DiscardFurtherWrites();
+        foreach (Stream stage in _stages)
             (stage as WriteFilterStream)?.Abandon();
     }
 
     private HashSizeStream Completed(HashSizeStream stream)
     {
-        if (!completed)
+        if (!_completed)
             throw new InvalidOperationException("the write pipeline is not complete");
         return stream;
     }
@@ -148,12 +148,12 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
     /// <summary>Passes writes to the destination until closed; after that they are dropped.</summary>
     private sealed class GateStream(Stream destination, bool leaveOpen) : Stream
     {
-        private bool closed;
-        private bool disposed;
+        private bool _closed;
+        private bool _disposed;
 
         public override bool CanRead => false;
         public override bool CanSeek => false;
-        public override bool CanWrite => !disposed;
+        public override bool CanWrite => !_disposed;
         public override long Length => throw new NotSupportedException();
 
         public override long Position
@@ -162,13 +162,13 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
             set => throw new NotSupportedException();
         }
 
-        public void DiscardFurtherWrites() => closed = true;
+        public void DiscardFurtherWrites() => _closed = true;
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            if (!closed)
+            if (!_closed)
                 destination.Write(buffer);
         }
 
@@ -176,16 +176,16 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            closed ? ValueTask.CompletedTask : destination.WriteAsync(buffer, cancellationToken);
+            _closed ? ValueTask.CompletedTask : destination.WriteAsync(buffer, cancellationToken);
 
         public override void Flush()
         {
-            if (!closed)
+            if (!_closed)
                 destination.Flush();
         }
 
         public override Task FlushAsync(CancellationToken cancellationToken) =>
-            closed ? Task.CompletedTask : destination.FlushAsync(cancellationToken);
+            _closed ? Task.CompletedTask : destination.FlushAsync(cancellationToken);
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
@@ -193,9 +193,9 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
 
         protected override void Dispose(bool disposing)
         {
-            if (!disposed && disposing)
+            if (!_disposed && disposing)
             {
-                disposed = true;
+                _disposed = true;
                 if (!leaveOpen)
                     destination.Dispose();
             }
@@ -205,9 +205,9 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
 
         public override async ValueTask DisposeAsync()
         {
-            if (!disposed)
+            if (!_disposed)
             {
-                disposed = true;
+                _disposed = true;
                 if (!leaveOpen)
                     await destination.DisposeAsync().ConfigureAwait(false);
             }
@@ -224,7 +224,7 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
 /// </summary>
 public sealed class ReadPipeline : IDisposable, IAsyncDisposable
 {
-    private readonly HashSizeStream plainHash;
+    private readonly HashSizeStream _plainHash;
 
     internal ReadPipeline(Stream source, CompressType compressType, string? cipherPassphrase, bool raw, bool leaveOpen)
     {
@@ -251,11 +251,11 @@ public sealed class ReadPipeline : IDisposable, IAsyncDisposable
                 next = new PassphraseHintStream(next);
         }
 
-        plainHash = HashSizeStream.ForReading(next, leaveOpen: !ownsNext);
+        _plainHash = HashSizeStream.ForReading(next, leaveOpen: !ownsNext);
     }
 
     /// <summary>The plain bytes (read-only).</summary>
-    public Stream Output => plainHash;
+    public Stream Output => _plainHash;
 
     /// <summary>Plain size; valid once <see cref="Output"/> has been read to its end.</summary>
     public long Size => AtEnd().Size;
@@ -263,15 +263,15 @@ public sealed class ReadPipeline : IDisposable, IAsyncDisposable
     /// <summary>Plain SHA-1 in lowercase hex; valid once <see cref="Output"/> has been read to its end.</summary>
     public string Sha1Hex => AtEnd().Sha1Hex;
 
-    public void Dispose() => plainHash.Dispose();
+    public void Dispose() => _plainHash.Dispose();
 
-    public ValueTask DisposeAsync() => plainHash.DisposeAsync();
+    public ValueTask DisposeAsync() => _plainHash.DisposeAsync();
 
     private HashSizeStream AtEnd()
     {
-        if (!plainHash.EndOfStreamReached)
+        if (!_plainHash.EndOfStreamReached)
             throw new InvalidOperationException("the read pipeline's output has not been read to its end");
-        return plainHash;
+        return _plainHash;
     }
 
     /// <summary>Adds a hint about the passphrase to format errors of data that was decrypted.</summary>

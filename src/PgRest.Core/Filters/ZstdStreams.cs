@@ -110,14 +110,14 @@ internal sealed class ZstdDecompressionContextHandle : SafeHandle
 /// <summary>zstd frame writer with libzstd defaults apart from the level (no checksum, like pgBackRest).</summary>
 internal sealed unsafe class ZstdCompressStream : NativeCompressStream
 {
-    private readonly ZstdCompressionContextHandle contextHandle;
-    private readonly nint context;
+    private readonly ZstdCompressionContextHandle _contextHandle;
+    private readonly nint _context;
 
     private ZstdCompressStream(Stream destination, bool leaveOpen, ZstdCompressionContextHandle contextHandle, int outputCapacity)
         : base(destination, leaveOpen, outputCapacity)
     {
-        this.contextHandle = contextHandle;
-        context = contextHandle.DangerousGetHandle();
+        _contextHandle = contextHandle;
+        _context = contextHandle.DangerousGetHandle();
     }
 
     public static ZstdCompressStream Create(Stream destination, int level, bool leaveOpen)
@@ -149,7 +149,7 @@ internal sealed unsafe class ZstdCompressStream : NativeCompressStream
         {
             var inBuffer = new ZstdInBuffer { Source = source, Size = (nuint)input.Length };
             var outBuffer = new ZstdOutBuffer { Destination = destination, Size = (nuint)output.Length };
-            ZstdNative.Check(ZstdNative.ZSTD_compressStream2(context, &outBuffer, &inBuffer, ZstdNative.EndContinue));
+            ZstdNative.Check(ZstdNative.ZSTD_compressStream2(_context, &outBuffer, &inBuffer, ZstdNative.EndContinue));
             produced = (int)outBuffer.Position;
             return (int)inBuffer.Position;
         }
@@ -164,13 +164,13 @@ internal sealed unsafe class ZstdCompressStream : NativeCompressStream
         {
             var inBuffer = new ZstdInBuffer();
             var outBuffer = new ZstdOutBuffer { Destination = destination, Size = (nuint)output.Length };
-            nuint remaining = ZstdNative.Check(ZstdNative.ZSTD_compressStream2(context, &outBuffer, &inBuffer, ZstdNative.EndFrame));
+            nuint remaining = ZstdNative.Check(ZstdNative.ZSTD_compressStream2(_context, &outBuffer, &inBuffer, ZstdNative.EndFrame));
             produced = (int)outBuffer.Position;
             return remaining == 0;
         }
     }
 
-    protected override void ReleaseNative() => contextHandle.Dispose();
+    protected override void ReleaseNative() => _contextHandle.Dispose();
 }
 
 /// <summary>zstd frame reader.</summary>
@@ -178,14 +178,14 @@ internal sealed unsafe class ZstdDecompressStream : NativeDecompressStream
 {
     private const int InputCapacity = 128 * 1024;
 
-    private readonly ZstdDecompressionContextHandle contextHandle;
-    private readonly nint context;
+    private readonly ZstdDecompressionContextHandle _contextHandle;
+    private readonly nint _context;
 
     private ZstdDecompressStream(Stream source, bool leaveOpen, ZstdDecompressionContextHandle contextHandle)
         : base(source, leaveOpen, InputCapacity)
     {
-        this.contextHandle = contextHandle;
-        context = contextHandle.DangerousGetHandle();
+        _contextHandle = contextHandle;
+        _context = contextHandle.DangerousGetHandle();
     }
 
     public static ZstdDecompressStream Create(Stream source, bool leaveOpen)
@@ -212,7 +212,7 @@ internal sealed unsafe class ZstdDecompressStream : NativeDecompressStream
         {
             var inBuffer = new ZstdInBuffer { Source = source, Size = (nuint)input.Length };
             var outBuffer = new ZstdOutBuffer { Destination = destination, Size = (nuint)output.Length };
-            nuint hint = ZstdNative.Check(ZstdNative.ZSTD_decompressStream(context, &outBuffer, &inBuffer));
+            nuint hint = ZstdNative.Check(ZstdNative.ZSTD_decompressStream(_context, &outBuffer, &inBuffer));
             consumed = (int)inBuffer.Position;
             produced = (int)outBuffer.Position;
 
@@ -221,5 +221,5 @@ internal sealed unsafe class ZstdDecompressStream : NativeDecompressStream
         }
     }
 
-    protected override void ReleaseNative() => contextHandle.Dispose();
+    protected override void ReleaseNative() => _contextHandle.Dispose();
 }

@@ -15,17 +15,17 @@ public sealed class DbClient : IAsyncDisposable
     /// <summary>Advisory lock key pgBackRest holds during a backup, so pgBackRest and pgrest exclude each other.</summary>
     public const long BackupAdvisoryLockKey = 12340078987004321;
 
-    private readonly NpgsqlDataSource dataSource;
-    private readonly NpgsqlConnection connection;
-    private readonly int commandTimeoutSeconds;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnection _connection;
+    private readonly int _commandTimeoutSeconds;
 
     private DbClient(DbConnectionOptions options, NpgsqlDataSource dataSource, NpgsqlConnection connection, int serverVersionNum)
     {
         Options = options;
-        this.dataSource = dataSource;
-        this.connection = connection;
+        _dataSource = dataSource;
+        _connection = connection;
         ServerVersionNum = serverVersionNum;
-        commandTimeoutSeconds = (int)Math.Clamp(Math.Ceiling(options.QueryTimeout.TotalSeconds), 1, int.MaxValue);
+        _commandTimeoutSeconds = (int)Math.Clamp(Math.Ceiling(options.QueryTimeout.TotalSeconds), 1, int.MaxValue);
     }
 
     public DbConnectionOptions Options { get; }
@@ -117,8 +117,8 @@ public sealed class DbClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await connection.DisposeAsync().ConfigureAwait(false);
-        await dataSource.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary><c>server_version_num</c> as the server reports it now.</summary>
@@ -322,7 +322,7 @@ public sealed class DbClient : IAsyncDisposable
         ?? throw new PgRestException(ErrorCode.DbQuery, $"unable to read setting '{name}' from pg_settings");
 
     private Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
-        ExecuteOnAsync(connection, sql, Options, cancellationToken);
+        ExecuteOnAsync(_connection, sql, Options, cancellationToken);
 
     private static async Task ExecuteOnAsync(
         NpgsqlConnection connection, string sql, DbConnectionOptions options, CancellationToken cancellationToken)
@@ -383,7 +383,7 @@ public sealed class DbClient : IAsyncDisposable
     private async Task<T> QueryAsync<T>(
         string sql, object[] parameters, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = new(sql, connection) { CommandTimeout = commandTimeoutSeconds };
+        await using NpgsqlCommand command = new(sql, _connection) { CommandTimeout = _commandTimeoutSeconds };
 
         foreach (object parameter in parameters)
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });

@@ -49,14 +49,14 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
     private static readonly Lock PortLock = new();
     private static readonly HashSet<int> PortsInUse = [];
 
-    private readonly Dictionary<string, string> settings;
-    private bool disposed;
+    private readonly Dictionary<string, string> _settings;
+    private bool _disposed;
 
     private PgCluster(TempDirectory root, PgClusterOptions options)
     {
         Root = root;
         Options = options;
-        settings = new Dictionary<string, string>(options.Settings);
+        _settings = new Dictionary<string, string>(options.Settings);
     }
 
     public PgClusterOptions Options { get; }
@@ -189,7 +189,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
     public async Task SetSettingsAsync(IReadOnlyDictionary<string, string> changes, bool reload = true, CancellationToken cancellationToken = default)
     {
         foreach ((string name, string value) in changes)
-            settings[name] = value;
+            _settings[name] = value;
 
         await WriteSettingsAsync(cancellationToken).ConfigureAwait(false);
 
@@ -258,10 +258,10 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (disposed)
+        if (_disposed)
             return;
 
-        disposed = true;
+        _disposed = true;
 
         try
         {
@@ -319,7 +319,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
             ["logging_collector"] = "off",
         };
 
-        foreach ((string name, string value) in settings)
+        foreach ((string name, string value) in _settings)
             all[name] = value;
 
         StringBuilder text = new("# written by the PgRest integration test harness\n");

@@ -11,17 +11,17 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
 {
     public const string ArchiveCommand = "/bin/true pgbackrest-placeholder %p";
 
-    private PgCluster? cluster;
+    private PgCluster? _cluster;
 
-    public PgCluster Cluster => cluster ?? throw new InvalidOperationException("cluster not created");
+    public PgCluster Cluster => _cluster ?? throw new InvalidOperationException("cluster not created");
 
     public async Task InitializeAsync() =>
-        cluster = await PgCluster.CreateAsync(new PgClusterOptions { ArchiveCommand = ArchiveCommand });
+        _cluster = await PgCluster.CreateAsync(new PgClusterOptions { ArchiveCommand = ArchiveCommand });
 
     public async Task DisposeAsync()
     {
-        if (cluster is not null)
-            await cluster.DisposeAsync();
+        if (_cluster is not null)
+            await _cluster.DisposeAsync();
     }
 }
 

@@ -103,7 +103,7 @@ public sealed class ExpireParityTests(ExpireRepositoryFixture repository, ITestO
 /// </summary>
 public sealed class ExpireRepositoryFixture : IAsyncLifetime
 {
-    private readonly Dictionary<string, string> labels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _labels = new(StringComparer.Ordinal);
 
     public Stack Stack { get; private set; } = null!;
 
@@ -119,7 +119,7 @@ public sealed class ExpireRepositoryFixture : IAsyncLifetime
                 await Stack.Cluster.ExecuteAsync("insert into history default values; select pg_switch_wal()");
             await Run($"--type={type}", "backup");
             var info = BackupInfo.Parse(File.ReadAllText(BackupInfoPath));
-            labels[name] = info.Current.Keys.Last();
+            _labels[name] = info.Current.Keys.Last();
         }
 
         await Stack.Cluster.StopAsync();
@@ -129,7 +129,7 @@ public sealed class ExpireRepositoryFixture : IAsyncLifetime
     /// <summary>Replaces <c>{F1}</c> etc. by the real labels.</summary>
     public string ExpandLabels(string text)
     {
-        foreach (var (name, label) in labels)
+        foreach (var (name, label) in _labels)
             text = text.Replace("{" + name + "}", label, StringComparison.Ordinal);
         return text;
     }
@@ -149,7 +149,7 @@ public sealed class ExpireRepositoryFixture : IAsyncLifetime
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         foreach (var (name, days) in new[] { ("F1", 10), ("F2", 8) })
         {
-            var entry = info.Current[labels[name]];
+            var entry = info.Current[_labels[name]];
             var duration = entry.TimestampStop - entry.TimestampStart;
             entry.TimestampStop = now - days * 86400;
             entry.TimestampStart = entry.TimestampStop - duration;

@@ -9,9 +9,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
 {
     private const string Repo = "[global]\nrepo1-path=/var/lib/pgbackrest\n";
 
-    private readonly ConfigTestFiles files = new();
+    private readonly ConfigTestFiles _files = new();
 
-    public void Dispose() => files.Dispose();
+    public void Dispose() => _files.Dispose();
 
     private static Dictionary<string, string> Env(params string[] pairs)
     {
@@ -40,11 +40,11 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var environment = Env("PGBACKREST_PROCESS_MAX", "5");
 
-        var fromCommandLine = files.Load(Layers, environment, "--stanza=demo", "--pg1-path=/pg", "--process-max=6", "backup");
+        var fromCommandLine = _files.Load(Layers, environment, "--stanza=demo", "--pg1-path=/pg", "--process-max=6", "backup");
         Assert.Equal(6, fromCommandLine.Get(Options.ProcessMax));
         Assert.Equal(OptionSource.CommandLine, fromCommandLine.Source(Options.ProcessMax));
 
-        var fromEnvironment = files.Load(Layers, environment, "--stanza=demo", "--pg1-path=/pg", "backup");
+        var fromEnvironment = _files.Load(Layers, environment, "--stanza=demo", "--pg1-path=/pg", "backup");
         Assert.Equal(5, fromEnvironment.Get(Options.ProcessMax));
         Assert.Equal(OptionSource.Environment, fromEnvironment.Source(Options.ProcessMax));
     }
@@ -56,7 +56,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("other", "restore", 1)] // [global]
     public void FileSectionsAreSearchedFromMostToLeastSpecific(string stanza, string command, long expected)
     {
-        var configuration = files.Load(Layers, "--stanza=" + stanza, "--pg1-path=/pg", command);
+        var configuration = _files.Load(Layers, "--stanza=" + stanza, "--pg1-path=/pg", command);
 
         Assert.Equal(expected, configuration.Get(Options.ProcessMax));
         Assert.Equal(OptionSource.Config, configuration.Source(Options.ProcessMax));
@@ -65,7 +65,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void DefaultAppliesWhenNoSourceSetsTheOption()
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "backup");
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "backup");
 
         Assert.Equal(1, configuration.Get(Options.ProcessMax));
         Assert.Equal(OptionSource.Default, configuration.Source(Options.ProcessMax));
@@ -80,7 +80,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void StanzaFromEnvironmentSelectsTheStanzaSections()
     {
-        var configuration = files.Load("[env]\nrepo1-path=/from-stanza\n", Env("PGBACKREST_STANZA", "env"), "info");
+        var configuration = _files.Load("[env]\nrepo1-path=/from-stanza\n", Env("PGBACKREST_STANZA", "env"), "info");
 
         Assert.Equal("env", configuration.Stanza);
         Assert.Equal("/from-stanza", configuration.Find(Options.RepoPath, 1));
@@ -91,13 +91,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         const string config = "[global]\nexclude=a\nexclude=b\n[global:backup]\nexclude=c\n";
 
-        var fromFile = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup");
+        var fromFile = _files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup");
         Assert.Equal(["c"], fromFile.Get(Options.Exclude));
 
-        var fromEnvironment = files.Load(config, Env("PGBACKREST_EXCLUDE", "x:y"), "--stanza=demo", "--pg1-path=/pg", "backup");
+        var fromEnvironment = _files.Load(config, Env("PGBACKREST_EXCLUDE", "x:y"), "--stanza=demo", "--pg1-path=/pg", "backup");
         Assert.Equal(["x", "y"], fromEnvironment.Get(Options.Exclude));
 
-        var fromCommandLine = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--exclude=q", "--exclude=r", "backup");
+        var fromCommandLine = _files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--exclude=q", "--exclude=r", "backup");
         Assert.Equal(["q", "r"], fromCommandLine.Get(Options.Exclude));
     }
 
@@ -108,14 +108,14 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         const string config = "[global]\ndelta=y\nstart-fast=y\n";
 
-        var configuration = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--no-delta", "--reset-start-fast", "backup");
+        var configuration = _files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--no-delta", "--reset-start-fast", "backup");
 
         Assert.False(configuration.Get(Options.Delta));
         Assert.Equal(OptionSource.CommandLine, configuration.Source(Options.Delta));
         Assert.False(configuration.Get(Options.StartFast)); // back to the default, the file is ignored
         Assert.Equal(OptionSource.Default, configuration.Source(Options.StartFast));
         Assert.Equal(
-            [new KeyValuePair<string, string>("config", files.ConfigFile), new("stanza", "demo"), new("pg1-path", "/pg"),
+            [new KeyValuePair<string, string>("config", _files.ConfigFile), new("stanza", "demo"), new("pg1-path", "/pg"),
                 new("no-delta", ""), new("reset-start-fast", "")],
             configuration.CommandLineOptions);
     }
@@ -127,7 +127,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("--no-delta", false)]
     public void BooleanCommandLineForms(string argument, bool expected)
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup");
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup");
 
         Assert.Equal(expected, configuration.Get(Options.Delta));
     }
@@ -138,7 +138,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("--no-stanza", ErrorCode.OptionInvalid, "option 'no-stanza' cannot be negated")]
     [InlineData("--reset-config", ErrorCode.OptionInvalid, "option 'reset-config' cannot be reset")]
     public void InvalidNegateResetAndBooleanArguments(string argument, ErrorCode code, string message) =>
-        AssertError(code, message, () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup"));
+        AssertError(code, message, () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup"));
 
     [Theory]
     [InlineData("--no-delta", "--delta", "option 'delta' cannot be set and negated")]
@@ -150,24 +150,24 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("--repo1-path=/a", "--repo-path=/b", "option 'repo1-path' cannot be set multiple times")]
     public void NonRepeatableOptionGivenTwice(string first, string second, string message) =>
         AssertError(ErrorCode.OptionInvalid, message,
-            () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", first, second, "backup"));
+            () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", first, second, "backup"));
 
     [Theory]
     [InlineData("delta=yes\n", "boolean option 'delta' must be 'y' or 'n'")]
     [InlineData("delta=Y\n", "boolean option 'delta' must be 'y' or 'n'")]
     public void BooleanInFileMustBeYOrN(string line, string message) =>
         AssertError(ErrorCode.OptionInvalidValue, message,
-            () => files.Load(Repo + line, "--stanza=demo", "--pg1-path=/pg", "backup"));
+            () => _files.Load(Repo + line, "--stanza=demo", "--pg1-path=/pg", "backup"));
 
     [Fact]
     public void BooleanInEnvironmentMustBeYOrN()
     {
-        var yes = files.Load(Repo, Env("PGBACKREST_DELTA", "y"), "--stanza=demo", "--pg1-path=/pg", "backup");
+        var yes = _files.Load(Repo, Env("PGBACKREST_DELTA", "y"), "--stanza=demo", "--pg1-path=/pg", "backup");
         Assert.True(yes.Get(Options.Delta));
         Assert.Equal(OptionSource.Environment, yes.Source(Options.Delta));
 
         AssertError(ErrorCode.OptionInvalidValue, "environment boolean option 'delta' must be 'y' or 'n'",
-            () => files.Load(Repo, Env("PGBACKREST_DELTA", "yes"), "--stanza=demo", "--pg1-path=/pg", "backup"));
+            () => _files.Load(Repo, Env("PGBACKREST_DELTA", "yes"), "--stanza=demo", "--pg1-path=/pg", "backup"));
     }
 
     // ---- values ---------------------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("2MiB", 2 * 1024 * 1024)]
     public void SizesUseBinaryUnitsInAnyCase(string text, long bytes)
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--buffer-size=" + text, "backup");
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--buffer-size=" + text, "backup");
 
         Assert.Equal(bytes, configuration.Get(Options.BufferSize));
     }
@@ -199,12 +199,12 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("--pg1-socket-path=/a//b", "'/a//b' cannot contain // for 'pg1-socket-path' option")]
     public void InvalidValues(string argument, string message) =>
         AssertError(ErrorCode.OptionInvalidValue, message,
-            () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup"));
+            () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", argument, "backup"));
 
     [Fact]
     public void TimesAreDecimalSecondsAndPathsLoseTheirTrailingSlash()
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg/data/", "--archive-timeout=1.5", "backup");
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg/data/", "--archive-timeout=1.5", "backup");
 
         Assert.Equal(TimeSpan.FromMilliseconds(1500), configuration.Get(Options.ArchiveTimeout));
         Assert.Equal("/pg/data", configuration.Find(Options.PgPath, 1));
@@ -213,7 +213,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void HashValuesSplitAtTheFirstEqualsSign()
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg",
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg",
             "--recovery-option=primary_conninfo=host=primary user=replicator", "--recovery-option=recovery_min_apply_delay=5min",
             "restore");
 
@@ -222,18 +222,18 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal("5min", options["recovery_min_apply_delay"]);
 
         AssertError(ErrorCode.OptionInvalid, "key/value 'nokey' not valid for 'recovery-option' option",
-            () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--recovery-option=nokey", "restore"));
+            () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--recovery-option=nokey", "restore"));
     }
 
     [Fact]
     public void RepeatedKeysInAFileFormAListOnlyForRepeatableOptions()
     {
-        var configuration = files.Load(Repo + "tablespace-map=ts1=/a\ntablespace-map=ts2=/b\n", "--stanza=demo",
+        var configuration = _files.Load(Repo + "tablespace-map=ts1=/a\ntablespace-map=ts2=/b\n", "--stanza=demo",
             "--pg1-path=/pg", "restore");
         Assert.Equal(2, configuration.Get(Options.TablespaceMap).Count);
 
         AssertError(ErrorCode.OptionInvalid, "option 'repo1-retention-full' cannot be set multiple times",
-            () => files.Load(Repo + "repo1-retention-full=1\nrepo1-retention-full=2\n", "--stanza=demo", "expire"));
+            () => _files.Load(Repo + "repo1-retention-full=1\nrepo1-retention-full=2\n", "--stanza=demo", "expire"));
     }
 
     // ---- indexed options ------------------------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         const string config = "[global]\nrepo-path=/first\nrepo2-path=/second\nrepo2-type=posix\n";
 
-        var configuration = files.Load(config, "--stanza=demo", "info");
+        var configuration = _files.Load(config, "--stanza=demo", "info");
 
         Assert.Equal([1, 2], configuration.RepoIndexes);
         Assert.Equal("/first", configuration.Find(Options.RepoPath, 1));
@@ -257,7 +257,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void DeprecatedNamesStillWork()
     {
-        var configuration = files.Load(Repo + "retention-full=3\n", "--stanza=demo", "--db-path=/pg", "backup");
+        var configuration = _files.Load(Repo + "retention-full=3\n", "--stanza=demo", "--db-path=/pg", "backup");
 
         Assert.Equal("/pg", configuration.Find(Options.PgPath, 1));
         Assert.Equal(3, configuration.Get(Options.RepoRetentionFull, 1));
@@ -273,22 +273,22 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("--pg257-path=/a", "option 'pg257-path' key exceeds maximum of 256")]
     [InlineData("--stanza1=x", "invalid option '--stanza1=x'")]
     public void IndexRules(string argument, string message) =>
-        AssertError(ErrorCode.OptionInvalid, message, () => files.Load(Repo, "--stanza=demo", argument, "backup"));
+        AssertError(ErrorCode.OptionInvalid, message, () => _files.Load(Repo, "--stanza=demo", argument, "backup"));
 
     [Fact]
     public void OnlyConfiguredRepoIndexesMayBeSelected()
     {
-        Assert.Equal(1, files.Load(Repo, "--stanza=demo", "--repo=1", "info").Get(Options.Repo));
+        Assert.Equal(1, _files.Load(Repo, "--stanza=demo", "--repo=1", "info").Get(Options.Repo));
 
         AssertError(ErrorCode.OptionInvalidValue, "key '2' is not valid for 'repo' option",
-            () => files.Load(Repo, "--stanza=demo", "--repo=2", "info"));
+            () => _files.Load(Repo, "--stanza=demo", "--repo=2", "info"));
     }
 
     [Fact]
     public void SecondPgIndexAloneIsIgnoredLikePgBackRest245()
     {
         // 2.45 always reserves pg1 and keeps only as many pg indexes as were given, so a lone pg2 is lost.
-        var configuration = files.Load("[demo]\npg2-path=/p2\n", "--stanza=demo", "archive-push", "/wal");
+        var configuration = _files.Load("[demo]\npg2-path=/p2\n", "--stanza=demo", "archive-push", "/wal");
 
         Assert.Equal([1], configuration.PgIndexes);
         Assert.False(configuration.IsSet(Options.PgPath, 1));
@@ -299,7 +299,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void CommandMayComeBeforeOrAfterOptionsAndParametersFollowIt()
     {
-        var configuration = files.Load(Repo, "archive-get", "--stanza=demo", "000000010000000000000001", "--pg1-path=/pg",
+        var configuration = _files.Load(Repo, "archive-get", "--stanza=demo", "000000010000000000000001", "--pg1-path=/pg",
             "pg_wal/RECOVERYXLOG");
 
         Assert.Equal("archive-get", configuration.Command);
@@ -310,17 +310,17 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void OptionValueMayBeTheNextArgument()
     {
-        var configuration = files.Load(Repo, "--stanza", "demo", "--set", "20240101-000000F", "info");
+        var configuration = _files.Load(Repo, "--stanza", "demo", "--set", "20240101-000000F", "info");
 
         Assert.Equal("20240101-000000F", configuration.Find(Options.Set));
-        AssertError(ErrorCode.OptionInvalid, "option '--stanza' requires an argument", () => files.Load(Repo, "--stanza"));
+        AssertError(ErrorCode.OptionInvalid, "option '--stanza' requires an argument", () => _files.Load(Repo, "--stanza"));
     }
 
     [Fact]
     public void UniquePrefixOfAnOptionIsAcceptedOnTheCommandLine()
     {
-        Assert.Equal("demo", files.Load(Repo, "--stanz=demo", "info").Stanza);
-        AssertError(ErrorCode.OptionInvalid, "invalid option '--sta=demo'", () => files.Load(Repo, "--sta=demo", "info"));
+        Assert.Equal("demo", _files.Load(Repo, "--stanz=demo", "info").Stanza);
+        AssertError(ErrorCode.OptionInvalid, "invalid option '--sta=demo'", () => _files.Load(Repo, "--sta=demo", "info"));
     }
 
     [Theory]
@@ -334,7 +334,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData(new[] { "--stanza=demo", "--pg1-path=/pg", "--online", "check" }, ErrorCode.OptionInvalid,
         "option 'online' not valid for command 'check'")]
     public void CommandLineErrors(string[] args, ErrorCode code, string message) =>
-        AssertError(code, message, () => files.Load(Repo, args));
+        AssertError(code, message, () => _files.Load(Repo, args));
 
     [Fact]
     public void SecureOptionIsRefusedOnTheCommandLineButAcceptedFromEnvironmentAndFiles()
@@ -343,9 +343,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
             "option 'repo1-cipher-pass' is not allowed on the command-line\n" +
             "HINT: this option could expose secrets in the process list.\n" +
             "HINT: specify the option in a configuration file or an environment variable instead.",
-            () => files.Load(Repo, "--stanza=demo", "--repo1-cipher-type=aes-256-cbc", "--repo1-cipher-pass=secret", "info"));
+            () => _files.Load(Repo, "--stanza=demo", "--repo1-cipher-type=aes-256-cbc", "--repo1-cipher-pass=secret", "info"));
 
-        var configuration = files.Load(Repo + "repo1-cipher-type=aes-256-cbc\n", Env("PGBACKREST_REPO1_CIPHER_PASS", "secret"),
+        var configuration = _files.Load(Repo + "repo1-cipher-type=aes-256-cbc\n", Env("PGBACKREST_REPO1_CIPHER_PASS", "secret"),
             "--stanza=demo", "info");
         Assert.Equal("secret", configuration.Find(Options.RepoCipherPass, 1));
     }
@@ -353,13 +353,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void RequiredStanzaAndPgPath()
     {
-        AssertError(ErrorCode.OptionRequired, "backup command requires option: stanza", () => files.Load(Repo, "backup"));
+        AssertError(ErrorCode.OptionRequired, "backup command requires option: stanza", () => _files.Load(Repo, "backup"));
         AssertError(ErrorCode.OptionRequired, "backup command requires option: pg1-path\nHINT: does this stanza exist?",
-            () => files.Load(Repo, "--stanza=demo", "backup"));
+            () => _files.Load(Repo, "--stanza=demo", "backup"));
 
         // archive-push works without pg1-path; info without a stanza.
-        Assert.False(files.Load(Repo, "--stanza=demo", "archive-push", "/wal").IsSet(Options.PgPath, 1));
-        Assert.Null(files.Load(Repo, "info").Stanza);
+        Assert.False(_files.Load(Repo, "--stanza=demo", "archive-push", "/wal").IsSet(Options.PgPath, 1));
+        Assert.Null(_files.Load(Repo, "info").Stanza);
     }
 
     [Theory]
@@ -381,7 +381,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void HelpForACommandKeepsTheCommandAndOptionAsParameters()
     {
-        var configuration = files.Load(Repo, "help", "backup", "type");
+        var configuration = _files.Load(Repo, "help", "backup", "type");
 
         Assert.Equal("help", configuration.Command);
         Assert.Equal(["backup", "type"], configuration.Parameters);
@@ -391,14 +391,14 @@ public sealed class ConfigurationLoaderTests : IDisposable
     public void DependentOptionsOnTheCommandLineNeedTheirDependency()
     {
         AssertError(ErrorCode.OptionInvalid, "option 'force' not valid without option 'no-online'",
-            () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--force", "backup"));
+            () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--force", "backup"));
         AssertError(ErrorCode.OptionInvalid, "option 'target' not valid without option 'type' in ('lsn', 'name', 'time', 'xid')",
-            () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--target=x", "restore"));
+            () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--target=x", "restore"));
         AssertError(ErrorCode.OptionInvalid, "option 'repo2-s3-bucket' not valid without option 'repo2-type' = 's3'",
-            () => files.Load(Repo, "--repo2-s3-bucket=b", "info"));
+            () => _files.Load(Repo, "--repo2-s3-bucket=b", "info"));
 
         // The same options in a file are silently unset: they may be meant for another command or repository type.
-        var configuration = files.Load(Repo + "repo1-s3-bucket=b\ntarget=x\n", "--stanza=demo", "--pg1-path=/pg", "restore");
+        var configuration = _files.Load(Repo + "repo1-s3-bucket=b\ntarget=x\n", "--stanza=demo", "--pg1-path=/pg", "restore");
         Assert.False(configuration.IsSet(Options.RepoS3Bucket, 1));
     }
 
@@ -410,9 +410,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
         AssertError(ErrorCode.OptionInvalid,
             "option 'repo1-block' is not valid without option 'beta'\n" +
             "HINT: beta features require the --beta option to prevent accidental usage.",
-            () => files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup"));
+            () => _files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup"));
 
-        Assert.True(files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--beta", "backup").Get(Options.RepoBlock, 1));
+        Assert.True(_files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--beta", "backup").Get(Options.RepoBlock, 1));
     }
 
     // ---- environment ----------------------------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void EnvironmentWarningsAndSilentlyIgnoredVariables()
     {
-        var configuration = files.Load(Repo,
+        var configuration = _files.Load(Repo,
             Env("PGBACKREST_FOO", "1", "PGBACKREST_NO_DELTA", "y", "PGBACKREST_START_FAST", "y", "PATH", "/bin"),
             "--stanza=demo", "info");
 
@@ -433,7 +433,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void EmptyEnvironmentValueIsAnError() =>
         AssertError(ErrorCode.OptionInvalidValue, "environment variable 'repo1-path' must have a value",
-            () => files.Load(Repo, Env("PGBACKREST_REPO1_PATH", ""), "--stanza=demo", "info"));
+            () => _files.Load(Repo, Env("PGBACKREST_REPO1_PATH", ""), "--stanza=demo", "info"));
 
     // ---- configuration files ----------------------------------------------------------------------------------------
 
@@ -443,7 +443,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         const string config = Repo + "foo=bar\nstanza=x\nno-delta=y\npg1-path=/global\n" +
             "[global:check]\nstart-fast=y\n[demo]\nstart-fast=y\n";
 
-        var configuration = files.Load(config, "--stanza=demo", "--pg1-path=/pg", "check");
+        var configuration = _files.Load(config, "--stanza=demo", "--pg1-path=/pg", "check");
 
         // Sections are read from the most specific one ([demo:check] … [global]); start-fast in [demo] is silently ignored
         // because [demo] is not a command section.
@@ -461,7 +461,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     public void SameOptionUnderTwoNamesInOneSectionIsAnError() =>
         AssertError(ErrorCode.OptionInvalid,
             "configuration file contains duplicate options ('repo-path', 'repo1-path') in section '[global]'",
-            () => files.Load(Repo + "repo-path=/b\n", "--stanza=demo", "info"));
+            () => _files.Load(Repo + "repo-path=/b\n", "--stanza=demo", "info"));
 
     [Theory]
     [InlineData("[global]\nrepo1-path\n", "missing '=' in key/value at line 2: repo1-path")]
@@ -470,17 +470,17 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("[global]\n=x\n", "key is zero-length at line 2: =x")]
     [InlineData("[]\n", "invalid empty section at line 1: []")]
     public void MalformedConfigLines(string config, string message) =>
-        AssertError(ErrorCode.Format, message, () => files.Load(config, "--stanza=demo", "info"));
+        AssertError(ErrorCode.Format, message, () => _files.Load(config, "--stanza=demo", "info"));
 
     [Fact]
     public void FileSyntaxTrimsAndHasNoEndOfLineComments()
     {
-        var configuration = files.Load("# comment\n  [global]  \n  repo1-path  =  /a # not a comment  \r\n\n",
+        var configuration = _files.Load("# comment\n  [global]  \n  repo1-path  =  /a # not a comment  \r\n\n",
             "--stanza=demo", "info");
 
         Assert.Equal("/a # not a comment", configuration.Find(Options.RepoPath, 1));
         AssertError(ErrorCode.OptionInvalidValue, "section 'global', key 'repo1-path' must have a value",
-            () => files.Load("[global]\nrepo1-path=\n", "--stanza=demo", "info"));
+            () => _files.Load("[global]\nrepo1-path=\n", "--stanza=demo", "info"));
     }
 
     [Fact]
@@ -491,17 +491,17 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void ExplicitIncludePathMustExist() =>
         AssertError(ErrorCode.PathMissing, "unable to list file info for missing path '/does/not/exist'",
-            () => files.LoadWithDefaults(null, "--config-include-path=/does/not/exist", "info"));
+            () => _files.LoadWithDefaults(null, "--config-include-path=/does/not/exist", "info"));
 
     [Fact]
     public void IncludeFilesAreAppendedInNameOrder()
     {
-        files.WriteConfig("[global]\nlog-path=/from-main\nrepo1-path=/from-main\n");
-        files.WriteInclude("b.conf", "[global]\nrepo1-retention-full=2\n");
-        files.WriteInclude("a.conf", "[demo]\npg1-path=/from-a\n");
-        files.WriteInclude("ignored.txt", "[global]\nprocess-max=9\n");
+        _files.WriteConfig("[global]\nlog-path=/from-main\nrepo1-path=/from-main\n");
+        _files.WriteInclude("b.conf", "[global]\nrepo1-retention-full=2\n");
+        _files.WriteInclude("a.conf", "[demo]\npg1-path=/from-a\n");
+        _files.WriteInclude("ignored.txt", "[global]\nprocess-max=9\n");
 
-        var configuration = files.LoadWithDefaults(null, "--stanza=demo", "backup");
+        var configuration = _files.LoadWithDefaults(null, "--stanza=demo", "backup");
 
         Assert.Equal("/from-main", configuration.Find(Options.RepoPath, 1));
         Assert.Equal("/from-a", configuration.Find(Options.PgPath, 1));
@@ -513,49 +513,49 @@ public sealed class ConfigurationLoaderTests : IDisposable
     public void RepeatedKeysAcrossIncludeFilesBecomeALoneList()
     {
         // Files are concatenated, so the same key in two of them is "set multiple times".
-        files.WriteInclude("a.conf", "[global]\nrepo1-path=/a");
-        files.WriteInclude("b.conf", "[global]\nrepo1-path=/b");
+        _files.WriteInclude("a.conf", "[global]\nrepo1-path=/a");
+        _files.WriteInclude("b.conf", "[global]\nrepo1-path=/b");
 
         AssertError(ErrorCode.OptionInvalid, "option 'repo1-path' cannot be set multiple times",
-            () => files.LoadWithDefaults(null, "info"));
+            () => _files.LoadWithDefaults(null, "info"));
     }
 
     [Fact]
     public void MalformedIncludeFileIsReportedWithItsOwnLineNumber()
     {
-        files.WriteConfig("[global]\nrepo1-path=/a\n");
-        files.WriteInclude("a.conf", "[global]\nbroken\n");
+        _files.WriteConfig("[global]\nrepo1-path=/a\n");
+        _files.WriteInclude("a.conf", "[global]\nbroken\n");
 
-        AssertError(ErrorCode.Format, "missing '=' in key/value at line 2: broken", () => files.LoadWithDefaults(null, "info"));
+        AssertError(ErrorCode.Format, "missing '=' in key/value at line 2: broken", () => _files.LoadWithDefaults(null, "info"));
     }
 
     [Fact]
     public void ExplicitConfigDisablesTheDefaultIncludePath()
     {
-        files.WriteInclude("a.conf", "[global]\nrepo1-path=/from-include\n");
-        var main = files.Write("main.conf", "[global]\nlog-path=/x\n");
+        _files.WriteInclude("a.conf", "[global]\nrepo1-path=/from-include\n");
+        var main = _files.Write("main.conf", "[global]\nlog-path=/x\n");
 
-        Assert.Equal("/var/lib/pgbackrest", files.LoadWithDefaults(null, "--config=" + main, "info").Find(Options.RepoPath, 1));
+        Assert.Equal("/var/lib/pgbackrest", _files.LoadWithDefaults(null, "--config=" + main, "info").Find(Options.RepoPath, 1));
         Assert.Equal("/from-include",
-            files.LoadWithDefaults(null, "--config=" + main, "--config-include-path=" + files.IncludePath, "info")
+            _files.LoadWithDefaults(null, "--config=" + main, "--config-include-path=" + _files.IncludePath, "info")
                 .Find(Options.RepoPath, 1));
     }
 
     [Fact]
     public void NoConfigSkipsTheMainFile()
     {
-        files.WriteConfig("[global]\nrepo1-path=/from-main\n");
+        _files.WriteConfig("[global]\nrepo1-path=/from-main\n");
 
-        Assert.Equal("/var/lib/pgbackrest", files.LoadWithDefaults(null, "--no-config", "info").Find(Options.RepoPath, 1));
+        Assert.Equal("/var/lib/pgbackrest", _files.LoadWithDefaults(null, "--no-config", "info").Find(Options.RepoPath, 1));
     }
 
     [Fact]
     public void ConfigPathMovesBothDefaults()
     {
-        var other = files.Write("other/pgbackrest.conf", "[global]\nlog-path=/x\n");
-        files.Write("other/conf.d/a.conf", "[global]\nrepo1-path=/from-other\n");
+        var other = _files.Write("other/pgbackrest.conf", "[global]\nlog-path=/x\n");
+        _files.Write("other/conf.d/a.conf", "[global]\nrepo1-path=/from-other\n");
 
-        var configuration = files.LoadWithDefaults(null, "--config-path=" + Path.GetDirectoryName(other), "info");
+        var configuration = _files.LoadWithDefaults(null, "--config-path=" + Path.GetDirectoryName(other), "info");
 
         Assert.Equal("/from-other", configuration.Find(Options.RepoPath, 1));
         Assert.Equal("/x", configuration.Find(Options.LogPath));
@@ -564,9 +564,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void MissingDefaultFileFallsBackToTheLegacyLocation()
     {
-        files.Write("legacy.conf", "[global]\nrepo1-path=/legacy\n");
+        _files.Write("legacy.conf", "[global]\nrepo1-path=/legacy\n");
 
-        Assert.Equal("/legacy", files.LoadWithDefaults(null, "info").Find(Options.RepoPath, 1));
+        Assert.Equal("/legacy", _files.LoadWithDefaults(null, "info").Find(Options.RepoPath, 1));
     }
 
     // ---- rules spanning options -------------------------------------------------------------------------------------
@@ -574,7 +574,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void RetentionWarningsAndDerivedArchiveRetention()
     {
-        var configuration = files.Load(Repo + "repo2-path=/r2\nrepo2-retention-full=4\n", "--stanza=demo", "expire");
+        var configuration = _files.Load(Repo + "repo2-path=/r2\nrepo2-retention-full=4\n", "--stanza=demo", "expire");
 
         Assert.Equal(
         [
@@ -588,13 +588,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void TwoLocalReposMayNotShareAPath() =>
         AssertError(ErrorCode.OptionInvalidValue, "local repo1 and repo2 paths are both '/same' but must be different",
-            () => files.Load("[global]\nrepo1-path=/same\nrepo2-path=/same\n", "--stanza=demo", "info"));
+            () => _files.Load("[global]\nrepo1-path=/same\nrepo2-path=/same\n", "--stanza=demo", "info"));
 
     [Fact]
     public void DerivedDefaults()
     {
         // Defaults computed after parsing (cfgLoadUpdateOption in the 2.45 source); help does not show them as current.
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--compress-type=zst",
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--compress-type=zst",
             "--protocol-timeout=40", "backup");
 
         Assert.Equal(3, configuration.Get(Options.CompressLevel));
@@ -602,13 +602,13 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         AssertError(ErrorCode.OptionInvalidValue,
             "'30' is out of range for 'compress-level' option when 'compress-type' option = 'zst'",
-            () => files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--compress-type=zst", "--compress-level=30", "backup"));
+            () => _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--compress-type=zst", "--compress-level=30", "backup"));
     }
 
     [Fact]
     public void DeprecatedCompressOptionMapsToCompressTypeNone()
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--no-compress", "backup");
+        var configuration = _files.Load(Repo, "--stanza=demo", "--pg1-path=/pg", "--no-compress", "backup");
 
         Assert.Equal("none", configuration.Find(Options.CompressType));
         Assert.Throws<PgRestException>(() => configuration.Get(Options.Compress));
@@ -619,7 +619,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void AskingForAnOptionTheCommandDoesNotTakeIsAProgrammingError()
     {
-        var configuration = files.Load(Repo, "--stanza=demo", "archive-push", "/wal");
+        var configuration = _files.Load(Repo, "--stanza=demo", "archive-push", "/wal");
 
         Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.StartFast)).Code);
         Assert.Equal(ErrorCode.Assert, Assert.Throws<PgRestException>(() => configuration.Get(Options.ChecksumPage)).Code);

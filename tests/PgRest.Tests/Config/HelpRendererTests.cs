@@ -7,9 +7,9 @@ namespace PgRest.Tests.Config;
 // option lists per command and section were compared with the real binary's `help <command>` output.
 public sealed class HelpRendererTests : IDisposable
 {
-    private readonly ConfigTestFiles files = new();
+    private readonly ConfigTestFiles _files = new();
 
-    public void Dispose() => files.Dispose();
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public void GeneralHelpListsEveryCommand()
@@ -50,7 +50,7 @@ public sealed class HelpRendererTests : IDisposable
     [Fact]
     public void OptionHelpShowsCurrentAndDefault()
     {
-        var configuration = files.Load("[global]\nrepo1-path=/backups\n", "help", "backup", "repo-path");
+        var configuration = _files.Load("[global]\nrepo1-path=/backups\n", "help", "backup", "repo-path");
 
         var text = new HelpRenderer(configuration).Render(configuration.Parameters);
 
@@ -70,7 +70,7 @@ public sealed class HelpRendererTests : IDisposable
     [Fact]
     public void SecureValuesAreRedacted()
     {
-        var configuration = files.Load("[global]\nrepo1-type=s3\nrepo1-s3-key=AKIA-SECRET\n", "help", "backup");
+        var configuration = _files.Load("[global]\nrepo1-type=s3\nrepo1-s3-key=AKIA-SECRET\n", "help", "backup");
 
         var text = new HelpRenderer(configuration).Render(configuration.Parameters);
 
@@ -81,7 +81,7 @@ public sealed class HelpRendererTests : IDisposable
     [Fact]
     public void CommandHelpShowsValuesThatAreNotDefaults()
     {
-        var configuration = files.Load("[global]\nprocess-max=4\n", "help", "backup");
+        var configuration = _files.Load("[global]\nprocess-max=4\n", "help", "backup");
 
         var text = new HelpRenderer(configuration).Render(configuration.Parameters);
 

@@ -44,15 +44,15 @@ public sealed class PitrTutorialConfigTests : IDisposable
         pg1-port=5432
         """;
 
-    private readonly ConfigTestFiles files = new();
+    private readonly ConfigTestFiles _files = new();
 
-    public void Dispose() => files.Dispose();
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public void ArchivePushFromArchiveCommand()
     {
         // archive_command = 'pgbackrest --stanza=orders archive-push %p'
-        var configuration = files.Load(TutorialConfig, "--stanza=orders", "archive-push", "pg_wal/000000010000000000000001");
+        var configuration = _files.Load(TutorialConfig, "--stanza=orders", "archive-push", "pg_wal/000000010000000000000001");
 
         Assert.Equal("archive-push", configuration.Command);
         Assert.Equal(["pg_wal/000000010000000000000001"], configuration.Parameters);
@@ -96,7 +96,7 @@ public sealed class PitrTutorialConfigTests : IDisposable
     public void BackupNeedsBetaForBlockIncrementalIn245()
     {
         // repo-block was a beta feature in 2.45: the tutorial file (written for 2.58) fails there without --beta.
-        var error = Assert.Throws<PgRestException>(() => files.Load(TutorialConfig, "--stanza=orders", "backup"));
+        var error = Assert.Throws<PgRestException>(() => _files.Load(TutorialConfig, "--stanza=orders", "backup"));
 
         Assert.Equal(ErrorCode.OptionInvalid, error.Code);
         Assert.Equal(
@@ -107,7 +107,7 @@ public sealed class PitrTutorialConfigTests : IDisposable
     [Fact]
     public void BackupWithBeta()
     {
-        var configuration = files.Load(TutorialConfig, "--stanza=orders", "--beta", "--type=full", "backup");
+        var configuration = _files.Load(TutorialConfig, "--stanza=orders", "--beta", "--type=full", "backup");
 
         Assert.Equal("full", configuration.Find(Options.Type));
         Assert.True(configuration.Get(Options.StartFast));

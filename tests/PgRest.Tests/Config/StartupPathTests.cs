@@ -5,14 +5,14 @@ namespace PgRest.Tests.Config;
 // Behaviour of the code paths that were rewritten for start-up time (no SortedSet, no LINQ over value tuples).
 public sealed class StartupPathTests : IDisposable
 {
-    private readonly ConfigTestFiles files = new();
+    private readonly ConfigTestFiles _files = new();
 
-    public void Dispose() => files.Dispose();
+    public void Dispose() => _files.Dispose();
 
     [Fact]
     public void GroupIndexesAreListedInAscendingOrderWithGaps()
     {
-        var configuration = files.Load(
+        var configuration = _files.Load(
             "[global]\nrepo3-path=/third\nrepo1-path=/first\n[demo]\npg3-path=/pg3\npg1-path=/pg1\n", "--stanza=demo", "archive-push", "/wal");
 
         Assert.Equal([1, 3], configuration.RepoIndexes);
@@ -23,7 +23,7 @@ public sealed class StartupPathTests : IDisposable
     [Fact]
     public void BeginLineOptionsAreSortedByNameKeepingRepeatedValuesInOrder()
     {
-        var configuration = files.Load(
+        var configuration = _files.Load(
             "[demo]\npg1-path=/pg\n", "--stanza=demo", "--db-include=zz", "--db-include=aa", "--no-delta", "--type=immediate", "restore");
 
         var described = configuration.DescribeSetOptions();
@@ -38,7 +38,7 @@ public sealed class StartupPathTests : IDisposable
     [Fact]
     public void BeginLineMarksSecureOptions()
     {
-        var configuration = files.Load(
+        var configuration = _files.Load(
             "[global]\nrepo1-path=/repo\nrepo1-cipher-type=aes-256-cbc\nrepo1-cipher-pass=secret\n[demo]\npg1-path=/pg\n",
             "--stanza=demo", "archive-push", "/wal");
 

@@ -99,8 +99,8 @@ internal static class TestData
 /// <summary>A source that returns only a few bytes per read, like a slow network connection.</summary>
 internal sealed class TrickleStream(byte[] data, int maxRead, int seed = 7) : Stream
 {
-    private readonly Random random = new(seed);
-    private int position;
+    private readonly Random _random = new(seed);
+    private int _position;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -117,9 +117,9 @@ internal sealed class TrickleStream(byte[] data, int maxRead, int seed = 7) : St
 
     public override int Read(Span<byte> buffer)
     {
-        int count = Math.Min(Math.Min(buffer.Length, data.Length - position), random.Next(1, maxRead + 1));
-        data.AsSpan(position, count).CopyTo(buffer);
-        position += count;
+        int count = Math.Min(Math.Min(buffer.Length, data.Length - _position), _random.Next(1, maxRead + 1));
+        data.AsSpan(_position, count).CopyTo(buffer);
+        _position += count;
         return count;
     }
 
