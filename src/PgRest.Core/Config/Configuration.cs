@@ -114,12 +114,13 @@ public sealed class Configuration
     /// Options given on the command line that <paramref name="command"/> also takes, by canonical name in the order given
     /// (restore writes them into <c>restore_command</c> for archive-get).
     /// </summary>
-    public IEnumerable<KeyValuePair<string, string>> CommandLineOptionsValidFor(CommandDefinition command)
+    public IEnumerable<KeyValuePair<string, string>> CommandLineOptionsValidFor(CommandDefinition command, IReadOnlyCollection<OptionHandle> except)
     {
         foreach (var pair in CommandLineOptions)
         {
             var name = pair.Key.StartsWith("no-", StringComparison.Ordinal) ? pair.Key[3..] : pair.Key;
-            if (OptionTable.ResolveIndexedName(name) is { } resolved && resolved.Option.IsValidFor(command))
+            if (OptionTable.ResolveIndexedName(name) is { } resolved && resolved.Option.IsValidFor(command)
+                && !except.Any(handle => handle.Definition == resolved.Option))
                 yield return pair;
         }
     }

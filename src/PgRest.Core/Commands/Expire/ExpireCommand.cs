@@ -51,7 +51,7 @@ public static class ExpireCommand
     }
 
     /// <summary>Expires one repository; true when <paramref name="adhocLabel"/> was found there.</summary>
-    private static async Task<bool> ExpireRepoAsync(CommandContext context, Repo repo, string? adhocLabel)
+    internal static async Task<bool> ExpireRepoAsync(CommandContext context, Repo repo, string? adhocLabel)
     {
         var info = await BackupStore.LoadInfoAsync(repo, context.Stanza, context.Cancellation).ConfigureAwait(false);
         var expire = new ExpireRun(context, repo, info);

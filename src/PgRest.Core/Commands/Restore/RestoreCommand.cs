@@ -190,6 +190,13 @@ public static class RestoreCommand
         Log.Info($"restore size = {Format.Size(restore.Manifest.Files.Sum(f => (long)f.Size))}, file total = {restore.Manifest.Files.Count}");
     }
 
+    /// <summary>Command-line options restore does not pass on to archive-get: logging, process and retry settings of its own.</summary>
+    private static readonly OptionHandle[] NotPassedToArchiveGet =
+    [
+        Options.Cmd, Options.ExecId, Options.JobRetry, Options.JobRetryInterval, Options.LogLevelConsole, Options.LogLevelFile,
+        Options.LogLevelStderr, Options.LogPath, Options.LogSubprocess, Options.LogTimestamp, Options.ProcessMax,
+    ];
+
     /// <summary>
     /// <c>restore_command</c>: this binary with the command-line options that archive-get also takes (config-file and
     /// environment values are found again by archive-get itself), as pgBackRest builds it.
@@ -198,13 +205,8 @@ public static class RestoreCommand
     {
         var builder = new StringBuilder(Environment.ProcessPath ?? PgRestVersion.Executable);
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in config.CommandLineOptionsValidFor(OptionTable.Command(CommandId.ArchiveGet)))
-        {
-            var baseName = name.StartsWith("no-", StringComparison.Ordinal) ? name[3..] : name;
-            if (baseName.StartsWith("log-", StringComparison.Ordinal) || baseName is "exec-id" or "process-max" or "cmd" || baseName.StartsWith("job-retry", StringComparison.Ordinal))
-                continue;
+        foreach (var (name, value) in config.CommandLineOptionsValidFor(OptionTable.Command(CommandId.ArchiveGet), except: NotPassedToArchiveGet))
             options[name] = value;
-        }
 
         foreach (var (name, value) in options)
             builder.Append(" --").Append(name).Append(value.Length == 0 ? "" : "=" + value);
