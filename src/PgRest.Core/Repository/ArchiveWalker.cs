@@ -56,16 +56,6 @@ public sealed class ArchiveWalker(Repo repo, string stanza, CancellationToken ca
         return (min, max);
     }
 
-    private async Task<List<string>> NamesAsync(string path, StorageEntryType type, Func<string, bool> match)
-    {
-        var names = new List<string>();
-        await foreach (var entry in repo.Storage.ListAsync(path, cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == type && match(entry.Name))
-                names.Add(entry.Name);
-        }
-
-        names.Sort(StringComparer.Ordinal);
-        return names;
-    }
+    private Task<List<string>> NamesAsync(string path, StorageEntryType type, Func<string, bool> match) =>
+        repo.Storage.NamesAsync(path, type, match, cancellation);
 }

@@ -4,6 +4,7 @@ using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Filters;
 using PgRest.Info;
+using PgRest.Storage;
 
 namespace PgRest.Repository;
 
@@ -56,6 +57,13 @@ public static class BackupStore
         // History manifests are always gzip level 9, encrypted with the manifest passphrase.
         await RepoFiles.WriteAsync(repo, RepositoryLayout.HistoryManifestPath(stanza, manifest.Label), bytes, CompressType.Gz, 9, backupInfo.CipherPass, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The backup directories of the stanza (labels, oldest first), whether backup.info lists them or not: a complete
+    /// backup, one being written, one left by an interrupted backup.
+    /// </summary>
+    public static Task<List<string>> ListBackupDirectoriesAsync(Repo repo, string stanza, CancellationToken cancellationToken) =>
+        repo.Storage.NamesAsync(RepositoryLayout.BackupPath(stanza), StorageEntryType.Path, BackupLabels.IsLabel, cancellationToken);
 
     /// <summary>A sub-passphrase: 48 random bytes in base64 (64 characters), as stanza-create and full backups make.</summary>
     public static string NewCipherPass() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));

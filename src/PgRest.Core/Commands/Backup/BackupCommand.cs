@@ -206,9 +206,8 @@ public static class BackupCommand
         var manifest = backup.Manifest;
         var priorFiles = backup.PriorManifest?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var delta = manifest.Options.Delta == true;
-        var resumed = await BackupResume.TryResumeAsync(backup.Repo, backup.Stanza, backup.Config, backup.Info, manifest, backup.CompressType,
-            file => priorFiles is not null && priorFiles.TryGetValue(file.Name, out var priorFile) && BackupPlanner.Unchanged(file, priorFile, delta),
-            backup.Cancellation).ConfigureAwait(false);
+        var resumed = await BackupResume.TryResumeAsync(backup,
+            file => priorFiles is not null && priorFiles.TryGetValue(file.Name, out var priorFile) && BackupPlanner.Unchanged(file, priorFile, delta)).ConfigureAwait(false);
         if (resumed is not null)
             backup.Resumed = resumed;
         else
@@ -228,12 +227,7 @@ public static class BackupCommand
     private static async Task<List<string>> ExistingLabelsAsync(BackupState backup)
     {
         var labels = new List<string>(backup.Info.Current.Keys);
-        await foreach (var entry in backup.Repo.Storage.ListAsync(RepositoryLayout.BackupPath(backup.Stanza), backup.Cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == StorageEntryType.Path && BackupLabels.IsLabel(entry.Name))
-                labels.Add(entry.Name);
-        }
-
+        labels.AddRange(await BackupStore.ListBackupDirectoriesAsync(backup.Repo, backup.Stanza, backup.Cancellation).ConfigureAwait(false));
         return labels;
     }
 

@@ -20,16 +20,11 @@ internal static class BackupResume
     /// sets the manifest's label (and, for a full backup, its cipher passphrase) and returns the names of the files kept;
     /// otherwise returns null, having removed any incomplete backup.
     /// </summary>
-    public static async Task<HashSet<string>?> TryResumeAsync(
-        Repo repo, string stanza, Configuration config, BackupInfo backupInfo, Manifest manifest, CompressType compressType, Func<ManifestFile, bool> isReferenced,
-        CancellationToken cancellation)
+    public static async Task<HashSet<string>?> TryResumeAsync(BackupState backup, Func<ManifestFile, bool> isReferenced)
     {
-        string? newest = null;
-        await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.BackupPath(stanza), cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == Storage.StorageEntryType.Path && BackupLabels.IsLabel(entry.Name) && (newest is null || string.CompareOrdinal(entry.Name, newest) > 0))
-                newest = entry.Name;
-        }
+        var (repo, stanza, config, backupInfo, manifest, compressType, cancellation) =
+            (backup.Repo, backup.Stanza, backup.Config, backup.Info, backup.Manifest, backup.CompressType, backup.Cancellation);
+        var newest = (await BackupStore.ListBackupDirectoriesAsync(repo, stanza, cancellation).ConfigureAwait(false)).LastOrDefault();
 
         var manifestPath = RepositoryLayout.ManifestPath(stanza, newest ?? "");
         if (newest is null || await repo.Storage.InfoAsync(manifestPath, cancellation).ConfigureAwait(false) is not null)

@@ -137,14 +137,7 @@ internal sealed class ExpireRun(CommandContext context, Repo repo, BackupInfo in
     /// <summary>Removes backup directories that backup.info no longer lists (newest first).</summary>
     public async Task RemoveExpiredBackupsAsync(string? adhocLabel)
     {
-        var onDisk = new List<string>();
-        await foreach (var entry in repo.Storage.ListAsync(RepositoryLayout.BackupPath(_stanza), _cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == StorageEntryType.Path && BackupLabels.IsLabel(entry.Name))
-                onDisk.Add(entry.Name);
-        }
-
-        onDisk.Sort(StringComparer.Ordinal);
+        var onDisk = await BackupStore.ListBackupDirectoriesAsync(repo, _stanza, _cancellation).ConfigureAwait(false);
         onDisk.Reverse();
         // After an adhoc expire the newest directory may be a resumable backup; it stays unless it built on what was expired.
         var start = adhocLabel is not null && onDisk.Count > 0 && await KeepsResumableAsync(onDisk[0], adhocLabel).ConfigureAwait(false) ? 1 : 0;
@@ -289,18 +282,8 @@ internal sealed class ExpireRun(CommandContext context, Repo repo, BackupInfo in
     private static bool IsHistoryManifest(string name) =>
         name.EndsWith(RepositoryLayout.HistoryManifestSuffix, StringComparison.Ordinal) && BackupLabels.IsLabel(name[..name.IndexOf('.', StringComparison.Ordinal)]);
 
-    private async Task<IReadOnlyList<string>> NamesAsync(string path, StorageEntryType type, Func<string, bool> match)
-    {
-        var names = new List<string>();
-        await foreach (var entry in repo.Storage.ListAsync(path, _cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == type && match(entry.Name))
-                names.Add(entry.Name);
-        }
-
-        names.Sort(StringComparer.Ordinal);
-        return names;
-    }
+    private async Task<IReadOnlyList<string>> NamesAsync(string path, StorageEntryType type, Func<string, bool> match) =>
+        await repo.Storage.NamesAsync(path, type, match, _cancellation).ConfigureAwait(false);
 
     /// <summary>Collects removed WAL into runs and logs each run as pgBackRest does (a kept segment ends a run).</summary>
     private sealed class RemovedRange(string repoName, string archiveId)

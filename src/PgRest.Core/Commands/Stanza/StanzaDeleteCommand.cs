@@ -77,13 +77,7 @@ public static class StanzaDeleteCommand
 
     private static async Task RemoveManifestsAsync(IStorage storage, string stanza, CancellationToken cancellation)
     {
-        var labels = new List<string>();
-        await foreach (var entry in storage.ListAsync(RepositoryLayout.BackupPath(stanza), cancellation).ConfigureAwait(false))
-        {
-            if (entry.Type == StorageEntryType.Path && BackupLabels.IsLabel(entry.Name))
-                labels.Add(entry.Name);
-        }
-
+        var labels = await storage.NamesAsync(RepositoryLayout.BackupPath(stanza), StorageEntryType.Path, BackupLabels.IsLabel, cancellation).ConfigureAwait(false);
         foreach (var label in labels)
         {
             var manifest = RepositoryLayout.ManifestPath(stanza, label);

@@ -124,18 +124,7 @@ internal sealed class RepositoryVerifier
         return archiveInfo.Db.SameClusters(backupInfo.Db) ? null : "archive and backup history lists do not match";
     }
 
-    private async Task<List<string>> ListBackupLabelsAsync()
-    {
-        var labels = new List<string>();
-        await foreach (var entry in _repo.Storage.ListAsync(RepositoryLayout.BackupPath(_stanza), _cancellation).ConfigureAwait(false))
-        {
-            if (BackupLabels.IsLabel(entry.Name))
-                labels.Add(entry.Name);
-        }
-
-        labels.Sort(StringComparer.Ordinal);
-        return labels;
-    }
+    private Task<List<string>> ListBackupLabelsAsync() => BackupStore.ListBackupDirectoriesAsync(_repo, _stanza, _cancellation);
 
     private void CheckArchiveIdsInHistory(List<string> archiveIds, ArchiveInfo archiveInfo)
     {
