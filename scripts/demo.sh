@@ -13,7 +13,7 @@ if [[ "$(id -u)" != 0 ]]; then
   exit 1
 fi
 
-pgrest="$("$root/scripts/setup.sh")"
+pgrest="$("$root/scripts/setup.sh" --demo)"
 work="$(mktemp -d /tmp/pgrest-demo.XXXXXX)"
 chown postgres:postgres "$work"; chmod 700 "$work"
 port=$(( 20000 + RANDOM % 20000 ))

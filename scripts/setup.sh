@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Installs what pgrest's demo and tests need on a machine that has only the .NET SDK and Debian/Ubuntu:
-# PostgreSQL 15, the real pgBackRest (for compatibility tests), the codec command-line tools, then publishes pgrest.
-# Usage: scripts/setup.sh [--publish-dir DIR]   (prints the path of the published pgrest binary last)
+# PostgreSQL 15, the real pgBackRest (for compatibility tests), the codec command-line tools and the object-store test
+# servers, then publishes pgrest (one Native AOT executable) to a directory the postgres user can reach.
+# This is the test and demo set-up; a real installation is scripts/install.sh.
+# Usage: scripts/setup.sh [--publish-dir DIR] [--demo]   (prints the path of the published binary last)
+#   --demo   only what the demo needs: PostgreSQL 15 and the codec libraries (no pgBackRest, no object-store servers)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 publish_dir="${PGREST_PUBLISH_DIR:-/tmp/pgrest-bin}"
-if [[ "${1:-}" == "--publish-dir" ]]; then publish_dir="$2"; fi
+demo=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --publish-dir) publish_dir="$2"; shift 2 ;;
+    --demo) demo=1; shift ;;
+    *) echo "setup: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
 
 sudo_cmd=()
 if [[ "$(id -u)" != 0 ]]; then sudo_cmd=(sudo); fi
 
-packages=(postgresql-15 pgbackrest lz4 zstd bzip2 openssl util-linux procps)
+# zlib1g-dev and gcc: the Native AOT build links against them.
+packages=(postgresql-15 liblz4-1 libzstd1 libbz2-1.0 util-linux zlib1g-dev gcc)
+if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps); fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -24,6 +36,7 @@ fi
 
 # The object-store servers the tests run (Ceph RGW, Azurite, the GCS emulator); the tests start them.
 for server in "$root"/scripts/servers/*.sh; do
+  [[ $demo == 1 ]] && break
   [[ "$(basename "$server")" == tls.sh ]] && continue
   echo "setup: installing test server $(basename "$server" .sh)" >&2
   bash "$server" install >&2
@@ -31,7 +44,8 @@ done
 
 # The published binary must be reachable by the postgres OS user (archive_command runs it), so it lives outside
 # the checkout, which may sit in a private home directory.
-echo "setup: publishing pgrest (Release, self-contained, composite ReadyToRun) to $publish_dir" >&2
+echo "setup: publishing pgrest (Release, one Native AOT executable) to $publish_dir" >&2
+rm -rf "$publish_dir"
 dotnet publish "$root/src/PgRest.Cli/PgRest.Cli.csproj" -c Release -o "$publish_dir" --nologo -v quiet >&2
 chmod -R a+rX "$publish_dir"
 echo "$publish_dir/pgrest"

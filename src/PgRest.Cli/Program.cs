@@ -1,5 +1,6 @@
 using System.Collections;
 using PgRest.Commands;
+using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
 
@@ -8,7 +9,7 @@ namespace PgRest.Cli;
 /// <summary>The <c>pgrest</c> executable: parse pgBackRest's configuration, run the command, exit with its code.</summary>
 public static class Program
 {
-    // Synchronous: an async Main costs a JIT-compiled state machine start on every run (archive-push runs once per WAL file).
+    // Synchronous: Main only waits for the runner, whose work is asynchronous.
     public static int Main(string[] args)
     {
         PgRest.Logging.Log.Timing("main");
@@ -20,7 +21,7 @@ public static class Program
         }
         catch (PgRestException e)
         {
-            Console.Error.Write($"ERROR: [{e.ExitCode:000}]: {e.Message}\n");
+            StandardStreams.Error.Write($"ERROR: [{e.ExitCode:000}]: {e.Message}\n");
             return e.ExitCode;
         }
 

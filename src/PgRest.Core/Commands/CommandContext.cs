@@ -31,7 +31,6 @@ public sealed class CommandContext
 
     public bool RepoSelected => Config.Accepts(Options.Repo) && Config.IsSet(Options.Repo);
 
-    // Plain loops: LINQ over int would be JIT-compiled at start-up, and every archive-push comes through here.
     private IReadOnlyList<Repo> OpenRepos()
     {
         var indexes = Config.RepoIndexes;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PgRest.Commands.Control;
+using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Logging;
@@ -59,7 +60,7 @@ public static class CommandRunner
         }
         catch (PgRestException e)
         {
-            Console.Error.Write($"ERROR: [{e.ExitCode:000}]: {e.Message}\n");
+            StandardStreams.Error.Write($"ERROR: [{e.ExitCode:000}]: {e.Message}\n");
             return e.ExitCode;
         }
 
@@ -75,19 +76,21 @@ public static class CommandRunner
         try
         {
             var context = new CommandContext(config, run.Cancellation.Token);
-            if (run.Lock is null && TakeLock(row, role, context) is var (taken, busy))
-            {
-                if (busy)
-                {
-                    // Another background process already does this work (pgBackRest's foreground checks before it forks).
-                    Log.Debug($"{config.Command} async: the {row.Lock.ToString().ToLowerInvariant()} lock is held by another process");
-                    return 0;
-                }
+            var busy = false;
+            if (run.Lock is null && TakeLock(row, role, context) is var (taken, lockBusy))
+                (run.Lock, busy) = (taken, lockBusy);
 
-                run.Lock = taken;
+            if (busy)
+            {
+                // Another background process already does this work (pgBackRest's foreground checks before it forks).
+                Log.Debug($"{config.Command} async: the {row.Lock.ToString().ToLowerInvariant()} lock is held by another process");
+                exitCode = 0;
+            }
+            else
+            {
+                exitCode = await (role?.Run ?? row.Run)(context).ConfigureAwait(false);
             }
 
-            exitCode = await (role?.Run ?? row.Run)(context).ConfigureAwait(false);
             Log.Write(level, $"{config.Command} command end: completed successfully ({stopwatch.ElapsedMilliseconds}ms)");
         }
         catch (Exception e) when (e is OperationCanceledException && run.Cancellation.IsCancellationRequested)

@@ -33,7 +33,10 @@ internal sealed record CommandRow(CommandId Id, Func<CommandContext, Task<int>> 
 
     public CommandLockType Lock { get; init; }
 
-    /// <summary>The lock is taken by the runner before the command starts (else the command takes it when it must).</summary>
+    /// <summary>
+    /// The runner takes <see cref="Lock"/> before the main role starts (pgBackRest's lock-required); without it the
+    /// lock type is only taken by the command's background role.
+    /// </summary>
     public bool LockRequired { get; init; }
 
     public bool LogFile { get; init; } = true;

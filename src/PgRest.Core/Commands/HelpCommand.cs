@@ -1,3 +1,4 @@
+using PgRest.Common;
 using PgRest.Config;
 
 namespace PgRest.Commands;
@@ -6,7 +7,7 @@ public static class HelpCommand
 {
     public static Task RunAsync(CommandContext context)
     {
-        Console.Out.Write(new HelpRenderer(context.Config).Render(context.Config.Parameters));
+        StandardStreams.Out.Write(new HelpRenderer(context.Config).Render(context.Config.Parameters));
         return Task.CompletedTask;
     }
 }

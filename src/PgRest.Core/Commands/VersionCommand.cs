@@ -1,3 +1,4 @@
+using PgRest.Common;
 using PgRest.Config;
 
 namespace PgRest.Commands;
@@ -6,7 +7,7 @@ public static class VersionCommand
 {
     public static Task RunAsync(CommandContext context)
     {
-        Console.Out.Write($"{PgRestVersion.Name} {PgRestVersion.Version}\n");
+        StandardStreams.Out.Write($"{PgRestVersion.Name} {PgRestVersion.Version}\n");
         return Task.CompletedTask;
     }
 }

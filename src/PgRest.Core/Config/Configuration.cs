@@ -132,8 +132,6 @@ public sealed class Configuration
     /// </summary>
     public IReadOnlyList<SetOption> DescribeSetOptions()
     {
-        // Reference-type entries and a hand-written sort: LINQ ordering over value tuples is not precompiled and would be
-        // JIT-compiled on every start (this runs for each archive-push that logs to a file).
         var result = new List<SetOption>();
         foreach (var option in OptionTable.OptionArray)
         {
@@ -197,7 +195,7 @@ public sealed class Configuration
         if (option.Group == OptionGroup.None && index != 1)
             throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' has no index {index}");
 
-        var optionValues = (HelpTarget == null ? _values[option.Id] : null) ??
+        var optionValues = (HelpTarget == null && option.IsValidFor(Definition) ? _values[option.Id] : null) ??
             throw new PgRestException(ErrorCode.Assert, $"option '{option.Name}' is not valid for command '{Command}'");
 
         if (option.Group == OptionGroup.None)
@@ -221,7 +219,6 @@ public sealed class Configuration
         throw new PgRestException(ErrorCode.Assert, $"option '{handle.IndexedName(index)}' is not set");
     }
 
-    // Array.IndexOf<int> is not precompiled for this assembly; the arrays hold a few keys.
     private static int PositionOf(int[] keys, int key)
     {
         for (var position = 0; position < keys.Length; position++)

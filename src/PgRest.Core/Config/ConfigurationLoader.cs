@@ -317,7 +317,6 @@ public static class ConfigurationLoader
         private void ReadSection(ConfigIni ini, string section, bool isCommandSection, bool isGlobalSection)
         {
             // Keyed by canonical indexed name: a deprecated and a current name of the same option collide here.
-            // (A string key also keeps to dictionary code precompiled in the framework.)
             var namesInSection = new Dictionary<string, string>(StringComparer.Ordinal);
 
             foreach (var key in ini.Keys(section))
@@ -404,8 +403,7 @@ public static class ConfigurationLoader
             }
         }
 
-        // Phase 4b: which indexes of pg/repo are in use. Flags per index instead of a sorted set: SortedSet<int> is not
-        // precompiled and would be JIT-compiled on every start.
+        // Phase 4b: which indexes of pg/repo are in use (a flag per index, read in ascending order).
         private void BuildGroupKeys()
         {
             var used = new bool[3][];

@@ -19,8 +19,6 @@ public abstract class OptionHandle
     /// <summary>The unindexed name (<c>repo-path</c>).</summary>
     public string Name => Definition.Name;
 
-    public bool Grouped => Definition.Group != OptionGroup.None;
-
     /// <summary>The name at one index (<c>repo2-path</c>); the plain name for ungrouped options.</summary>
     public string IndexedName(int index) => Definition.IndexedName(index);
 

@@ -181,8 +181,6 @@ public static partial class OptionTable
         return byName;
     }
 
-    // A class rather than a value tuple: Dictionary<string, reference type> runs on code precompiled in the framework,
-    // a value-tuple value would be JIT-compiled at start-up.
     internal sealed record IndexedOption(OptionDefinition Option, int Index);
 
     private sealed record DeprecationEntry(OptionDefinition Option, DeprecatedName Deprecation);

@@ -173,7 +173,6 @@ public static class OptionValueParser
     public static string FormatTime(long milliseconds) =>
         (milliseconds / 1000m).ToString("0.###", CultureInfo.InvariantCulture);
 
-    // An array, not a span collection expression: 16 strings in a span need an InlineArray16 helper that is JIT-compiled.
     private static readonly string[] UnitWords = ["kib", "kb", "k", "mib", "mb", "m", "gib", "gb", "g", "tib", "tb", "t", "pib", "pb", "p", "b"];
 
     // True when the text is a (possibly empty) run of the unit words pgBackRest's size pattern accepts.

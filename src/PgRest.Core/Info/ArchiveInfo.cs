@@ -27,7 +27,7 @@ public sealed class ArchiveInfo
     public string? BackrestVersion { get; private set; }
 
     /// <summary>Archive id of the current cluster, e.g. <c>15-1</c>.</summary>
-    public string ArchiveId => new PgHistoryEntry(DbId, SystemId, DbVersion).ArchiveId;
+    public string ArchiveId => Repository.RepositoryLayout.ArchiveId(DbVersion, DbId);
 
     /// <summary>The history entry of the current cluster, or null when it is missing.</summary>
     public PgHistoryEntry? Current => Db.Current;

@@ -62,7 +62,7 @@ internal sealed class InfoChecksum : IDisposable
     {
         Append("}}");
         Flush();
-        return PgRest.Common.Hex.ToLower(_hash.GetHashAndReset());
+        return Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
     public string Text => _text?.ToString() ?? throw new InvalidOperationException("text was not kept");

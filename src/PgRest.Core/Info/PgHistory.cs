@@ -11,7 +11,7 @@ namespace PgRest.Info;
 public sealed record PgHistoryEntry(uint Id, ulong SystemId, string Version, uint CatalogVersion = 0, uint ControlVersion = 0)
 {
     /// <summary>Archive id, e.g. <c>15-1</c>: the directory the WAL of this cluster is stored under.</summary>
-    public string ArchiveId => Version + "-" + Id.ToString(CultureInfo.InvariantCulture);
+    public string ArchiveId => Repository.RepositoryLayout.ArchiveId(Version, Id);
 }
 
 /// <summary>Which info file a history belongs to: the two spell the same sections with different keys.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using PgRest.Common;
 
 namespace PgRest.Logging;
 
@@ -16,7 +17,6 @@ public static class Log
     private static bool _timestamp = true;
     private static StreamWriter? _fileWriter;
     private static string _process = "P00";
-    private static bool _consoleWritten;
 
     public static LogLevel ConsoleLevel => _console;
 
@@ -47,7 +47,7 @@ public static class Log
         }
 
         var elapsed = _timingStartOffset + System.Diagnostics.Stopwatch.GetElapsedTime(_timingStart).TotalMilliseconds;
-        Console.Error.Write($"timing {elapsed:0.0}ms {point}\n");
+        StandardStreams.Error.Write($"timing {elapsed:0.0}ms {point}\n");
     }
 
     /// <summary>True when a message at <paramref name="level"/> would go anywhere (skip building it otherwise).</summary>
@@ -75,7 +75,8 @@ public static class Log
         {
             Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
             var stream = new FileStream(filePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096);
-            _fileWriter = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = false };
+            // Each line reaches the file as it is logged, as pgBackRest writes it: a reader (or a crash) sees it at once.
+            _fileWriter = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
             // A blank line separates runs the way pgBackRest does when the file already has content.
             if (stream.Length > 0)
                 _fileWriter.Write('\n');
@@ -107,13 +108,12 @@ public static class Log
             if (level <= _stderr)
             {
                 var prefix = label.TrimStart() + ": ";
-                Console.Error.Write(prefix + Indent(DryRunMark + message, prefix.Length) + "\n");
+                StandardStreams.Error.Write(prefix + Indent(DryRunMark + message, prefix.Length) + "\n");
             }
             else if (level <= _console)
             {
                 stamped = Stamp(label, message);
-                Console.Out.Write(stamped);
-                _consoleWritten = true;
+                StandardStreams.Out.Write(stamped);
             }
 
             if (level <= _file && _fileWriter is not null)
@@ -130,8 +130,8 @@ public static class Log
     }
 
     /// <summary>
-    /// <c>yyyy-MM-dd HH:mm:ss.fff</c>, written by hand: a custom DateTime format string goes through generic formatting
-    /// code that is JIT-compiled on every start, and each archive-push logs.
+    /// <c>yyyy-MM-dd HH:mm:ss.fff</c>, written by hand: every log line needs one, and a custom format string is parsed on
+    /// each call.
     /// </summary>
     internal static string FormatTimestamp(DateTime time)
     {
@@ -173,9 +173,7 @@ public static class Log
     {
         lock (Gate)
         {
-            // Console.Out is only touched when used: creating it just to flush costs start-up time.
-            if (_consoleWritten)
-                Console.Out.Flush();
+            StandardStreams.Flush();
             _fileWriter?.Flush();
             _fileWriter?.Dispose();
             _fileWriter = null;

@@ -38,7 +38,7 @@ public sealed class ArchiveWalker(Repo repo, string stanza, CancellationToken ca
         NamesAsync(RepositoryLayout.ArchiveIdPath(stanza, archiveId), StorageEntryType.File, name => Wal.IsHistory(name));
 
     public string SegmentDirectoryPath(string archiveId, string segmentDirectory) =>
-        RepositoryLayout.ArchiveIdPath(stanza, archiveId) + "/" + segmentDirectory;
+        RepositoryLayout.ArchiveSegmentDirectory(stanza, archiveId, segmentDirectory);
 
     /// <summary>The oldest and newest stored segment of an archive id; nulls when it holds none.</summary>
     public async Task<(string? Min, string? Max)> SegmentRangeAsync(string archiveId)

@@ -25,7 +25,8 @@ public static class RepositoryLayout
 
     public static string BackupInfoPath(string stanza) => BackupPath(stanza) + "/" + BackupInfoFile;
 
-    public static string ArchiveId(string dbVersion, uint historyId) => dbVersion + "-" + historyId;
+    /// <summary>The directory the WAL of one cluster is stored under: <c>&lt;version&gt;-&lt;history id&gt;</c> (<c>15-1</c>).</summary>
+    public static string ArchiveId(string dbVersion, uint historyId) => dbVersion + "-" + historyId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Where the WAL of one cluster is stored: <c>archive/&lt;stanza&gt;/&lt;archive id&gt;</c>.</summary>
     public static string ArchiveIdPath(string stanza, string archiveId) => ArchivePath(stanza) + "/" + archiveId;
@@ -82,7 +83,10 @@ public static class RepositoryLayout
     public static string ManifestPath(string stanza, string label) => BackupLabelPath(stanza, label) + "/" + ManifestFile;
 
     public static string HistoryManifestPath(string stanza, string label) =>
-        HistoryManifestDirectory(stanza) + "/" + label[..4] + "/" + label + HistoryManifestSuffix;
+        HistoryManifestYearPath(stanza, label[..4]) + "/" + label + HistoryManifestSuffix;
+
+    /// <summary>The manifests kept after the backups of one year (<c>backup.history/2026</c>).</summary>
+    public static string HistoryManifestYearPath(string stanza, string year) => HistoryManifestDirectory(stanza) + "/" + year;
 
     /// <summary>A backup file stored on its own (not bundled): <c>&lt;label&gt;/&lt;manifest name&gt;&lt;ext&gt;</c>.</summary>
     public static string BackupFilePath(string stanza, string label, string manifestName, string compressExtension) =>

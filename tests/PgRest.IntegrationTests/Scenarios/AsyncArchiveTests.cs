@@ -40,8 +40,11 @@ public sealed partial class AsyncArchiveTests(ITestOutputHelper output)
         await Expect(stack, "stanza-create");
         await Expect(stack, "check");
 
+        // The repository refuses writes: the archive id directory and the segment directory check's WAL created.
         var archiveDirectory = Path.Combine(stack.RepoPath, "archive", Stack.StanzaName, "15-1");
-        File.SetUnixFileMode(archiveDirectory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        string[] readOnly = [archiveDirectory, .. Directory.GetDirectories(archiveDirectory)];
+        foreach (var directory in readOnly)
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
         {
             for (var i = 0; i < 6; i++)
@@ -54,11 +57,13 @@ public sealed partial class AsyncArchiveTests(ITestOutputHelper output)
             Assert.True(await ReadyCountAsync(stack) <= 2, "the ready queue should drain by dropping WAL");
             Assert.Equal(12000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from filler"));
             var log = File.ReadAllText(Path.Combine(stack.Work.Combine("log"), $"{Stack.StanzaName}-archive-push-async.log"));
-            Assert.Contains("because archive queue exceeded 32MB", log);
+            output.WriteLine(log);
+            Assert.True(log.Contains("because archive queue exceeded 32MB", StringComparison.Ordinal), log);
         }
         finally
         {
-            File.SetUnixFileMode(archiveDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            foreach (var directory in readOnly)
+                File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
         await Expect(stack, "check");

@@ -1,5 +1,6 @@
 using PgRest.Commands.Backup;
 using PgRest.Errors;
+using PgRest.Filters;
 using PgRest.Info;
 
 namespace PgRest.Tests.Commands;
@@ -117,4 +118,53 @@ public class BackupPlannerTests
     public void Without_bundling_an_empty_new_file_is_a_unit_of_its_own() =>
         Assert.Equal(["pg_data/empty"],
             BackupPlanner.PlanCopy([File("empty", 0, 1)], null, delta: false, bundle: null, resumed: new HashSet<string>()).Units.Select(u => u.Files[0].Entry.Name));
+
+    [Fact]
+    public void An_interrupted_backup_is_taken_over_only_by_a_backup_of_the_same_kind()
+    {
+        Manifest Saved(BackupType type, string? prior, string compress, string version = "2.45")
+        {
+            var written = new Manifest
+            {
+                Label = "20260101-000000F", Type = type, Prior = prior, DbVersion = "15",
+                Defaults = ManifestDefaults.FromPgData(new ManifestOwner("postgres"), new ManifestOwner("postgres"), (UnixFileMode)0x1C0),
+            };
+            var manifest = Manifest.Parse(written.Serialize(version));
+            manifest.Options.CompressType = compress;
+            return manifest;
+        }
+
+        var incr = new Manifest { Type = BackupType.Incr, Prior = "20260101-000000F" };
+
+        Assert.Null(BackupPlanner.WhyNotResumable(Saved(BackupType.Incr, "20260101-000000F", "gz"), incr, CompressType.Gz, "2.45"));
+        Assert.Equal("new backup type 'incr' does not match resumable backup type 'full'",
+            BackupPlanner.WhyNotResumable(Saved(BackupType.Full, null, "gz"), incr, CompressType.Gz, "2.45"));
+        Assert.Equal("new prior backup label '<undef>' does not match resumable prior backup label '20260101-000000F'",
+            BackupPlanner.WhyNotResumable(Saved(BackupType.Incr, null, "gz"), incr, CompressType.Gz, "2.45"));
+        Assert.Equal("new compression 'zst' does not match resumable compression 'gz'",
+            BackupPlanner.WhyNotResumable(Saved(BackupType.Incr, "20260101-000000F", "gz"), incr, CompressType.Zst, "2.45"));
+        Assert.Equal("new pgBackRest version '2.45' does not match resumable pgBackRest version '2.44'",
+            BackupPlanner.WhyNotResumable(Saved(BackupType.Incr, "20260101-000000F", "gz", "2.44"), incr, CompressType.Gz, "2.45"));
+    }
+
+    [Fact]
+    public void A_resumed_file_is_kept_only_when_its_saved_checksum_still_stands_for_it()
+    {
+        var gz = CompressType.Gz;
+        ManifestFile Now(ulong size = 10, long time = 100) => new() { Name = "pg_data/x", Size = size, Timestamp = time };
+        ManifestFile Saved(ulong size = 10, long time = 100, string? checksum = "abc", string? reference = null) =>
+            new() { Name = "pg_data/x", Size = size, Timestamp = time, Checksum = checksum, Reference = reference };
+
+        Assert.Null(BackupPlanner.WhyNotKept(gz, gz, Now(), Saved(), delta: false, referenced: false));
+        Assert.Equal("mismatched compression type", BackupPlanner.WhyNotKept(CompressType.None, gz, Now(), Saved(), false, false));
+        Assert.Equal("missing in manifest", BackupPlanner.WhyNotKept(gz, gz, null, Saved(), false, false));
+        Assert.Equal("reference in manifest", BackupPlanner.WhyNotKept(gz, gz, Now(), Saved(), false, referenced: true));
+        Assert.Equal("missing in resumed manifest", BackupPlanner.WhyNotKept(gz, gz, Now(), null, false, false));
+        Assert.Equal("reference in resumed manifest", BackupPlanner.WhyNotKept(gz, gz, Now(), Saved(reference: "20260101-000000F"), false, false));
+        Assert.Equal("no checksum in resumed manifest", BackupPlanner.WhyNotKept(gz, gz, Now(), Saved(checksum: null), false, false));
+        Assert.Equal("mismatched size", BackupPlanner.WhyNotKept(gz, gz, Now(size: 11), Saved(), false, false));
+        Assert.Equal("mismatched timestamp", BackupPlanner.WhyNotKept(gz, gz, Now(time: 101), Saved(), delta: false, false));
+        Assert.Null(BackupPlanner.WhyNotKept(gz, gz, Now(time: 101), Saved(), delta: true, false));
+        Assert.Equal("zero size", BackupPlanner.WhyNotKept(gz, gz, Now(size: 0), Saved(size: 0), false, false));
+    }
 }

@@ -135,16 +135,13 @@ public class RetentionPlannerTests
     public void History_manifests_older_than_retention_go_by_year_then_by_label_unless_still_current()
     {
         var now = new DateTimeOffset(2026, 6, 30, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-        var byYear = new Dictionary<string, IReadOnlyList<string>>
-        {
-            ["2024"] = ["20240101-000000F.manifest.gz"],
-            ["2026"] = ["20260101-000000F.manifest.gz", "20260102-000000F.manifest.gz", "20260629-000000F.manifest.gz"],
-            ["2027"] = ["20270101-000000F.manifest.gz"],
-        };
+        var cutoff = RetentionPlanner.HistoryCutoff(days: 30, now);
 
-        var (years, manifests) = RetentionPlanner.PlanHistory(byYear, new HashSet<string> { "20260102-000000F" }, days: 30, now);
-
-        Assert.Equal(["2024"], years);
-        Assert.Equal([("2026", "20260101-000000F.manifest.gz")], manifests);
+        Assert.StartsWith("202605", cutoff, StringComparison.Ordinal);
+        Assert.Equal(["2024", "2025"], RetentionPlanner.HistoryYearsToRemove(["2027", "2025", "2026", "2024"], cutoff));
+        Assert.Equal(["20260102-000000F_20260103-000000I.manifest.gz", "20260101-000000F.manifest.gz"],
+            RetentionPlanner.HistoryManifestsToRemove(
+                ["20260101-000000F.manifest.gz", "20260102-000000F.manifest.gz", "20260102-000000F_20260103-000000I.manifest.gz", "20260629-000000F.manifest.gz"],
+                new HashSet<string> { "20260102-000000F" }, cutoff));
     }
 }

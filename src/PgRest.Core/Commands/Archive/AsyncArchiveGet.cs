@@ -78,6 +78,10 @@ internal static class AsyncArchiveGet
         }
     }
 
+    /// <summary>
+    /// The worker: fetch the requested segment and those after it into the spool. The runner holds the stanza's
+    /// archive lock for it (the async role of the command table), so only one worker fetches at a time.
+    /// </summary>
     public static async Task WorkerAsync(CommandContext context)
     {
         var config = context.Config;

@@ -87,7 +87,10 @@ internal static class AsyncArchivePush
         }
     }
 
-    /// <summary>The worker: push every ready segment without a status, in parallel, and record the outcome of each.</summary>
+    /// <summary>
+    /// The worker: push every ready segment without a status, in parallel, and record the outcome of each. The runner
+    /// holds the stanza's archive lock for it (the async role of the command table), so only one worker drains at a time.
+    /// </summary>
     public static async Task WorkerAsync(CommandContext context)
     {
         var config = context.Config;

@@ -168,7 +168,7 @@ internal sealed class WalPusher
                 sha1.AppendData(buffer, 0, read);
             }
 
-            return (Hex.ToLower(sha1.GetHashAndReset()), header);
+            return (Convert.ToHexStringLower(sha1.GetHashAndReset()), header);
         }
         finally
         {

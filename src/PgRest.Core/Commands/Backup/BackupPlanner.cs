@@ -1,5 +1,6 @@
 using System.Globalization;
 using PgRest.Errors;
+using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Repository;
 
@@ -77,6 +78,50 @@ public static class BackupPlanner
 
         throw new PgRestException(ErrorCode.Clock,
             $"new backup label is not later than latest backup label '{latest}'\nHINT: has the timezone changed?\nHINT: is there clock skew?");
+    }
+
+    /// <summary>
+    /// Why the interrupted backup <paramref name="resumed"/> (its saved manifest) cannot be taken over by the new
+    /// <paramref name="manifest"/>: another format version, type, prior or compression; null when it can.
+    /// </summary>
+    public static string? WhyNotResumable(Manifest resumed, Manifest manifest, CompressType compressType, string formatVersion)
+    {
+        var resumedCompress = CompressTypes.Parse(resumed.Options.CompressType);
+        if (resumed.BackrestVersion != formatVersion)
+            return $"new pgBackRest version '{formatVersion}' does not match resumable pgBackRest version '{resumed.BackrestVersion}'";
+        if (resumed.Type != manifest.Type)
+            return $"new backup type '{manifest.Type.ToText()}' does not match resumable backup type '{resumed.Type.ToText()}'";
+        if (resumed.Prior != manifest.Prior)
+            return $"new prior backup label '{resumed.Prior ?? "<undef>"}' does not match resumable prior backup label '{manifest.Prior ?? "<undef>"}'";
+        if (resumedCompress != compressType)
+            return $"new compression '{CompressTypes.Name(compressType)}' does not match resumable compression '{CompressTypes.Name(resumedCompress)}'";
+        return null;
+    }
+
+    /// <summary>
+    /// Why a file stored by the interrupted backup cannot be kept (pgBackRest 2.45 <c>backupResumeClean</c>); null when
+    /// its saved checksum can stand for the file: same compression, a new and a saved entry that are not references,
+    /// with a checksum, the same size and (without delta) the same timestamp, and not empty.
+    /// </summary>
+    public static string? WhyNotKept(CompressType storedCompress, CompressType compressType, ManifestFile? file, ManifestFile? saved, bool delta, bool referenced)
+    {
+        if (storedCompress != compressType)
+            return "mismatched compression type";
+        if (file is null)
+            return "missing in manifest";
+        if (file.Reference is not null || referenced)
+            return "reference in manifest";
+        if (saved is null)
+            return "missing in resumed manifest";
+        if (saved.Reference is not null)
+            return "reference in resumed manifest";
+        if (saved.Checksum is null)
+            return "no checksum in resumed manifest";
+        if (file.Size != saved.Size)
+            return "mismatched size";
+        if (!delta && file.Timestamp != saved.Timestamp)
+            return "mismatched timestamp";
+        return file.Size == 0 ? "zero size" : null;
     }
 
     /// <summary>A file of a diff/incr that is referenced without reading it: empty then and now, or (without delta) same size and mtime.</summary>

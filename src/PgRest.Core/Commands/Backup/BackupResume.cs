@@ -48,19 +48,7 @@ internal static class BackupResume
                 }
 
                 if (resumed is not null)
-                {
-                    var resumedCompress = CompressTypes.Parse(resumed.Options.CompressType);
-                    if (resumed.BackrestVersion != PgRestVersion.FormatVersion)
-                        reason = $"new pgBackRest version '{PgRestVersion.FormatVersion}' does not match resumable pgBackRest version '{resumed.BackrestVersion}'";
-                    else if (resumed.Type != manifest.Type)
-                        reason = $"new backup type '{manifest.Type.ToText()}' does not match resumable backup type '{resumed.Type.ToText()}'";
-                    else if (resumed.Prior != manifest.Prior)
-                        reason = $"new prior backup label '{resumed.Prior ?? "<undef>"}' does not match resumable prior backup label '{manifest.Prior ?? "<undef>"}'";
-                    else if (resumedCompress != compressType)
-                        reason = $"new compression '{CompressTypes.Name(compressType)}' does not match resumable compression '{CompressTypes.Name(resumedCompress)}'";
-                    else
-                        reason = "";
-                }
+                    reason = BackupPlanner.WhyNotResumable(resumed, manifest, compressType, PgRestVersion.FormatVersion) ?? "";
             }
         }
 
@@ -147,26 +135,12 @@ internal static class BackupResume
         {
             var fileCompress = CompressTypes.FromExtension(storedName);
             var name = storedName[..^CompressTypes.Extension(fileCompress).Length];
-            if (fileCompress != compressType)
-                return "mismatched compression type";
-            if (!_files.TryGetValue(name, out var file))
-                return "missing in manifest";
-            if (file.Reference is not null || isReferenced(file))
-                return "reference in manifest";
-            if (!_resumedFiles.TryGetValue(name, out var saved))
-                return "missing in resumed manifest";
-            if (saved.Reference is not null)
-                return "reference in resumed manifest";
-            if (saved.Checksum is null)
-                return "no checksum in resumed manifest";
-            if (file.Size != saved.Size)
-                return "mismatched size";
-            if (!delta && file.Timestamp != saved.Timestamp)
-                return "mismatched timestamp";
-            if (file.Size == 0)
-                return "zero size";
+            var file = _files.GetValueOrDefault(name);
+            var saved = _resumedFiles.GetValueOrDefault(name);
+            if (BackupPlanner.WhyNotKept(fileCompress, compressType, file, saved, delta, file is not null && isReferenced(file)) is { } reason)
+                return reason;
 
-            file.Checksum = saved.Checksum;
+            file!.Checksum = saved!.Checksum;
             file.RepoSize = saved.RepoSize;
             file.RepoChecksum = saved.RepoChecksum;
             file.ChecksumPage = saved.ChecksumPage;

@@ -33,7 +33,7 @@ internal static class ManifestBuilder
         if (annotation.Count > 0)
             manifest.Annotation = new SortedDictionary<string, string>(annotation.ToDictionary(), StringComparer.Ordinal);
 
-        SetOptions(manifest.Options, backup);
+        SetManifestOptions(manifest.Options, backup);
         AddTargets(manifest, scanner);
         foreach (var database in databases)
             manifest.Databases.Add(new ManifestDb { Name = database.Name, Id = database.Oid, LastSystemId = database.LastSystemOid });
@@ -41,9 +41,9 @@ internal static class ManifestBuilder
         return manifest;
     }
 
-    private static void SetOptions(ManifestBackupOptions options, BackupState backup)
+    private static void SetManifestOptions(ManifestBackupOptions manifestOptions, BackupState backup)
     {
-        var config = backup.Config;
+        var (config, options) = (backup.Config, manifestOptions);
         options.ArchiveCheck = backup.ArchiveCheck;
         options.ArchiveCopy = config.Get(Options.ArchiveCopy);
         options.BackupStandby = backup.BackupStandby;

@@ -250,30 +250,33 @@ internal sealed class ExpireRun(CommandContext context, Repo repo, BackupInfo in
         }
     }
 
-    /// <summary>History manifests of expired backups older than <c>repo-retention-history</c> days (<see cref="RetentionPlanner.PlanHistory"/>).</summary>
+    /// <summary>
+    /// History manifests of expired backups older than <c>repo-retention-history</c> days: whole years before the cut-off
+    /// go as directories, then single manifests of the cut-off's own year (later years are not even listed).
+    /// </summary>
     public async Task RemoveExpiredHistoryAsync()
     {
         if (Settings.History is not { } days)
             return;
         var historyPath = RepositoryLayout.HistoryManifestDirectory(_stanza);
-        var manifestsByYear = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var year in await NamesAsync(historyPath, StorageEntryType.Path, IsYear).ConfigureAwait(false))
-            manifestsByYear[year] = await NamesAsync(historyPath + "/" + year, StorageEntryType.File, IsHistoryManifest).ConfigureAwait(false);
-
-        var (years, manifests) = RetentionPlanner.PlanHistory(manifestsByYear, info.Current.Keys.ToHashSet(StringComparer.Ordinal), days,
-            DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        foreach (var year in years)
+        var cutoff = RetentionPlanner.HistoryCutoff(days, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var years = await NamesAsync(historyPath, StorageEntryType.Path, IsYear).ConfigureAwait(false);
+        foreach (var year in RetentionPlanner.HistoryYearsToRemove(years, cutoff))
         {
             Log.Info($"{repo.Name}: remove expired backup history path {year}");
             if (!DryRun)
-                await repo.Storage.PathRemoveAsync(historyPath + "/" + year, _cancellation).ConfigureAwait(false);
+                await repo.Storage.PathRemoveAsync(RepositoryLayout.HistoryManifestYearPath(_stanza, year), _cancellation).ConfigureAwait(false);
         }
 
-        foreach (var (year, file) in manifests)
+        var cutoffYear = cutoff[..4];
+        if (!years.Contains(cutoffYear))
+            return;
+        var files = await NamesAsync(RepositoryLayout.HistoryManifestYearPath(_stanza, cutoffYear), StorageEntryType.File, IsHistoryManifest).ConfigureAwait(false);
+        foreach (var file in RetentionPlanner.HistoryManifestsToRemove(files, info.Current.Keys.ToHashSet(StringComparer.Ordinal), cutoff))
         {
             Log.Info($"{repo.Name}: remove expired backup history manifest {file}");
             if (!DryRun)
-                await repo.Storage.RemoveAsync(historyPath + "/" + year + "/" + file, cancellationToken: _cancellation).ConfigureAwait(false);
+                await repo.Storage.RemoveAsync(RepositoryLayout.HistoryManifestYearPath(_stanza, cutoffYear) + "/" + file, cancellationToken: _cancellation).ConfigureAwait(false);
         }
     }
 

@@ -232,35 +232,20 @@ public static class RetentionPlanner
         }
     }
 
+    /// <summary>The label every history manifest older than <paramref name="days"/> sorts before (a full label of that time).</summary>
+    public static string HistoryCutoff(long days, long now) =>
+        DateTimeOffset.FromUnixTimeSeconds(now - days * Day).ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "F";
+
+    /// <summary>Years of <c>backup.history</c> wholly before the cut-off: removed as directories.</summary>
+    public static IReadOnlyList<string> HistoryYearsToRemove(IEnumerable<string> years, string cutoff) =>
+        years.Where(year => string.CompareOrdinal(year, cutoff[..4]) < 0).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>
-    /// History manifests (<c>backup.history/YYYY/&lt;label&gt;.manifest.gz</c>) older than <paramref name="days"/>:
-    /// whole years before the cut-off go as directories, single manifests of backups no longer current in its year.
+    /// History manifests (<c>&lt;label&gt;.manifest.gz</c>) of the cut-off's own year that are older than the cut-off and
+    /// whose backup is no longer current, newest first.
     /// </summary>
-    public static (IReadOnlyList<string> Years, IReadOnlyList<(string Year, string File)> Manifests) PlanHistory(
-        IReadOnlyDictionary<string, IReadOnlyList<string>> manifestsByYear, IReadOnlySet<string> current, long days, long now)
-    {
-        var minimumLabel = DateTimeOffset.FromUnixTimeSeconds(now - days * Day).ToLocalTime().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "F";
-        var years = new List<string>();
-        var manifests = new List<(string, string)>();
-        foreach (var (year, files) in manifestsByYear.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-        {
-            var order = string.CompareOrdinal(year, minimumLabel[..4]);
-            if (order > 0)
-                break;
-            if (order < 0)
-            {
-                years.Add(year);
-                continue;
-            }
-
-            foreach (var file in files.OrderDescending(StringComparer.Ordinal))
-            {
-                var label = file[..file.IndexOf('.', StringComparison.Ordinal)];
-                if (!current.Contains(label) && string.CompareOrdinal(label, minimumLabel) < 0)
-                    manifests.Add((year, file));
-            }
-        }
-
-        return (years, manifests);
-    }
+    public static IReadOnlyList<string> HistoryManifestsToRemove(IEnumerable<string> files, IReadOnlySet<string> current, string cutoff) =>
+        files.Where(file => file[..file.IndexOf('.', StringComparison.Ordinal)] is var label
+                && !current.Contains(label) && string.CompareOrdinal(label, cutoff) < 0)
+            .OrderDescending(StringComparer.Ordinal).ToList();
 }

@@ -1,3 +1,4 @@
+using PgRest.Common;
 using PgRest.Errors;
 using PgRest.Filters;
 using PgRest.Repository;
@@ -43,7 +44,7 @@ public static class RepoGetCommand
             {
                 try
                 {
-                    var stdout = Console.OpenStandardOutput();
+                    var stdout = StandardStreams.OpenOutput();
                     await using (stdout.ConfigureAwait(false))
                     {
                         await plain.CopyToAsync(stdout, RepoFiles.CopyBufferSize, context.Cancellation).ConfigureAwait(false);

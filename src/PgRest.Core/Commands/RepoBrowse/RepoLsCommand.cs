@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using PgRest.Common;
 using PgRest.Errors;
 using PgRest.Info;
 using PgRest.Json;
@@ -168,7 +169,7 @@ public static class RepoLsCommand
     {
         try
         {
-            var stdout = Console.OpenStandardOutput();
+            var stdout = StandardStreams.OpenOutput();
             await using (stdout.ConfigureAwait(false))
             {
                 await stdout.WriteAsync(Encoding.UTF8.GetBytes(text)).ConfigureAwait(false);

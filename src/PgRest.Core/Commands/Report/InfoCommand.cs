@@ -8,7 +8,7 @@ using PgRest.Config;
 
 namespace PgRest.Commands.Report;
 
-/// <summary><c>info</c>: stanzas, their WAL archive range and backups, as text or pgBackRest's JSON (pgbackrest-format.md, "8 info output, error & exit codes").</summary>
+/// <summary><c>info</c>: stanzas, their WAL archive range and backups, as text or pgBackRest's JSON (pgbackrest-format.md, "8. info output, error & exit codes").</summary>
 public static class InfoCommand
 {
     public static async Task RunAsync(CommandContext context)
@@ -24,8 +24,8 @@ public static class InfoCommand
         var output = config.Find(Options.Output) == "json"
             ? JsonWriter.Write(new JsonArray(reports.Select(r => (JsonValue)r.ToJson(setFilter, typeFilter))))
             : RenderText(reports, setFilter, typeFilter);
-        Console.Out.Write(output);
-        Console.Out.Write(output.Length > 0 && config.Find(Options.Output) == "json" ? "\n" : "");
+        StandardStreams.Out.Write(output);
+        StandardStreams.Out.Write(output.Length > 0 && config.Find(Options.Output) == "json" ? "\n" : "");
     }
 
     private static async Task<List<string>> ListStanzasAsync(CommandContext context)

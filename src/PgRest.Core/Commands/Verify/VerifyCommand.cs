@@ -1,3 +1,4 @@
+using PgRest.Common;
 using PgRest.Logging;
 using PgRest.Config;
 
@@ -19,7 +20,7 @@ public static class VerifyCommand
         {
             Log.Info(report);
             if (config.Find(Options.Output) == "text")
-                Console.Out.Write(report + "\n");
+                StandardStreams.Out.Write(report + "\n");
         }
 
         return 0;

@@ -2,7 +2,7 @@ using PgRest.Errors;
 using PgRest.Info;
 using PgRest.Json;
 
-namespace PgRest.Tests.Info;
+namespace PgRest.Tests.Json;
 
 public class JsonTests
 {

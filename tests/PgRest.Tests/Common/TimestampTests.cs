@@ -4,21 +4,8 @@ using PgRest.Logging;
 
 namespace PgRest.Tests.Common;
 
-public sealed class HexAndTimestampTests
+public sealed class TimestampTests
 {
-    [Fact]
-    public void HexMatchesTheFrameworkEncoding()
-    {
-        var bytes = new byte[256];
-        for (var index = 0; index < bytes.Length; index++)
-            bytes[index] = (byte)index;
-
-        Assert.Equal(Convert.ToHexStringLower(bytes), Hex.ToLower(bytes));
-        Assert.Equal("", Hex.ToLower([]));
-        Assert.Equal("da39a3ee5e6b4b0d3255bfef95601890afd80709",
-            Hex.ToLower(System.Security.Cryptography.SHA1.HashData(ReadOnlySpan<byte>.Empty)));
-    }
-
     [Theory]
     [InlineData("2024-01-02 03:04:05.006")]
     [InlineData("0001-01-01 00:00:00.000")]
