@@ -9,7 +9,8 @@ public static class ClusterAccess
 {
     public static DbConnectionOptions ConnectionOptions(Configuration config, int index = 1) => new()
     {
-        Host = config.Find(Options.PgHost, index),
+        // pgN-host names the database host to reach over SSH or TLS (not built: refused by the runner), never a
+        // libpq host; the cluster is reached on its socket, as pgBackRest reaches it on its own host.
         Port = (int)config.Get(Options.PgPort, index),
         SocketPath = config.Find(Options.PgSocketPath, index),
         User = config.Find(Options.PgUser, index),

@@ -19,10 +19,11 @@ public static class CommandRunner
     public static async Task<int> RunAsync(Configuration config)
     {
         using var cancellation = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancellation.Cancel(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; cancellation.Cancel(); });
-
         var run = new RunState(cancellation);
+        // SIGINT and SIGTERM end a command the same way, as pgBackRest's do: cleanly, with [063] and the signal's name.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => run.Terminate(context, "SIGTERM"));
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => run.Terminate(context, "SIGINT"));
+
         try
         {
             var row = CommandTable.Row(config.Definition.Id);
@@ -49,6 +50,16 @@ public static class CommandRunner
         public CancellationTokenSource Cancellation { get; } = cancellation;
 
         public IDisposable? Lock { get; set; }
+
+        /// <summary>The signal that ended the run, named as pgBackRest names it.</summary>
+        public string Signal { get; private set; } = "";
+
+        public void Terminate(PosixSignalContext context, string signal)
+        {
+            context.Cancel = true;
+            Signal = signal;
+            Cancellation.Cancel();
+        }
     }
 
     private static async Task<int> RunOneAsync(CommandRow row, Configuration config, RunState run)
@@ -75,6 +86,7 @@ public static class CommandRunner
         int exitCode;
         try
         {
+            RemoteHosts.Refuse(config);
             var context = new CommandContext(config, run.Cancellation.Token);
             var busy = false;
             if (run.Lock is null && TakeLock(row, role, context) is var (taken, lockBusy))
@@ -96,8 +108,8 @@ public static class CommandRunner
         catch (Exception e) when (e is OperationCanceledException && run.Cancellation.IsCancellationRequested)
         {
             exitCode = (int)ErrorCode.Term;
-            Log.Error($"[{exitCode:000}]: terminated on signal");
-            Log.Write(level, $"{config.Command} command end: terminated on signal");
+            Log.Error($"[{exitCode:000}]: terminated on signal [{run.Signal}]");
+            Log.Write(level, $"{config.Command} command end: terminated on signal [{run.Signal}]");
         }
         catch (Exception e)
         {

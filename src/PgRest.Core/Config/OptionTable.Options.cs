@@ -494,7 +494,8 @@ public static partial class OptionTable
     [
         GlobalOpt("cmd", OptionType.String, RemoteCommands).Optional().Def(PgRestVersion.Executable)
             .Help(HelpSection.General, "Program used for child processes.",
-                "Executable run for asynchronous and local helper processes. Defaults to the running executable's name."),
+                "The command restore writes into restore_command (and the program run for helper processes). Defaults to "
+                + "the path pgrest was started by, as typed: a symlink stays a symlink."),
 
         GlobalOpt("cmd-ssh", OptionType.String, RemoteCommands).Def("ssh")
             .Help(HelpSection.General, "SSH client.",

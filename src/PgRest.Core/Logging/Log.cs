@@ -73,8 +73,13 @@ public static class Log
     {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(filePath)!);
-            var stream = new FileStream(filePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096);
+            // The modes pgBackRest gives them: the log may name paths and hosts, so it is not world-readable.
+            Directory.CreateDirectory(Path.GetDirectoryName(filePath)!, (UnixFileMode)0b111_101_000);
+            var stream = new FileStream(filePath, new FileStreamOptions
+            {
+                Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 4096,
+                UnixCreateMode = (UnixFileMode)0b110_100_000,
+            });
             // Each line reaches the file as it is logged, as pgBackRest writes it: a reader (or a crash) sees it at once.
             _fileWriter = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
             // A blank line separates runs the way pgBackRest does when the file already has content.

@@ -142,7 +142,12 @@ public static class BackupCommand
         return wanted;
     }
 
-    /// <summary>Start: <c>pg_backup_start</c> on the primary, then wait for the standby to replay past it.</summary>
+    /// <summary>
+    /// Start: <c>pg_backup_start</c> on the primary, then wait for the standby to replay past it, then check that
+    /// archiving works before anything is copied (pgBackRest 2.45 <c>backupStart</c>): the segment written before the
+    /// start, or the start segment itself after a switch when the start did not switch, must reach the archive within
+    /// <c>archive-timeout</c>, else the backup fails with <c>[082]</c> having copied nothing.
+    /// </summary>
     private static async Task StartAsync(BackupState backup)
     {
         if (backup.Db is not { } db)
@@ -156,7 +161,14 @@ public static class BackupCommand
             (startFast ? "the requested immediate checkpoint completes" : "the next regular checkpoint completes"));
         backup.TimestampStart = (await db.CurrentTimestampAsync(backup.Cancellation).ConfigureAwait(false)).EpochSeconds;
         var label = PgRestVersion.Name + " backup started at " + Format.LocalTime(backup.TimestampStart);
+        var checkSegment = backup.ArchiveCheck ? await db.CurrentWalSegmentAsync(backup.Cancellation).ConfigureAwait(false) : null;
         var start = backup.Start = await db.BackupStartAsync(label, startFast, backup.Cancellation).ConfigureAwait(false);
+        if (checkSegment == start.WalSegmentName)
+        {
+            // The start did not switch segments: switch now so that the start segment itself is archived and checked.
+            await db.SwitchWalAsync(backup.Cancellation).ConfigureAwait(false);
+        }
+
         Log.Info($"backup start archive = {start.WalSegmentName}, lsn = {start.Lsn}");
         if (backup.StandbyDb is { } standby)
         {
@@ -166,8 +178,13 @@ public static class BackupCommand
             Log.Info($"replay on the standby reached {start.Lsn}");
         }
 
-        if (backup.ArchiveCheck)
-            Log.Info($"check archive for segment {start.WalSegmentName}");
+        if (checkSegment is not null)
+        {
+            Log.Info($"check archive for {(checkSegment == start.WalSegmentName ? "" : "prior ")}segment {checkSegment}");
+            var timeout = backup.Config.Get(Options.ArchiveTimeout);
+            _ = await WalArchive.WaitForSegmentAsync(backup.Repo, backup.Stanza, backup.ArchiveInfo!.ArchiveId, checkSegment, timeout, backup.Cancellation)
+                .ConfigureAwait(false) ?? throw WalArchive.ArchiveTimeout(checkSegment, timeout);
+        }
     }
 
     /// <summary>Manifest: PGDATA and tablespaces as they are now, and whether files must be compared by checksum.</summary>

@@ -101,7 +101,10 @@ public sealed class DataDirectoryScanner
                         continue;
                     if (_online && manifestPath == _walManifestPath)
                         continue;
-                    if (dbDirectory && (IsTempRelation(name) || name.StartsWith("pg_internal.init", StringComparison.Ordinal) || IsUnloggedFork(name, unloggedRelations!)))
+                    // pg_internal.init is rebuilt at start-up, in global/ as in each database directory.
+                    if ((dbDirectory || relative == "global/" + name) && name.StartsWith("pg_internal.init", StringComparison.Ordinal))
+                        continue;
+                    if (dbDirectory && (IsTempRelation(name) || IsUnloggedFork(name, unloggedRelations!)))
                         continue;
                     Files.Add(new ScannedFile(entryManifestName, entryPath, status.Value, PageChecksumEligible(relative, name)));
                     break;

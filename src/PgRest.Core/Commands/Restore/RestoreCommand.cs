@@ -203,7 +203,9 @@ public static class RestoreCommand
     /// </summary>
     internal static string RestoreCommandLine(Configuration config)
     {
-        var builder = new StringBuilder(Environment.ProcessPath ?? PgRestVersion.Executable);
+        // cmd, else the path pgrest was started by (the table's default only names the program).
+        var program = config.Source(Options.Cmd) == OptionSource.Default ? CommandLine.StartedAs() : config.Get(Options.Cmd);
+        var builder = new StringBuilder(program);
         var options = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in config.CommandLineOptionsValidFor(OptionTable.Command(CommandId.ArchiveGet), except: NotPassedToArchiveGet))
             options[name] = value;
