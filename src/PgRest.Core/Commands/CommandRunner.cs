@@ -21,6 +21,7 @@ public static class CommandRunner
         using var cancellation = new CancellationTokenSource();
         var run = new RunState(cancellation);
         // SIGINT and SIGTERM end a command the same way, as pgBackRest's do: cleanly, with [063] and the signal's name.
+        Common.Native.HandleSigintEvenInTheBackground();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => run.Terminate(context, "SIGTERM"));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => run.Terminate(context, "SIGINT"));
 
@@ -107,8 +108,8 @@ public static class CommandRunner
         }
         catch (Exception e) when (e is OperationCanceledException && run.Cancellation.IsCancellationRequested)
         {
+            // As pgBackRest: no ERROR line, only the end line says why.
             exitCode = (int)ErrorCode.Term;
-            Log.Error($"[{exitCode:000}]: terminated on signal [{run.Signal}]");
             Log.Write(level, $"{config.Command} command end: terminated on signal [{run.Signal}]");
         }
         catch (Exception e)

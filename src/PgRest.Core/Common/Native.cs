@@ -28,6 +28,19 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static partial int Rename(string oldPath, string newPath);
 
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint Signal(int signal, nint handler);
+
+    /// <summary>
+    /// A process started in the background by a shell inherits SIGINT ignored, and .NET then leaves it ignored;
+    /// pgBackRest handles SIGINT wherever it was started, so its default is restored before pgrest registers for it.
+    /// </summary>
+    internal static void HandleSigintEvenInTheBackground()
+    {
+        const int sigint = 2, defaultAction = 0;
+        Signal(sigint, defaultAction);
+    }
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     internal static partial uint GetEffectiveUserId();
 

@@ -105,6 +105,31 @@ public sealed partial class ParityTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_command_started_in_the_background_ends_on_sigint_as_pgbackrest_s_does()
+    {
+        await using var stack = await Stack.CreateAsync();
+        await stack.ExpectAsync(output, "pgrest", "stanza-create");
+        // A backup that waits (for WAL that never reaches the archive) long enough to be interrupted.
+        await stack.Cluster.SetSettingsAsync(new Dictionary<string, string> { ["archive_command"] = "'/bin/false pgbackrest'" });
+
+        foreach (var tool in Tools)
+        {
+            var program = tool == "pgrest" ? Infrastructure.Tools.Pgrest : Infrastructure.Tools.Pgbackrest;
+            var log = stack.Work.Combine("background-" + tool + ".out");
+            // A non-interactive shell starts background jobs with SIGINT ignored; both tools must handle it anyway.
+            var script = $"{program} --config={stack.ConfigPath} --stanza={Stack.StanzaName} --log-level-console=info --type=full --archive-timeout=60 backup > {log} 2>&1 & "
+                + "pid=$!; sleep 3; kill -INT $pid; wait $pid; echo rc=$?";
+            var result = await Stack.RunRawAsync("bash", ["-c", script]);
+            var text = File.ReadAllText(log);
+            output.WriteLine($"{tool}: {result.StandardOutput}{text}");
+
+            Assert.Contains("rc=63", result.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("INFO: backup command end: terminated on signal [SIGINT]", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("ERROR", text, StringComparison.Ordinal);
+        }
+    }
+
     private static string RestoreCommandOf(string pgPath) =>
         File.ReadAllLines(Path.Combine(pgPath, "postgresql.auto.conf")).Last(line => line.StartsWith("restore_command = ", StringComparison.Ordinal));
 
