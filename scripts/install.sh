@@ -13,18 +13,9 @@ if [[ "${1:-}" == "--prefix" ]]; then prefix="$2"; fi
 sudo_cmd=()
 if [[ "$(id -u)" != 0 ]]; then sudo_cmd=(sudo); fi
 
-if command -v dpkg >/dev/null; then
-  missing=()
-  # zlib1g-dev and gcc only build the binary (Native AOT links with them); the libraries are what it loads.
-  for package in liblz4-1 libzstd1 libbz2-1.0 zlib1g-dev gcc; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-  done
-  if [[ ${#missing[@]} -gt 0 ]]; then
-    echo "install: installing ${missing[*]}" >&2
-    "${sudo_cmd[@]}" apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >&2
-  fi
-fi
+source "$root/scripts/packages.sh"
+# zlib1g-dev and gcc only build the binary (Native AOT links with them); the libraries are what it loads.
+install_missing install liblz4-1 libzstd1 libbz2-1.0 zlib1g-dev gcc
 
 build="$(mktemp -d)"
 trap 'rm -rf "$build"' EXIT

@@ -18,21 +18,11 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-sudo_cmd=()
-if [[ "$(id -u)" != 0 ]]; then sudo_cmd=(sudo); fi
-
+source "$root/scripts/packages.sh"
 # zlib1g-dev and gcc: the Native AOT build links against them.
 packages=(postgresql-15 liblz4-1 libzstd1 libbz2-1.0 util-linux zlib1g-dev gcc)
 if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps); fi
-missing=()
-for package in "${packages[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "setup: installing ${missing[*]}" >&2
-  "${sudo_cmd[@]}" apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >&2
-fi
+install_missing setup "${packages[@]}"
 
 # The object-store servers the tests run (Ceph RGW, Azurite, the GCS emulator); the tests start them.
 for server in "$root"/scripts/servers/*.sh; do

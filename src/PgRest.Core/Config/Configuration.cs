@@ -267,31 +267,38 @@ internal sealed class OptionValue
     /// <summary>A default from the table, converted to the option's type.</summary>
     public static OptionValue FromDefault(OptionDefinition option, string text)
     {
-        var value = new OptionValue { IsSet = true, Source = OptionSource.Default };
+        var value = new OptionValue();
+        value.SetDefault(option, text);
+        return value;
+    }
+
+    /// <summary>Sets this value to a default from the table (the loader's defaults and <see cref="FromDefault"/> alike).</summary>
+    public void SetDefault(OptionDefinition option, string text)
+    {
+        IsSet = true;
+        Source = OptionSource.Default;
         switch (option.Type)
         {
             case OptionType.Boolean:
-                value.Boolean = text == "y";
+                Boolean = text == "y";
                 break;
 
             case OptionType.Integer:
-                value.Number = OptionValueParser.TryParseInteger(text, out var integer) ? integer : throw InvalidDefault(option, text);
+                Number = OptionValueParser.TryParseInteger(text, out var integer) ? integer : throw InvalidDefault(option, text);
                 break;
 
             case OptionType.Size:
-                value.Number = OptionValueParser.TryParseSize(text, out var bytes) ? bytes : throw InvalidDefault(option, text);
+                Number = OptionValueParser.TryParseSize(text, out var bytes) ? bytes : throw InvalidDefault(option, text);
                 break;
 
             case OptionType.Time:
-                value.Number = OptionValueParser.TryParseTime(text, out var milliseconds) ? milliseconds : throw InvalidDefault(option, text);
+                Number = OptionValueParser.TryParseTime(text, out var milliseconds) ? milliseconds : throw InvalidDefault(option, text);
                 break;
 
             default:
-                value.Text = text;
+                Text = text;
                 break;
         }
-
-        return value;
     }
 
     private static PgRestException InvalidDefault(OptionDefinition option, string text) =>

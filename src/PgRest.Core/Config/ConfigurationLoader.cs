@@ -530,7 +530,7 @@ public static class ConfigurationLoader
             else if (slot is { Negate: true })
                 value.Source = slot.Source;
             else if (option.DefaultFor(_command!) is { } def)
-                SetDefault(option, value, def);
+                value.SetDefault(option, def);
             else if (option.IsRequiredFor(_command!) && !_help && key != 0)
             {
                 var hint = option.Section == OptionSection.Stanza ? "\nHINT: does this stanza exist?" : "";
@@ -701,28 +701,6 @@ public static class ConfigurationLoader
             }
 
             return false;
-        }
-
-        private void SetDefault(OptionDefinition option, OptionValue value, string def)
-        {
-            value.IsSet = true;
-            value.Source = OptionSource.Default;
-
-            switch (option.Type)
-            {
-                case OptionType.Boolean:
-                    value.Boolean = def == "y";
-                    break;
-
-                case OptionType.Integer or OptionType.Size or OptionType.Time:
-                    ParseNumber(option.Type, def, out var number);
-                    value.Number = number;
-                    break;
-
-                default:
-                    value.Text = def;
-                    break;
-            }
         }
 
         private static bool ParseNumber(OptionType type, string text, out long number) => type switch

@@ -493,9 +493,9 @@ public static partial class OptionTable
     private static OptionDefinition[] RemoteOptions() =>
     [
         GlobalOpt("cmd", OptionType.String, RemoteCommands).Optional().Def(PgRestVersion.Executable)
-            .Help(HelpSection.General, "Program used for child processes.",
-                "The command restore writes into restore_command (and the program run for helper processes). Defaults to "
-                + "the path pgrest was started by, as typed: a symlink stays a symlink."),
+            .Help(HelpSection.General, "Program named in the commands pgrest writes.",
+                "The program restore writes into restore_command. Defaults to the path pgrest was started by, as typed: a "
+                + "symlink stays a symlink. pgrest's own background workers are started from the running binary."),
 
         GlobalOpt("cmd-ssh", OptionType.String, RemoteCommands).Def("ssh")
             .Help(HelpSection.General, "SSH client.",

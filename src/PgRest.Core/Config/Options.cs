@@ -53,7 +53,7 @@ public static class Options
     /// <summary><c>cipher-pass</c>: Passphrase for the current command.</summary>
     public static readonly StringOption CipherPass = new("cipher-pass");
 
-    /// <summary><c>cmd</c>: Program used for child processes (default pgrest).</summary>
+    /// <summary><c>cmd</c>: Program named in the commands pgrest writes (default pgrest).</summary>
     public static readonly StringOption Cmd = new("cmd");
 
     /// <summary><c>cmd-ssh</c>: SSH client (default ssh).</summary>

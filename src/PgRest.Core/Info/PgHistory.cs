@@ -83,6 +83,24 @@ public sealed class PgHistory(PgHistoryFormat format)
         return true;
     }
 
+    /// <summary>
+    /// Whether each cluster of this history, newest first, is the same cluster at the same place in
+    /// <paramref name="other"/>, which may go further back (expire's rule: pgBackRest 2.45 <c>expire.c</c>).
+    /// </summary>
+    public bool SameClustersNewestFirst(PgHistory other)
+    {
+        var mine = Entries.OrderByDescending(entry => entry.Id).ToList();
+        var theirs = other.Entries.OrderByDescending(entry => entry.Id).ToList();
+        for (var index = 0; index < mine.Count; index++)
+        {
+            if (index >= theirs.Count || mine[index].Id != theirs[index].Id || mine[index].SystemId != theirs[index].SystemId
+                || mine[index].Version != theirs[index].Version)
+                return false;
+        }
+
+        return true;
+    }
+
     internal static PgHistory Read(InfoFile file, PgHistoryFormat format)
     {
         var history = new PgHistory(format);

@@ -12,7 +12,7 @@ namespace PgRest.IntegrationTests.Scenarios;
 public sealed partial class CommandRunTests(ITestOutputHelper output)
 {
     /// <summary>The log files and the expire begin line one tool leaves after the same commands on its own stack.</summary>
-    private async Task<(string[] LogFiles, string ExpireBegin)> RunTheDayAsync(Archiver tool)
+    private async Task<(string[] LogFiles, string ExpireBegin, string[] Modes)> RunTheDayAsync(Archiver tool)
     {
         await using var stack = await Stack.CreateAsync(tool, ["log-level-console=info", "repo1-retention-full=1"]);
         var name = tool == Archiver.Pgrest ? "pgrest" : "pgbackrest";
@@ -30,7 +30,8 @@ public sealed partial class CommandRunTests(ITestOutputHelper output)
         // Versions, exec ids and this stack's paths differ between the twins; what is listed must not.
         var normalized = ExecId().Replace(begin[begin.IndexOf("expire command begin", StringComparison.Ordinal)..], "");
         normalized = Version().Replace(normalized, "expire command begin <version>:");
-        return (files, normalized.Replace(stack.Work.Path, "<work>", StringComparison.Ordinal));
+        var modes = Directory.GetFiles(logDirectory).Order(StringComparer.Ordinal).Select(path => File.GetUnixFileMode(path).ToString()).ToArray();
+        return (files, normalized.Replace(stack.Work.Path, "<work>", StringComparison.Ordinal), modes);
     }
 
     [Fact]
@@ -45,6 +46,7 @@ public sealed partial class CommandRunTests(ITestOutputHelper output)
         Assert.Equal(["demo-backup.log", "demo-expire.log", "demo-stanza-create.log"], pgbackrest.LogFiles);
         Assert.Equal(pgbackrest.LogFiles, pgrest.LogFiles);
         Assert.Equal(pgbackrest.ExpireBegin, pgrest.ExpireBegin);
+        Assert.Equal(pgbackrest.Modes, pgrest.Modes);
         Assert.DoesNotContain("--type", pgrest.ExpireBegin, StringComparison.Ordinal);
         Assert.DoesNotContain("--pg1-path", pgrest.ExpireBegin, StringComparison.Ordinal);
     }

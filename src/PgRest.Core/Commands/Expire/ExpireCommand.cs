@@ -285,8 +285,8 @@ internal sealed class ExpireRun(CommandContext context, Repo repo, BackupInfo in
     private static bool IsHistoryManifest(string name) =>
         name.EndsWith(RepositoryLayout.HistoryManifestSuffix, StringComparison.Ordinal) && BackupLabels.IsLabel(name[..name.IndexOf('.', StringComparison.Ordinal)]);
 
-    private async Task<IReadOnlyList<string>> NamesAsync(string path, StorageEntryType type, Func<string, bool> match) =>
-        await repo.Storage.NamesAsync(path, type, match, _cancellation).ConfigureAwait(false);
+    private Task<List<string>> NamesAsync(string path, StorageEntryType type, Func<string, bool> match) =>
+        repo.Storage.NamesAsync(path, type, match, _cancellation);
 
     /// <summary>Collects removed WAL into runs and logs each run as pgBackRest does (a kept segment ends a run).</summary>
     private sealed class RemovedRange(string repoName, string archiveId)

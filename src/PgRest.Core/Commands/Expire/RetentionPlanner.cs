@@ -182,7 +182,9 @@ public static class RetentionPlanner
         var retentionList = ArchiveRetentionList(kept.Select(b => b.Label), archiveType);
         if (retentionList.Count == 0 || retention > retentionList.Count)
             return [];
-        CheckHistoriesMatch(archive, backups);
+        // Only where both files describe the same clusters can a backup's WAL be found by its db-id.
+        if (!archive.SameClustersNewestFirst(backups))
+            throw new PgRestException(ErrorCode.Format, "archive expiration cannot continue - archive and backup history lists do not match");
 
         var archiveRetained = retentionList.Skip(retentionList.Count - (int)retention).ToHashSet(StringComparer.Ordinal);
         var plans = new List<ArchiveIdRetention>();
@@ -217,19 +219,6 @@ public static class RetentionPlanner
         }
 
         return plans;
-    }
-
-    // Newest first: only where both files describe the same clusters can a backup's WAL be found by its db-id.
-    private static void CheckHistoriesMatch(PgHistory archive, PgHistory backups)
-    {
-        var archived = archive.Entries.OrderByDescending(h => h.Id).ToList();
-        var backedUp = backups.Entries.OrderByDescending(h => h.Id).ToList();
-        for (var index = 0; index < archived.Count; index++)
-        {
-            var other = index < backedUp.Count ? backedUp[index] : null;
-            if (other is null || archived[index].Id != other.Id || archived[index].SystemId != other.SystemId || archived[index].Version != other.Version)
-                throw new PgRestException(ErrorCode.Format, "archive expiration cannot continue - archive and backup history lists do not match");
-        }
     }
 
     /// <summary>The label every history manifest older than <paramref name="days"/> sorts before (a full label of that time).</summary>
