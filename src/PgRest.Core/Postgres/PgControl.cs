@@ -123,7 +123,7 @@ public sealed record PgControl
             ControlVersion = controlVersion,
             CatalogVersion = catalogVersion,
             State = (PgClusterState)BinaryPrimitives.ReadInt32LittleEndian(data[16..]),
-            CheckpointLsn = new Lsn(BinaryPrimitives.ReadUInt64LittleEndian(data[32..])),
+            CheckpointLsn = new Lsn(BinaryPrimitives.ReadUInt64LittleEndian(data[CheckpointOffset..])),
             Timeline = BinaryPrimitives.ReadUInt32LittleEndian(data[layout.Timeline..]),
             PageSize = BinaryPrimitives.ReadUInt32LittleEndian(data[layout.PageSize..]),
             WalPageSize = BinaryPrimitives.ReadUInt32LittleEndian(data[(layout.PageSize + 8)..]),
@@ -141,6 +141,21 @@ public sealed record PgControl
             throw new PgRestException(ErrorCode.Format, $"page checksum version is {control.DataChecksumVersion} but must be <= 1");
 
         return control;
+    }
+
+    /// <summary>The checkpoint location pgBackRest 2.51+ writes into a restored pg_control (see <see cref="InvalidateCheckpoint"/>).</summary>
+    public const ulong InvalidCheckpoint = 0xDEAD;
+
+    /// <summary>
+    /// Sets the latest checkpoint location to <see cref="InvalidCheckpoint"/> and updates the CRC: PostgreSQL then
+    /// refuses to start without backup_label instead of recovering from the wrong place.
+    /// </summary>
+    public static void InvalidateCheckpoint(Span<byte> data)
+    {
+        Layout layout = LayoutOf(Parse(data).Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(data[CheckpointOffset..], InvalidCheckpoint);
+        if (layout.CrcIsCrc32C)
+            BinaryPrimitives.WriteUInt32LittleEndian(data[layout.Crc..], Crc32C.Compute(data[..layout.Crc]));
     }
 
     /// <summary>Before PostgreSQL 11 the segment size was fixed at build time and pgBackRest only accepts 16 MiB.</summary>
@@ -163,6 +178,9 @@ public sealed record PgControl
 
     // system_identifier, pg_control_version, catalog_version_no: identical in every version.
     private const int CommonSize = 16;
+
+    // checkPoint follows state and time in every version.
+    private const int CheckpointOffset = 32;
 
     /// <summary>
     /// Byte offsets that move between versions (x86-64/ARM64 alignment). PageSize is blcksz; xlog_blcksz and

@@ -92,6 +92,13 @@ public static class RepositoryLayout
     public static string BackupFilePath(string stanza, string label, string manifestName, string compressExtension) =>
         BackupLabelPath(stanza, label) + "/" + manifestName + compressExtension;
 
+    /// <summary>A block-incremental file stored on its own: <c>&lt;label&gt;/&lt;manifest name&gt;.pgbi</c>, whatever the compression.</summary>
+    public static string BlockIncrFilePath(string stanza, string label, string manifestName) =>
+        BackupLabelPath(stanza, label) + "/" + manifestName + BlockIncrExtension;
+
+    /// <summary>The extension of block-incremental files, in place of the compression's.</summary>
+    public const string BlockIncrExtension = ".pgbi";
+
     public static string BundlePath(string stanza, string label, ulong bundleId) =>
         BackupLabelPath(stanza, label) + "/bundle/" + bundleId;
 }

@@ -1,16 +1,21 @@
 namespace PgRest.Storage;
 
-/// <summary>Reads at most <c>length</c> bytes of an inner stream (a bundle member, a ranged object read).</summary>
+/// <summary>Reads at most <c>length</c> bytes of an inner stream (a bundle member, a ranged object read, a super block).</summary>
 public sealed class RangeStream : ReadOnlyStream
 {
     private readonly Stream _inner;
+    private readonly bool _leaveOpen;
     private long _remaining;
 
-    public RangeStream(Stream inner, long length)
+    public RangeStream(Stream inner, long length, bool leaveOpen = false)
     {
         _inner = inner;
         _remaining = length;
+        _leaveOpen = leaveOpen;
     }
+
+    /// <summary>Bytes of the range not read yet.</summary>
+    public long Remaining => _remaining;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -41,7 +46,7 @@ public sealed class RangeStream : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_leaveOpen)
             _inner.Dispose();
         base.Dispose(disposing);
     }
@@ -49,6 +54,6 @@ public sealed class RangeStream : ReadOnlyStream
     public override ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
-        return _inner.DisposeAsync();
+        return _leaveOpen ? ValueTask.CompletedTask : _inner.DisposeAsync();
     }
 }

@@ -119,8 +119,7 @@ public static class RestoreCommand
     private static async Task PrepareAsync(RestoreState restore)
     {
         var manifest = restore.Manifest;
-        if (manifest.BlockIncr || manifest.Files.Any(f => f.BlockIncrSize > 0))
-            throw new PgRestException(ErrorCode.FeatureNotSupported, $"backup set {manifest.Label} uses block incremental, which this version of pgrest cannot restore yet\nHINT: restore it with pgBackRest.");
+        BlockIncrStore.RefuseBetaFormat(manifest);
         Log.Info($"{restore.Repo.Name}: restore backup set {manifest.Label}, recovery will start at {Format.LocalTime(manifest.TimestampStart)}");
 
         RestoreMapping.Apply(manifest, restore.Config, restore.PgPath);

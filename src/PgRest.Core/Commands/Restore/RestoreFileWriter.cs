@@ -4,6 +4,7 @@ using PgRest.Errors;
 using PgRest.Filters;
 using PgRest.Info;
 using PgRest.Logging;
+using PgRest.Postgres;
 using PgRest.Repository;
 using PgRest.Config;
 
@@ -26,6 +27,7 @@ internal sealed class RestoreFileWriter
     private readonly bool _force;
     private readonly SelectiveRestore? _selective;
     private readonly CompressType _compressType;
+    private readonly BlockIncrRestore _blockIncr;
     private readonly bool _root = Native.GetEffectiveUserId() == 0;
     private long _restoredBytes;
     private long _totalBytes;
@@ -42,6 +44,7 @@ internal sealed class RestoreFileWriter
         _delta = delta;
         _force = force;
         _compressType = CompressTypes.Parse(manifest.Options.CompressType);
+        _blockIncr = new BlockIncrRestore(repo, stanza, manifest, _compressType);
         _totalBytes = manifest.Files.Sum(f => (long)f.Size);
     }
 
@@ -107,50 +110,43 @@ internal sealed class RestoreFileWriter
             return;
         }
 
-        if ((_delta || _force) && !isControl && await CanKeepAsync(local, file, cancellation).ConfigureAwait(false))
+        BlockIncrRestore.ExistingFile? existingBlocks = null;
+        if ((_delta || _force) && !isControl)
         {
-            File.SetUnixFileMode(local, mode);
-            File.SetLastWriteTimeUtc(local, timestamp);
-            SetOwner(local, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
-            Log.Detail($"restore file {local} - exists and matches backup ({Format.Size((long)file.Size)})");
-            return;
+            var existing = await CheckExistingAsync(local, file, cancellation).ConfigureAwait(false);
+            if (existing.Keep)
+            {
+                File.SetUnixFileMode(local, mode);
+                File.SetLastWriteTimeUtc(local, timestamp);
+                SetOwner(local, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
+                Log.Detail($"restore file {local} - exists and matches backup ({Format.Size((long)file.Size)})");
+                return;
+            }
+
+            existingBlocks = existing.Blocks;
         }
 
         // pg_control goes to a temp name and is renamed into place: a restore interrupted before that cannot start.
         var writePath = isControl ? local + ".pgbackrest.tmp" : local;
         if (new FileInfo(writePath).LinkTarget is not null)
             File.Delete(writePath);
-        var output = BlockingFileStream.Create(writePath, mode);
-        string? actual = null;
-        await using (output.ConfigureAwait(false))
-        {
-            if (file.Size > 0)
-            {
-                // A bundled file is one stream at an offset inside its bundle; the others have a repository file each.
-                var repoPath = file.BundleId is { } bundleId
-                    ? RepositoryLayout.BundlePath(_stanza, _manifest.ReferenceOf(file), bundleId)
-                    : RepositoryLayout.BackupFilePath(_stanza, _manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(_compressType));
-                var source = file.BundleId is null
-                    ? (await _repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!
-                    : (await _repo.Storage.OpenReadAsync(repoPath, (long)file.BundleOffset, (long)file.EffectiveRepoSize, cancellationToken: cancellation).ConfigureAwait(false))!;
-                var pipeline = Pipeline.Read(source, _compressType, _manifest.CipherPass);
-                await using (pipeline.ConfigureAwait(false))
-                {
-                    await pipeline.Output.CopyToAsync(output, BufferSize, cancellation).ConfigureAwait(false);
-                    actual = pipeline.Sha1Hex;
-                    if (pipeline.Size != (long)file.Size)
-                    {
-                        throw new PgRestException(ErrorCode.FileRead,
-                            $"error restoring '{repoPath}': actual size {pipeline.Size} does not match expected size {file.Size}");
-                    }
-                }
-            }
-        }
+        string? actual = file.BlockIncrSize > 0 && file.Size > 0
+            ? await _blockIncr.RestoreAsync(file, writePath, mode, existingBlocks, cancellation).ConfigureAwait(false)
+            : await CopyWholeAsync(file, writePath, mode, cancellation).ConfigureAwait(false);
 
         if (file.Size > 0 && actual != file.Checksum)
         {
             throw new PgRestException(ErrorCode.Checksum,
                 $"error restoring '{local}': actual checksum '{actual}' does not match expected checksum '{file.Checksum}'");
+        }
+
+        // As pgBackRest 2.51+: the checkpoint of an online backup's pg_control is made invalid, so the cluster cannot
+        // start from it if backup_label is lost.
+        if (isControl && _manifest.Options.Online)
+        {
+            var control = await File.ReadAllBytesAsync(writePath, cancellation).ConfigureAwait(false);
+            PgControl.InvalidateCheckpoint(control);
+            await File.WriteAllBytesAsync(writePath, control, cancellation).ConfigureAwait(false);
         }
 
         File.SetUnixFileMode(writePath, mode);
@@ -164,6 +160,37 @@ internal sealed class RestoreFileWriter
         {
             var percent = _totalBytes == 0 ? 100 : restored * 100.0 / _totalBytes;
             Log.Detail($"restore file {local} ({Format.Size((long)file.Size)}, {percent:0.00}%) checksum {file.Checksum ?? ManifestFile.ZeroChecksum}");
+        }
+    }
+
+    /// <summary>A file stored whole: one stream through decrypt → decompress → SHA-1; returns its SHA-1 (null when empty).</summary>
+    private async Task<string?> CopyWholeAsync(ManifestFile file, string writePath, UnixFileMode mode, CancellationToken cancellation)
+    {
+        var output = BlockingFileStream.Create(writePath, mode);
+        await using (output.ConfigureAwait(false))
+        {
+            if (file.Size == 0)
+                return null;
+
+            // A bundled file is one stream at an offset inside its bundle; the others have a repository file each.
+            var repoPath = file.BundleId is { } bundleId
+                ? RepositoryLayout.BundlePath(_stanza, _manifest.ReferenceOf(file), bundleId)
+                : RepositoryLayout.BackupFilePath(_stanza, _manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(_compressType));
+            var source = file.BundleId is null
+                ? (await _repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!
+                : (await _repo.Storage.OpenReadAsync(repoPath, (long)file.BundleOffset, (long)file.EffectiveRepoSize, cancellationToken: cancellation).ConfigureAwait(false))!;
+            var pipeline = Pipeline.Read(source, _compressType, _manifest.CipherPass, raw: _manifest.BundleRaw && file.BundleId is not null);
+            await using (pipeline.ConfigureAwait(false))
+            {
+                await pipeline.Output.CopyToAsync(output, BufferSize, cancellation).ConfigureAwait(false);
+                if (pipeline.Size != (long)file.Size)
+                {
+                    throw new PgRestException(ErrorCode.FileRead,
+                        $"error restoring '{repoPath}': actual size {pipeline.Size} does not match expected size {file.Size}");
+                }
+
+                return pipeline.Sha1Hex;
+            }
         }
     }
 
@@ -186,15 +213,18 @@ internal sealed class RestoreFileWriter
         return Task.CompletedTask;
     }
 
-    /// <summary>Whether the file already in place can stay (<see cref="RestorePlanner.Decide"/>, then its checksum when asked).</summary>
-    private async Task<bool> CanKeepAsync(string local, ManifestFile file, CancellationToken cancellation)
+    /// <summary>
+    /// Whether the file already in place can stay (<see cref="RestorePlanner.Decide"/>, then its checksum when asked); for
+    /// a block-incremental file that cannot, its block checksums, so only the blocks that differ are fetched.
+    /// </summary>
+    private async Task<(bool Keep, BlockIncrRestore.ExistingFile? Blocks)> CheckExistingAsync(string local, ManifestFile file, CancellationToken cancellation)
     {
         switch (RestorePlanner.Decide(FileStatus.TryGet(local), file, _delta, _force, _manifest.TimestampCopyStart))
         {
             case ExistingFileAction.Keep:
-                return true;
+                return (true, null);
             case ExistingFileAction.Rewrite:
-                return false;
+                return (false, null);
         }
 
         if (new FileInfo(local).Length > (long)file.Size)
@@ -204,12 +234,20 @@ internal sealed class RestoreFileWriter
         }
 
         if (file.Size == 0)
-            return true;
+            return (true, null);
+        if (file.BlockIncrSize > 0)
+        {
+            if (new FileInfo(local).Length == 0)
+                return (false, null);
+            var existing = await BlockIncrRestore.HashExistingAsync(local, file, cancellation).ConfigureAwait(false);
+            return (existing.Matches, existing);
+        }
+
         var stream = BlockingFileStream.OpenRead(local);
         await using (stream.ConfigureAwait(false))
         {
             var hash = await SHA1.HashDataAsync(stream, cancellation).ConfigureAwait(false);
-            return Convert.ToHexStringLower(hash) == file.Checksum;
+            return (Convert.ToHexStringLower(hash) == file.Checksum, null);
         }
     }
 

@@ -295,7 +295,7 @@ internal sealed class RepositoryVerifier
                 continue;
             }
 
-            var storedName = file.Name + (file.BlockIncrSize > 0 && file.BundleId is null ? ".pgbi" : extension);
+            var storedName = file.Name + (file.BlockIncrSize > 0 && file.BundleId is null ? RepositoryLayout.BlockIncrExtension : extension);
             var fileLabel = label;
             if (file.Reference is { } reference)
             {
