@@ -21,8 +21,21 @@ done
 source "$root/scripts/packages.sh"
 # zlib1g-dev and gcc: the Native AOT build links against them.
 packages=(postgresql-15 liblz4-1 libzstd1 libbz2-1.0 util-linux zlib1g-dev gcc)
-if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps); fi
+if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps curl); fi
 install_missing setup "${packages[@]}"
+
+# A pgBackRest newer than 2.45 (block incremental is GA from 2.46): Debian trixie's 2.55.1, whose binary runs on
+# bookworm's libraries. Only the binary is unpacked, beside the packaged 2.45, never installed over it.
+newer=/opt/pgbackrest-2.55.1/pgbackrest
+if [[ $demo == 0 && ! -x $newer ]]; then
+  echo "setup: fetching pgBackRest 2.55.1 (Debian trixie) to $(dirname "$newer")" >&2
+  deb="$(mktemp -d)"
+  curl -fsSL -o "$deb/pgbackrest.deb" http://deb.debian.org/debian/pool/main/p/pgbackrest/pgbackrest_2.55.1-1_amd64.deb
+  echo "4143a01dba71c12aab93e67b012b5cb93ec9f80e408080ddbde6261115da381d  $deb/pgbackrest.deb" | sha256sum -c --quiet >&2
+  dpkg-deb -x "$deb/pgbackrest.deb" "$deb/root"
+  install -D -m 0755 "$deb/root/usr/bin/pgbackrest" "$newer"
+  rm -rf "$deb"
+fi
 
 # The object-store servers the tests run (Ceph RGW, Azurite, the GCS emulator); the tests start them.
 for server in "$root"/scripts/servers/*.sh; do

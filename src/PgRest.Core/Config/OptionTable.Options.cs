@@ -722,30 +722,30 @@ public static partial class OptionTable
     /// <summary>repoN-block-*: block incremental backup.</summary>
     private static OptionDefinition[] RepoBlockOptions() =>
     [
-        RepoOpt("repo-block", OptionType.Boolean, Backup).Def("n").MarkBeta()
+        RepoOpt("repo-block", OptionType.Boolean, Backup).Def("n")
             .DependsOnOrDefault(false, "repo-bundle", "y")
             .Help(HelpSection.Repository, "Block incremental backup.",
                 "Stores only the changed blocks of a changed file in incremental and differential backups. Requires "
                 + "repo-bundle."),
 
-        RepoOpt("repo-block-age-map", OptionType.Hash, Backup).Optional().MarkBeta().DependsOn("repo-block", "y")
+        RepoOpt("repo-block-age-map", OptionType.Hash, Backup).Optional().MarkInternal().DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Block size multiplier by file age.",
                 "age=multiplier pairs making the blocks of older files larger."),
 
-        RepoOpt("repo-block-checksum-size-map", OptionType.Hash, Backup).Optional().MarkBeta().DependsOn("repo-block", "y")
+        RepoOpt("repo-block-checksum-size-map", OptionType.Hash, Backup).Optional().MarkInternal().DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Block checksum size by block size.",
                 "block-size=checksum-size pairs choosing the checksum size stored for each block size."),
 
-        RepoOpt("repo-block-size-map", OptionType.Hash, Backup).Optional().MarkBeta().DependsOn("repo-block", "y")
+        RepoOpt("repo-block-size-map", OptionType.Hash, Backup).Optional().MarkInternal().DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Block size by file size.",
                 "file-size=block-size pairs choosing the block size used for files of a given size."),
 
-        RepoOpt("repo-block-size-super", OptionType.Size, Backup).Def("256KiB").Between(32 * KiB, 16 * MiB).MarkBeta()
+        RepoOpt("repo-block-size-super", OptionType.Size, Backup).Def("256KiB").Between(32 * KiB, 16 * MiB).MarkInternal()
             .DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Super block size.",
                 "Blocks are stored in compressed super blocks of about this size."),
 
-        RepoOpt("repo-block-size-super-full", OptionType.Size, Backup).Def("1MiB").Between(32 * KiB, 16 * MiB).MarkBeta()
+        RepoOpt("repo-block-size-super-full", OptionType.Size, Backup).Def("1MiB").Between(32 * KiB, 16 * MiB).MarkInternal()
             .DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Super block size in full backups.",
                 "Super block size used when a file is stored in full."),

@@ -12,4 +12,14 @@ public static class PgRestVersion
 
     /// <summary>pgBackRest version string written into repository files (<c>backrest-version</c>).</summary>
     public const string FormatVersion = "2.45";
+
+    /// <summary>
+    /// The version recorded in a manifest with block-incremental files: the first whose format pgrest writes for them
+    /// (2.45 wrote a beta format no later version reads, and readers tell the two apart by this version only).
+    /// </summary>
+    public const string BlockIncrFormatVersion = "2.46";
+
+    /// <summary>The <c>backrest-version</c> to record for <paramref name="manifest"/>.</summary>
+    public static string FormatVersionOf(Info.Manifest manifest) =>
+        manifest.BlockIncr || manifest.Files.Exists(file => file.BlockIncrSize > 0) ? BlockIncrFormatVersion : FormatVersion;
 }

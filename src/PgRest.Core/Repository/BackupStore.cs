@@ -50,7 +50,7 @@ public static class BackupStore
     /// </summary>
     public static async Task SaveManifestFinalAsync(Repo repo, string stanza, Manifest manifest, BackupInfo backupInfo, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(manifest.Serialize(PgRestVersion.FormatVersion));
+        var bytes = Encoding.UTF8.GetBytes(manifest.Serialize(PgRestVersion.FormatVersionOf(manifest)));
         var path = RepositoryLayout.ManifestPath(stanza, manifest.Label);
         await InfoStore.WriteBytesAsync(repo, path + RepositoryLayout.CopySuffix, bytes, backupInfo.CipherPass, cancellationToken).ConfigureAwait(false);
         await InfoStore.WriteBytesAsync(repo, path, bytes, backupInfo.CipherPass, cancellationToken).ConfigureAwait(false);

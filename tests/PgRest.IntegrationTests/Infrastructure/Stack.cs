@@ -98,6 +98,9 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>Runs the real pgBackRest as the postgres user with this stack's configuration and stanza.</summary>
     public Task<ProcessResult> PgbackrestAsync(params string[] arguments) => RunAsync(Tools.Pgbackrest, arguments);
 
+    /// <summary>Runs pgBackRest 2.55.1 (block incremental in the 2.46+ format) like <see cref="PgbackrestAsync"/>.</summary>
+    public Task<ProcessResult> PgbackrestNewerAsync(params string[] arguments) => RunAsync(Tools.PgbackrestNewer, arguments);
+
     private Task<ProcessResult> RunAsync(string tool, string[] arguments) =>
         ProcessRunner.RunAsync(tool, [$"--config={ConfigPath}", $"--stanza={Stanza}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(5));
 
@@ -111,6 +114,7 @@ public sealed class Stack : IAsyncDisposable
         {
             "pgrest" => await PgrestAsync(arguments),
             "pgbackrest" => await PgbackrestAsync(arguments),
+            "pgbackrest-2.55" => await PgbackrestNewerAsync(arguments),
             _ => throw new ArgumentException($"unknown tool '{tool}'", nameof(tool)),
         };
         var shown = result.StandardOutput.Length > 6000 ? result.StandardOutput[..6000] + "\n..." : result.StandardOutput;

@@ -23,6 +23,18 @@ public static class Tools
         }
     }
 
+    /// <summary>pgBackRest 2.55.1 (Debian trixie's binary, unpacked by scripts/setup.sh): block incremental in its GA format.</summary>
+    public static string PgbackrestNewer
+    {
+        get
+        {
+            const string path = "/opt/pgbackrest-2.55.1/pgbackrest";
+            if (!File.Exists(path))
+                throw new InvalidOperationException($"pgBackRest 2.55.1 is not at {path}; scripts/setup.sh unpacks it");
+            return path;
+        }
+    }
+
     private static string LocatePgrest()
     {
         if (Environment.GetEnvironmentVariable("PGREST_BIN") is { Length: > 0 } configured)

@@ -64,6 +64,31 @@ public sealed class ResumeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_killed_block_incremental_backup_is_resumed_and_restores_with_pgrest_and_pgBackRest()
+    {
+        await using var stack = await CreateStackAsync("repo1-bundle=y", "repo1-block=y", "compress-type=zst");
+        var (label, _) = await KillBackupMidCopyAsync(stack);
+        var data = await DataChecksumAsync(stack);
+
+        var resumed = await ExpectAsync(stack, "pgrest", "--log-level-console=info", "--type=full", "backup");
+        Assert.Contains($"WARN: resumable backup {label} of same type exists -- invalid files will be removed then the backup will resume", resumed.StandardError + resumed.StandardOutput);
+        var info = BackupInfo.Parse(File.ReadAllText(Path.Combine(stack.RepoPath, "backup", Stack.StanzaName, "backup.info")));
+        Assert.Equal([label], info.Current.Keys);
+        await ExpectAsync(stack, "pgrest", "verify");
+        await ExpectAsync(stack, "pgbackrest-2.55", "verify");
+
+        foreach (var tool in new[] { "pgrest", "pgbackrest-2.55" })
+        {
+            await stack.Cluster.StopAsync();
+            EmptyDirectory(stack.Cluster.DataDirectory);
+            await ExpectAsync(stack, tool, "--type=immediate", "--target-action=promote", "restore");
+            await stack.Cluster.StartAsync();
+            await stack.WaitForPromotionAsync();
+            Assert.Equal(data, await DataChecksumAsync(stack));
+        }
+    }
+
+    [Fact]
     public async Task With_resume_disabled_the_killed_backup_is_removed_and_a_new_one_made()
     {
         await using var stack = await CreateStackAsync();
@@ -77,10 +102,10 @@ public sealed class ResumeTests(ITestOutputHelper output)
         await ExpectAsync(stack, "pgbackrest", "verify");
     }
 
-    private async Task<Stack> CreateStackAsync()
+    private async Task<Stack> CreateStackAsync(params string[] options)
     {
         // One worker and a low save threshold: the manifest is saved after every big file, as pgBackRest does after 1% of the data.
-        var stack = await Stack.CreateAsync(Archiver.Pgrest, ["process-max=1", "manifest-save-threshold=1048576"]);
+        var stack = await Stack.CreateAsync(Archiver.Pgrest, ["process-max=1", "manifest-save-threshold=1048576", .. options]);
         await ExpectAsync(stack, "pgrest", "stanza-create");
         for (var table = 1; table <= Tables; table++)
         {

@@ -403,15 +403,12 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Fact]
-    public void BetaOptionsNeedBeta()
+    public void BlockIncrementalNeedsNoBetaAsIn246()
     {
+        // repo-block was beta in 2.45 and is a normal option from 2.46 on, as in pgrest; --beta is still accepted.
         const string config = "[global]\nrepo1-bundle=y\nrepo1-block=y\n";
 
-        AssertError(ErrorCode.OptionInvalid,
-            "option 'repo1-block' is not valid without option 'beta'\n" +
-            "HINT: beta features require the --beta option to prevent accidental usage.",
-            () => _files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup"));
-
+        Assert.True(_files.Load(config, "--stanza=demo", "--pg1-path=/pg", "backup").Get(Options.RepoBlock, 1));
         Assert.True(_files.Load(config, "--stanza=demo", "--pg1-path=/pg", "--beta", "backup").Get(Options.RepoBlock, 1));
     }
 

@@ -93,15 +93,12 @@ public sealed class PitrTutorialConfigTests : IDisposable
     }
 
     [Fact]
-    public void BackupNeedsBetaForBlockIncrementalIn245()
+    public void BackupTakesTheTutorialsBlockIncrementalWithoutBeta()
     {
-        // repo-block was a beta feature in 2.45: the tutorial file (written for 2.58) fails there without --beta.
-        var error = Assert.Throws<PgRestException>(() => _files.Load(TutorialConfig, "--stanza=orders", "backup"));
+        // The tutorial file was written for 2.58, where repo-block is no longer beta (it was in 2.45).
+        var configuration = _files.Load(TutorialConfig, "--stanza=orders", "--type=full", "backup");
 
-        Assert.Equal(ErrorCode.OptionInvalid, error.Code);
-        Assert.Equal(
-            "option 'repo1-block' is not valid without option 'beta'\n" +
-            "HINT: beta features require the --beta option to prevent accidental usage.", error.Message);
+        Assert.True(configuration.Get(Options.RepoBlock, 1));
     }
 
     [Fact]

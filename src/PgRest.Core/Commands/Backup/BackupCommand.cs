@@ -1,6 +1,7 @@
 using PgRest.Commands.Check;
 using PgRest.Commands.Control;
 using PgRest.Common;
+using PgRest.BlockIncr;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Filters;
@@ -40,12 +41,9 @@ public static class BackupCommand
         var config = context.Config;
         StopFile.ThrowIfStopped(config, context.Stanza);
         var repo = context.TargetRepo;
-        foreach (var handle in new[] { Options.RepoBlock, Options.RepoHardlink })
-        {
-            var option = handle.IndexedName(repo.Index);
-            if (config.Find(handle, repo.Index) == true)
-                throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{option}' is not supported by this version of pgrest yet\nHINT: set {option}=n (or remove it) to back up without it.");
-        }
+        var hardlink = Options.RepoHardlink.IndexedName(repo.Index);
+        if (config.Find(Options.RepoHardlink, repo.Index) == true)
+            throw new PgRestException(ErrorCode.FeatureNotSupported, $"option '{hardlink}' is not supported by this version of pgrest yet\nHINT: set {hardlink}=n (or remove it) to back up without it.");
 
         var backup = new BackupState(context, repo, await BackupStore.LoadInfoAsync(repo, context.Stanza, context.Cancellation).ConfigureAwait(false));
         try
@@ -236,7 +234,7 @@ public static class BackupCommand
         {
             var (repo, stanza, label, info) = (backup.Repo, backup.Stanza, manifest.Label, backup.Info);
             backup.SaveManifestCopy = (text, token) => BackupStore.SaveManifestCopyAsync(repo, stanza, label, text, info, token);
-            await backup.SaveManifestCopy(manifest.Serialize(PgRestVersion.FormatVersion), backup.Cancellation).ConfigureAwait(false);
+            await backup.SaveManifestCopy(manifest.Serialize(PgRestVersion.FormatVersionOf(manifest)), backup.Cancellation).ConfigureAwait(false);
         }
     }
 
@@ -256,7 +254,14 @@ public static class BackupCommand
         var manifest = backup.Manifest;
         manifest.Bundle = config.Find(Options.RepoBundle, index) == true;
         var bundle = manifest.Bundle ? new BundleSettings(config.Get(Options.RepoBundleLimit, index), config.Get(Options.RepoBundleSize, index)) : null;
-        var plan = BackupPlanner.PlanCopy(manifest.Files, backup.PriorManifest, manifest.Options.Delta == true, bundle, backup.Resumed);
+        // Block incremental needs bundling (a diff/incr reads the prior maps); its super blocks are raw whatever bundle-raw says.
+        var blockIncr = manifest.Bundle && config.Get(Options.RepoBlock, index) ? BlockIncrPolicy.FromConfiguration(config, index) : null;
+        manifest.BlockIncr = blockIncr is not null;
+        // A set keeps the raw mode of its full backup (pgBackRest 2.46+ fulls are raw), as readers use one mode per set.
+        manifest.BundleRaw = manifest.Bundle && backup.PriorManifest?.BundleRaw == true;
+        backup.SuperBlockSize = config.Get(backup.Type == BackupType.Full ? Options.RepoBlockSizeSuperFull : Options.RepoBlockSizeSuper, index);
+        var plan = BackupPlanner.PlanCopy(manifest.Files, backup.PriorManifest, manifest.Options.Delta == true, bundle, backup.Resumed,
+            blockIncr is null ? null : new BlockIncrPlan(blockIncr, backup.TimestampStart));
         backup.Copier = new BackupCopier(backup);
         await backup.Copier.CopyAsync(plan).ConfigureAwait(false);
     }
@@ -316,7 +321,7 @@ public static class BackupCommand
         await BackupStore.SaveManifestFinalAsync(repo, stanza, manifest, backup.Info, cancellation).ConfigureAwait(false);
         if (repo.Storage.Features.HasFlag(StorageFeatures.Symlink))
             await repo.Storage.LinkCreateAsync(manifest.Label, RepositoryLayout.LatestLinkPath(stanza), cancellation).ConfigureAwait(false);
-        var entry = BackupInfoEntry.FromManifest(manifest, PgRestVersion.FormatVersion);
+        var entry = BackupInfoEntry.FromManifest(manifest, PgRestVersion.FormatVersionOf(manifest));
         backup.Info.Add(entry);
         await BackupStore.SaveInfoAsync(repo, stanza, backup.Info, cancellation).ConfigureAwait(false);
         if (backup.ArchiveInfo is not null)

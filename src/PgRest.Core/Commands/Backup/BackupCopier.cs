@@ -1,4 +1,5 @@
 using System.Text;
+using PgRest.BlockIncr;
 using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
@@ -96,7 +97,7 @@ internal sealed class BackupCopier
         {
             var gone = unit.BundleId is { } id
                 ? await CopyBundleAsync(id, unit.Files, cancellation).ConfigureAwait(false)
-                : await CopyFileAsync(unit.Files[0].Entry, unit.Files[0].DeltaPrior, cancellation).ConfigureAwait(false) ? [] : [unit.Files[0].Entry];
+                : await CopyFileAsync(unit.Files[0], cancellation).ConfigureAwait(false) ? [] : [unit.Files[0].Entry];
             if (gone.Count > 0)
             {
                 lock (removed)
@@ -121,7 +122,7 @@ internal sealed class BackupCopier
         await using (destination.ConfigureAwait(false))
         {
             ulong offset = 0;
-            foreach (var (entry, prior) in files)
+            foreach (var (entry, prior, blockPrior) in files)
             {
                 var source = _sources[entry.Name];
                 if (prior is not null && await SameContentAsync(ReadPath(source), prior.Checksum, cancellation).ConfigureAwait(false))
@@ -141,8 +142,15 @@ internal sealed class BackupCopier
                 BackupFileResult result;
                 await using (stream.ConfigureAwait(false))
                 {
+                    var store = await StoreAsAsync(entry, blockPrior, bundleId, offset, cancellation).ConfigureAwait(false);
                     result = await BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
-                        _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
+                        store, cancellation).ConfigureAwait(false);
+                }
+
+                if (Unchanged(entry, blockPrior, result))
+                {
+                    await ProgressAsync(source, result.Size, "backup file", result.Sha1, cancellation).ConfigureAwait(false);
+                    continue;
                 }
 
                 if (result.Size == 0)
@@ -151,6 +159,7 @@ internal sealed class BackupCopier
                     lock (_manifestLock)
                     {
                         entry.Size = 0;
+                        (entry.BlockIncrSize, entry.BlockIncrChecksumSize, entry.BlockIncrMapSize) = (0, ManifestFile.BlockIncrChecksumSizeDefault, 0);
                         entry.Checksum = null;
                         entry.RepoSize = null;
                         entry.RepoChecksum = null;
@@ -180,8 +189,9 @@ internal sealed class BackupCopier
     }
 
     /// <summary>Copies one file; false when the database removed it meanwhile.</summary>
-    private async Task<bool> CopyFileAsync(ManifestFile entry, ManifestFile? deltaPrior, CancellationToken cancellation)
+    private async Task<bool> CopyFileAsync(FileToCopy file, CancellationToken cancellation)
     {
+        var (entry, deltaPrior, blockPrior) = file;
         var source = _sources[entry.Name];
         var readPath = ReadPath(source);
         if (deltaPrior is not null && await SameContentAsync(readPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
@@ -190,8 +200,12 @@ internal sealed class BackupCopier
             return true;
         }
 
-        var repoPath = RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, entry.Name, CompressTypes.Extension(_compressType));
-        if (_backup.Resumed.Contains(entry.Name))
+        var blockIncr = entry.BlockIncrSize > 0;
+        var repoPath = blockIncr
+            ? RepositoryLayout.BlockIncrFilePath(_stanza, _manifest.Label, entry.Name)
+            : RepositoryLayout.BackupFilePath(_stanza, _manifest.Label, entry.Name, CompressTypes.Extension(_compressType));
+        // A block-incremental file is copied again rather than resumed: its map must describe what this backup stored.
+        if (_backup.Resumed.Contains(entry.Name) && !blockIncr)
         {
             // With delta the PGDATA file must still hold what was stored; without it size and mtime were compared already.
             var pgFileMatches = _manifest.Options.Delta != true;
@@ -221,8 +235,9 @@ internal sealed class BackupCopier
             }
         }
 
+        var store = await StoreAsAsync(entry, blockPrior, 0, 0, cancellation).ConfigureAwait(false);
         var result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
-            _compressType, _compressLevel, _manifest.CipherPass, cancellation).ConfigureAwait(false);
+            store, cancellation).ConfigureAwait(false);
         if (result.Missing)
         {
             Log.Detail($"skip file removed by database {readPath}");
@@ -231,8 +246,34 @@ internal sealed class BackupCopier
             return false;
         }
 
-        Record(entry, source, result);
+        if (!Unchanged(entry, blockPrior, result))
+            Record(entry, source, result);
         await ProgressAsync(source, result.Size, "backup file", result.Sha1, cancellation).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// How a file is stored: whole, or (with a block size) block incrementally, compared with the prior backup's map of
+    /// it; bundled files of a raw set are raw. A block-incremental file takes the index of this backup in the reference list.
+    /// </summary>
+    private async Task<StoreAs> StoreAsAsync(ManifestFile entry, ManifestFile? blockPrior, ulong bundleId, ulong offset, CancellationToken cancellation)
+    {
+        if (entry.BlockIncrSize == 0)
+            return new StoreAs(_compressType, _compressLevel, _manifest.CipherPass, Raw: _manifest.BundleRaw && bundleId > 0);
+        var priorMap = blockPrior is null
+            ? null
+            : await BlockIncrStore.ReadMapAsync(_repo, _stanza, _backup.PriorManifest!, blockPrior, cancellation).ConfigureAwait(false);
+        var settings = new BlockIncrSettings((int)entry.BlockIncrSize, (int)entry.BlockIncrChecksumSize, _backup.SuperBlockSize,
+            (uint)(_manifest.References.Count - 1), bundleId, offset, _compressType, _compressLevel, _manifest.CipherPass);
+        return new StoreAs(_compressType, _compressLevel, _manifest.CipherPass, BlockIncr: settings, PriorMap: priorMap);
+    }
+
+    /// <summary>A block-incremental file none of whose blocks changed stored nothing: it stays a reference to the prior backup.</summary>
+    private bool Unchanged(ManifestFile entry, ManifestFile? blockPrior, BackupFileResult result)
+    {
+        if (blockPrior is null || result.RepoSize != 0 || result.Size == 0)
+            return false;
+        Reference(entry, blockPrior);
         return true;
     }
 
@@ -275,7 +316,7 @@ internal sealed class BackupCopier
             Interlocked.Exchange(ref _savedAt, copied);
             string text;
             lock (_manifestLock)
-                text = _manifest.Serialize(PgRestVersion.FormatVersion);
+                text = _manifest.Serialize(PgRestVersion.FormatVersionOf(_manifest));
             await _backup.SaveManifestCopy(text, cancellation).ConfigureAwait(false);
         }
         finally
@@ -302,6 +343,9 @@ internal sealed class BackupCopier
 
     private static void RecordLocked(ManifestFile entry, BackupFileResult result)
     {
+        entry.BlockIncrMapSize = (ulong)result.MapSize;
+        if (result.Size == 0)
+            (entry.BlockIncrSize, entry.BlockIncrChecksumSize) = (0, ManifestFile.BlockIncrChecksumSizeDefault);
         entry.Size = (ulong)result.Size;
         entry.Checksum = result.Size == 0 ? null : result.Sha1;
         entry.RepoSize = (ulong)result.RepoSize;
@@ -354,6 +398,9 @@ internal sealed class BackupCopier
         entry.ChecksumPageErrors = prior.ChecksumPageErrors;
         entry.BundleId = prior.BundleId;
         entry.BundleOffset = prior.BundleOffset;
+        entry.BlockIncrSize = prior.BlockIncrSize;
+        entry.BlockIncrChecksumSize = prior.BlockIncrChecksumSize;
+        entry.BlockIncrMapSize = prior.BlockIncrMapSize;
         entry.Reference = prior.Reference ?? _backup.Prior!.Label;
     }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Security.Cryptography;
+using PgRest.BlockIncr;
 using PgRest.Common;
 using PgRest.Filters;
 using PgRest.Postgres;
@@ -6,8 +8,17 @@ using PgRest.Repository;
 
 namespace PgRest.Commands.Backup;
 
-/// <summary>What copying one file produced, for its manifest entry.</summary>
-public sealed record BackupFileResult(bool Missing, long Size, string Sha1, long RepoSize, string? RepoSha1, bool? PageChecksumValid, IReadOnlyList<uint> PageErrors);
+/// <summary>What copying one file produced, for its manifest entry; <paramref name="MapSize"/> is a block-incremental file's <c>bim</c>.</summary>
+public sealed record BackupFileResult(bool Missing, long Size, string Sha1, long RepoSize, string? RepoSha1, bool? PageChecksumValid, IReadOnlyList<uint> PageErrors, long MapSize = 0);
+
+/// <summary>How a file is stored: whole through the filter pipeline, or block incrementally against the prior map.</summary>
+public sealed record StoreAs(CompressType CompressType, int CompressLevel, string? CipherPass, bool Raw = false, BlockIncrSettings? BlockIncr = null, BlockMap? PriorMap = null)
+{
+    /// <summary>The sink the file's bytes go through on their way to <paramref name="destination"/>.</summary>
+    internal IFileSink Open(Stream destination) => BlockIncr is null
+        ? new PipelineSink(Pipeline.Write(destination, CompressType, CompressLevel, CipherPass, Raw, leaveOpen: true), CompressType != CompressType.None || CipherPass is not null)
+        : new BlockIncrSink(new BlockIncrWriter(destination, BlockIncr, PriorMap));
+}
 
 /// <summary>
 /// Copies one PGDATA file into the repository in a single pass: read → page checksums → SHA-1 and size → compress →
@@ -23,8 +34,7 @@ public static class BackupFileCopier
 
     /// <summary>Copies a file to its own repository file at <paramref name="repoPath"/>.</summary>
     public static async Task<BackupFileResult> CopyAsync(
-        string sourcePath, long sizeLimit, bool checkPages, Repo repo, string repoPath, CompressType compressType, int compressLevel,
-        string? cipherPass, CancellationToken cancellationToken)
+        string sourcePath, long sizeLimit, bool checkPages, Repo repo, string repoPath, StoreAs store, CancellationToken cancellationToken)
     {
         var source = TryOpen(sourcePath);
         if (source is null)
@@ -35,8 +45,10 @@ public static class BackupFileCopier
             var destination = await repo.Storage.OpenWriteAsync(repoPath, durable: false, cancellationToken: cancellationToken).ConfigureAwait(false);
             await using (destination.ConfigureAwait(false))
             {
-                var result = await CopyIntoAsync(source, sizeLimit, checkPages, destination, compressType, compressLevel, cipherPass, cancellationToken).ConfigureAwait(false);
-                await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var result = await CopyIntoAsync(source, sizeLimit, checkPages, destination, store, cancellationToken).ConfigureAwait(false);
+                // A block-incremental file with no block changed stores nothing: it stays a reference to the prior backup.
+                if (result.RepoSize > 0 || store.BlockIncr is null)
+                    await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
         }
@@ -60,11 +72,10 @@ public static class BackupFileCopier
     /// stays open: a file of its own or the next member of a bundle.
     /// </summary>
     public static async Task<BackupFileResult> CopyIntoAsync(
-        BlockingFileStream source, long sizeLimit, bool checkPages, Stream destination, CompressType compressType, int compressLevel,
-        string? cipherPass, CancellationToken cancellationToken)
+        BlockingFileStream source, long sizeLimit, bool checkPages, Stream destination, StoreAs store, CancellationToken cancellationToken)
     {
-        var pipeline = Pipeline.Write(destination, compressType, compressLevel, cipherPass, leaveOpen: true);
-        await using var pipelineScope = pipeline.ConfigureAwait(false);
+        var sink = store.Open(destination);
+        await using var sinkScope = sink.ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         List<uint>? pageErrors = null;
         var pagesValid = checkPages;
@@ -80,20 +91,19 @@ public static class BackupFileCopier
                     break;
                 if (checkPages)
                     pagesValid &= CheckPages(source, buffer.AsSpan(0, read), copied, segmentBlockBase, ref pageErrors);
-                await pipeline.Input.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                await sink.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 copied += read;
             }
 
-            await pipeline.CompleteAsync().ConfigureAwait(false);
+            await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var transformed = compressType != CompressType.None || cipherPass is not null;
-        return new BackupFileResult(false, pipeline.Size, pipeline.Sha1Hex, pipeline.RepoSize, transformed ? pipeline.RepoSha1Hex : null,
-            checkPages ? pagesValid : null, (IReadOnlyList<uint>?)pageErrors ?? []);
+        return new BackupFileResult(false, sink.Size, sink.Sha1, sink.RepoSize, sink.RepoSha1, checkPages ? pagesValid : null,
+            (IReadOnlyList<uint>?)pageErrors ?? [], sink.MapSize);
     }
 
     private static async Task<int> ReadFullAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
@@ -162,5 +172,62 @@ public static class BackupFileCopier
         var name = Path.GetFileName(path.AsSpan());
         var dot = name.LastIndexOf('.');
         return dot > 0 && long.TryParse(name[(dot + 1)..], out var segment) ? segment : 0;
+    }
+}
+
+/// <summary>Where a file's bytes go while it is copied, and what they came to.</summary>
+internal interface IFileSink : IAsyncDisposable
+{
+    long Size { get; }
+    string Sha1 { get; }
+    long RepoSize { get; }
+    string? RepoSha1 { get; }
+    long MapSize { get; }
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+    ValueTask CompleteAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The whole file, one stream: SHA-1/size → compress → encrypt → SHA-1/size of the stored bytes.</summary>
+internal sealed class PipelineSink(WritePipeline pipeline, bool transformed) : IFileSink
+{
+    public long Size => pipeline.Size;
+    public string Sha1 => pipeline.Sha1Hex;
+    public long RepoSize => pipeline.RepoSize;
+    public string? RepoSha1 => transformed ? pipeline.RepoSha1Hex : null;
+    public long MapSize => 0;
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => pipeline.Input.WriteAsync(data, cancellationToken);
+    public ValueTask CompleteAsync(CancellationToken cancellationToken) => pipeline.CompleteAsync();
+    public ValueTask DisposeAsync() => pipeline.DisposeAsync();
+}
+
+/// <summary>Block incremental: SHA-1/size of the whole file beside the super blocks and map of <see cref="BlockIncrWriter"/>.</summary>
+internal sealed class BlockIncrSink(BlockIncrWriter writer) : IFileSink
+{
+    private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private string? _sha1Hex;
+
+    public long Size { get; private set; }
+    public string Sha1 => _sha1Hex ?? throw new InvalidOperationException("the file is not complete");
+    public long RepoSize => writer.StoredSize;
+    public string? RepoSha1 => writer.StoredSha1;
+    public long MapSize => writer.MapSize;
+
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        _sha1.AppendData(data.Span);
+        Size += data.Length;
+        return writer.WriteAsync(data, cancellationToken);
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        _sha1Hex = Convert.ToHexStringLower(_sha1.GetHashAndReset());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _sha1.Dispose();
+        await writer.DisposeAsync().ConfigureAwait(false);
     }
 }

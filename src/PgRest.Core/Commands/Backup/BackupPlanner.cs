@@ -1,4 +1,6 @@
 using System.Globalization;
+using PgRest.BlockIncr;
+using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Filters;
 using PgRest.Info;
@@ -9,8 +11,14 @@ namespace PgRest.Commands.Backup;
 /// <summary>Bundling of small files (<c>repo-bundle</c>): files up to <paramref name="Limit"/> bytes share bundles of about <paramref name="Size"/>.</summary>
 public sealed record BundleSettings(long Limit, long Size);
 
-/// <summary>One file to read from PGDATA; <paramref name="DeltaPrior"/> is the prior backup's entry to compare checksums with (<c>--delta</c>).</summary>
-public sealed record FileToCopy(ManifestFile Entry, ManifestFile? DeltaPrior);
+/// <summary>
+/// One file to read from PGDATA; <paramref name="DeltaPrior"/> is the prior backup's entry to compare checksums with
+/// (<c>--delta</c>), <paramref name="BlockPrior"/> the prior entry whose block map the file is compared with block by block.
+/// </summary>
+public sealed record FileToCopy(ManifestFile Entry, ManifestFile? DeltaPrior, ManifestFile? BlockPrior = null);
+
+/// <summary>Block incremental in this backup: the policy that sizes blocks, and the backup's start (file ages count from it).</summary>
+public sealed record BlockIncrPlan(BlockIncrPolicy Policy, long TimestampStart);
 
 /// <summary>A unit of copy work: one file stored on its own, or the files of one bundle written one after another.</summary>
 public sealed record CopyUnit(ulong? BundleId, IReadOnlyList<FileToCopy> Files)
@@ -87,7 +95,8 @@ public static class BackupPlanner
     public static string? WhyNotResumable(Manifest resumed, Manifest manifest, CompressType compressType, string formatVersion)
     {
         var resumedCompress = CompressTypes.Parse(resumed.Options.CompressType);
-        if (resumed.BackrestVersion != formatVersion)
+        // pgrest records 2.46 in manifests with block-incremental files; both are its own.
+        if (resumed.BackrestVersion != formatVersion && !(formatVersion == PgRestVersion.FormatVersion && resumed.BackrestVersion == PgRestVersion.BlockIncrFormatVersion))
             return $"new pgBackRest version '{formatVersion}' does not match resumable pgBackRest version '{resumed.BackrestVersion}'";
         if (resumed.Type != manifest.Type)
             return $"new backup type '{manifest.Type.ToText()}' does not match resumable backup type '{resumed.Type.ToText()}'";
@@ -135,7 +144,8 @@ public static class BackupPlanner
     /// size; empty files are not stored at all.
     /// </summary>
     public static BackupCopyPlan PlanCopy(
-        IReadOnlyList<ManifestFile> files, Manifest? prior, bool delta, BundleSettings? bundle, IReadOnlySet<string> resumed)
+        IReadOnlyList<ManifestFile> files, Manifest? prior, bool delta, BundleSettings? bundle, IReadOnlySet<string> resumed,
+        BlockIncrPlan? blockIncr = null)
     {
         var priorFiles = prior?.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var references = new List<(ManifestFile, ManifestFile)>();
@@ -149,7 +159,8 @@ public static class BackupPlanner
                 continue;
             }
 
-            toCopy.Add(new FileToCopy(entry, delta && priorFile is { Size: > 0 } && priorFile.Size == entry.Size ? priorFile : null));
+            var blockPrior = blockIncr is null ? null : AssignBlockSize(entry, priorFile, blockIncr);
+            toCopy.Add(new FileToCopy(entry, delta && priorFile is { Size: > 0 } && priorFile.Size == entry.Size ? priorFile : null, blockPrior));
         }
 
         if (bundle is null)
@@ -176,6 +187,28 @@ public static class BackupPlanner
         units.AddRange(toCopy.Where(f => f.Entry.Size > 0 && !Bundled(f)).Select(file => new CopyUnit(null, [file])));
         var empty = toCopy.Where(f => f.Entry.Size == 0).Select(f => f.Entry).ToList();
         return new BackupCopyPlan(references, empty, Largest(units));
+    }
+
+    /// <summary>
+    /// Gives a file to copy its block and checksum sizes (pgbackrest-after-2.45.md, "2.2"): those of the prior backup when
+    /// it stored the file with a map and the file is not smaller than one of its blocks (a set never changes a file's
+    /// block size), and that prior entry is returned, to compare blocks with; otherwise the policy's, by size and age.
+    /// </summary>
+    public static ManifestFile? AssignBlockSize(ManifestFile entry, ManifestFile? prior, BlockIncrPlan blockIncr)
+    {
+        if (entry.Size == 0)
+            return null;
+        if (prior is { BlockIncrMapSize: > 0 } && entry.Size >= prior.BlockIncrSize)
+        {
+            entry.BlockIncrSize = prior.BlockIncrSize;
+            entry.BlockIncrChecksumSize = prior.BlockIncrChecksumSize;
+            return prior;
+        }
+
+        long blockSize = blockIncr.Policy.BlockSize((long)entry.Size, blockIncr.TimestampStart - entry.Timestamp);
+        entry.BlockIncrSize = (ulong)blockSize;
+        entry.BlockIncrChecksumSize = blockSize > 0 ? (ulong)blockIncr.Policy.ChecksumSize(blockSize) : ManifestFile.BlockIncrChecksumSizeDefault;
+        return null;
     }
 
     private static List<CopyUnit> Largest(IEnumerable<CopyUnit> units) => units.OrderByDescending(unit => unit.Size).ToList();

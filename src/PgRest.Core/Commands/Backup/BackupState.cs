@@ -57,6 +57,9 @@ internal sealed class BackupState(CommandContext context, Repo repo, BackupInfo 
 
     public bool ChecksumPage { get; set; }
 
+    /// <summary>Plain bytes after which a block-incremental super block closes (<c>repo-block-size-super[-full]</c>).</summary>
+    public long SuperBlockSize { get; set; }
+
     public long TimestampStart { get; set; }
 
     public BackupStartResult? Start { get; set; }

@@ -57,12 +57,14 @@ internal sealed class BlockIncrRestore(Repo repo, string stanza, Manifest manife
 
     /// <summary>
     /// Writes the blocks that differ from <paramref name="existing"/> (all blocks when null) into
-    /// <paramref name="path"/>, sets its size, and returns the SHA-1 of the whole file as it now is.
+    /// <paramref name="path"/>, sets its size, and returns the SHA-1 of the whole file as it now is and the bytes written.
     /// </summary>
-    public async Task<string> RestoreAsync(ManifestFile file, string path, UnixFileMode mode, ExistingFile? existing, CancellationToken cancellation)
+    public async Task<(string Sha1, long Written)> RestoreAsync(ManifestFile file, string path, UnixFileMode mode, ExistingFile? existing, CancellationToken cancellation)
     {
         BlockMap map = await BlockIncrStore.ReadMapAsync(repo, stanza, manifest, file, cancellation).ConfigureAwait(false);
         var reads = BlockDeltaPlanner.Plan(map, existing?.BlockChecksums ?? []);
+        long written = reads.SelectMany(read => read.SuperBlocks).SelectMany(superBlock => superBlock.Blocks)
+            .Sum(block => Math.Min(map.BlockSize, (long)file.Size - (long)block.MapIndex * map.BlockSize));
         using (var handle = File.OpenHandle(path, existing is null ? FileMode.Create : FileMode.Open, FileAccess.ReadWrite))
         {
             if (existing is null)
@@ -81,9 +83,9 @@ internal sealed class BlockIncrRestore(Repo repo, string stanza, Manifest manife
             RandomAccess.SetLength(handle, (long)file.Size);
         }
 
-        var written = BlockingFileStream.OpenRead(path);
-        await using (written.ConfigureAwait(false))
-            return Convert.ToHexStringLower(await SHA1.HashDataAsync(written, cancellation).ConfigureAwait(false));
+        var restored = BlockingFileStream.OpenRead(path);
+        await using (restored.ConfigureAwait(false))
+            return (Convert.ToHexStringLower(await SHA1.HashDataAsync(restored, cancellation).ConfigureAwait(false)), written);
     }
 
     /// <summary>One ranged read: each super block in it decrypted and decompressed on its own, its wanted blocks written in place.</summary>

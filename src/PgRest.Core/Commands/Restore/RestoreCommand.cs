@@ -134,7 +134,7 @@ public static class RestoreCommand
         await restore.Writer.PrepareDirectoriesAsync().ConfigureAwait(false);
 
         // An interrupted restore can be re-run with --delta: the manifest in PGDATA says what it was restoring.
-        await File.WriteAllTextAsync(restore.ManifestCopy, manifest.Serialize(PgRestVersion.FormatVersion), restore.Context.Cancellation).ConfigureAwait(false);
+        await File.WriteAllTextAsync(restore.ManifestCopy, manifest.Serialize(manifest.BackrestVersion ?? PgRestVersion.FormatVersion), restore.Context.Cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Every file but pg_control; with <c>--delta</c>/<c>--force</c> whatever the set does not have is removed.</summary>

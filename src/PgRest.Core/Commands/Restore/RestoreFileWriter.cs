@@ -130,9 +130,12 @@ internal sealed class RestoreFileWriter
         var writePath = isControl ? local + ".pgbackrest.tmp" : local;
         if (new FileInfo(writePath).LinkTarget is not null)
             File.Delete(writePath);
-        string? actual = file.BlockIncrSize > 0 && file.Size > 0
-            ? await _blockIncr.RestoreAsync(file, writePath, mode, existingBlocks, cancellation).ConfigureAwait(false)
-            : await CopyWholeAsync(file, writePath, mode, cancellation).ConfigureAwait(false);
+        string? actual;
+        long? blocksWritten = null;
+        if (file.BlockIncrSize > 0 && file.Size > 0)
+            (actual, blocksWritten) = await _blockIncr.RestoreAsync(file, writePath, mode, existingBlocks, cancellation).ConfigureAwait(false);
+        else
+            actual = await CopyWholeAsync(file, writePath, mode, cancellation).ConfigureAwait(false);
 
         if (file.Size > 0 && actual != file.Checksum)
         {
@@ -159,7 +162,10 @@ internal sealed class RestoreFileWriter
         if (Log.IsEnabled(LogLevel.Detail))
         {
             var percent = _totalBytes == 0 ? 100 : restored * 100.0 / _totalBytes;
-            Log.Detail($"restore file {local} ({Format.Size((long)file.Size)}, {percent:0.00}%) checksum {file.Checksum ?? ManifestFile.ZeroChecksum}");
+            // As pgBackRest: a block-incremental file shows the bytes written when only some blocks were.
+            var size = blocksWritten is not { } written ? Format.Size((long)file.Size)
+                : written == (long)file.Size ? "bi " + Format.Size(written) : $"bi {Format.Size(written)}/{Format.Size((long)file.Size)}";
+            Log.Detail($"restore file {local} ({size}, {percent:0.00}%) checksum {file.Checksum ?? ManifestFile.ZeroChecksum}");
         }
     }
 
@@ -219,11 +225,15 @@ internal sealed class RestoreFileWriter
     /// </summary>
     private async Task<(bool Keep, BlockIncrRestore.ExistingFile? Blocks)> CheckExistingAsync(string local, ManifestFile file, CancellationToken cancellation)
     {
-        switch (RestorePlanner.Decide(FileStatus.TryGet(local), file, _delta, _force, _manifest.TimestampCopyStart))
+        var status = FileStatus.TryGet(local);
+        switch (RestorePlanner.Decide(status, file, _delta, _force, _manifest.TimestampCopyStart))
         {
             case ExistingFileAction.Keep:
                 return (true, null);
             case ExistingFileAction.Rewrite:
+                // As pgBackRest 2.50+: the blocks of a shorter (or otherwise different) file still spare fetching them.
+                if (file.BlockIncrSize > 0 && _delta && status is { Kind: FileKind.File, Size: > 0 } && status.Value.Size <= (long)file.Size)
+                    return (false, await BlockIncrRestore.HashExistingAsync(local, file, cancellation).ConfigureAwait(false));
                 return (false, null);
         }
 
