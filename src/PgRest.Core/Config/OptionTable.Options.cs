@@ -725,8 +725,9 @@ public static partial class OptionTable
         RepoOpt("repo-block", OptionType.Boolean, Backup).Def("n")
             .DependsOnOrDefault(false, "repo-bundle", "y")
             .Help(HelpSection.Repository, "Block incremental backup.",
-                "Stores only the changed blocks of a changed file in incremental and differential backups. Requires "
-                + "repo-bundle."),
+                "Stores only the changed blocks of a changed file in incremental and differential backups, in the "
+                + "format of pgBackRest 2.46 and later (which read it; 2.45 does not). Requires repo-bundle. The block "
+                + "size follows the file's size and age; see docs/block-incremental.md."),
 
         RepoOpt("repo-block-age-map", OptionType.Hash, Backup).Optional().MarkInternal().DependsOn("repo-block", "y")
             .Help(HelpSection.Repository, "Block size multiplier by file age.",

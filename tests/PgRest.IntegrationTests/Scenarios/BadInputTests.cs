@@ -155,9 +155,12 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var wal = await AnySegmentCopyAsync();
         var archive = Path.Combine(_stack.RepoPath, "archive", Stack.StanzaName, "15-1");
+        // The cluster's own archiver may have pushed this segment already: start from an archive it cannot write either.
+        if (Directory.Exists(archive))
+            Directory.Delete(archive, recursive: true);
         Directory.CreateDirectory(archive);
-        TempDirectory.ChangeOwner(archive, PgCluster.OsUser);
         File.SetUnixFileMode(archive, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        TempDirectory.ChangeOwner(archive, PgCluster.OsUser);
         try
         {
             var result = await _stack.PgrestAsync("archive-push", wal);
