@@ -91,7 +91,7 @@ public sealed class BlockIncrWriter : IAsyncDisposable
         {
             byte[] encoded = _map.Encode();
             long before = _stored.Size;
-            var pipeline = Pipeline.Write(_stored, CompressType.None, 0, _settings.CipherPass, raw: true, leaveOpen: true);
+            var pipeline = Pipeline.Write(_stored, CompressType.None, 0, _settings.CipherPass, raw: true, leaveOpen: true, hashed: false);
             await using (pipeline.ConfigureAwait(false))
             {
                 await pipeline.Input.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed class BlockIncrWriter : IAsyncDisposable
             if (_superBlock is null)
             {
                 _superBlockStart = _stored.Size;
-                _superBlock = Pipeline.Write(_stored, _settings.CompressType, _settings.CompressLevel, _settings.CipherPass, raw: true, leaveOpen: true);
+                _superBlock = Pipeline.Write(_stored, _settings.CompressType, _settings.CompressLevel, _settings.CipherPass, raw: true, leaveOpen: true, hashed: false);
             }
 
             await _superBlock.Input.WriteAsync(block, cancellationToken).ConfigureAwait(false);

@@ -14,13 +14,17 @@ public sealed class HashSizeStream : Stream
     private readonly Stream _inner;
     private readonly bool _writing;
     private readonly bool _leaveOpen;
-    private IncrementalHash? _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly bool _countOnly;
+    private IncrementalHash? _hash;
+    private bool _finished;
     private byte[]? _sha1;
     private string? _sha1Hex;
     private bool _disposed;
 
-    private HashSizeStream(Stream inner, bool writing, bool leaveOpen)
+    private HashSizeStream(Stream inner, bool writing, bool leaveOpen, bool countOnly = false)
     {
+        _countOnly = countOnly;
+        _hash = countOnly ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         ArgumentNullException.ThrowIfNull(inner);
         if (writing ? !inner.CanWrite : !inner.CanRead)
             throw new ArgumentException($"the inner stream is not {(writing ? "writable" : "readable")}", nameof(inner));
@@ -35,13 +39,16 @@ public sealed class HashSizeStream : Stream
     /// <summary>Hashes what is written through to <paramref name="destination"/>.</summary>
     public static HashSizeStream ForWriting(Stream destination, bool leaveOpen = false) => new(destination, writing: true, leaveOpen);
 
+    /// <summary>Counts what is written through to <paramref name="destination"/> without hashing it (no SHA-1 to ask for).</summary>
+    public static HashSizeStream CountingWrites(Stream destination, bool leaveOpen = false) => new(destination, writing: true, leaveOpen, countOnly: true);
+
     /// <summary>Bytes passed through so far.</summary>
     public long Size { get; private set; }
 
     /// <summary>True once a read returned 0 for a non-empty buffer (read mode).</summary>
     public bool EndOfStreamReached { get; private set; }
 
-    public bool IsFinished => _sha1 is not null;
+    public bool IsFinished => _sha1 is not null || _finished;
 
     /// <summary>The SHA-1 of everything passed through; finishes the stream.</summary>
     public byte[] Sha1
@@ -49,7 +56,7 @@ public sealed class HashSizeStream : Stream
         get
         {
             Finish();
-            return (byte[])_sha1!.Clone();
+            return (byte[])(_sha1 ?? throw NotHashed()).Clone();
         }
     }
 
@@ -59,7 +66,7 @@ public sealed class HashSizeStream : Stream
         get
         {
             Finish();
-            return _sha1Hex!;
+            return _sha1Hex ?? throw NotHashed();
         }
     }
 
@@ -77,6 +84,12 @@ public sealed class HashSizeStream : Stream
     /// <summary>Completes the hash; later calls do nothing.</summary>
     public void Finish()
     {
+        if (_countOnly)
+        {
+            _finished = true;
+            return;
+        }
+
         if (_hash is null)
             return;
         _sha1 = _hash.GetHashAndReset();
@@ -185,6 +198,8 @@ public sealed class HashSizeStream : Stream
         GC.SuppressFinalize(this);
     }
 
+    private static InvalidOperationException NotHashed() => new("this stream only counts bytes");
+
     private void CheckReading()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -197,7 +212,7 @@ public sealed class HashSizeStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_writing)
             throw new NotSupportedException("this hash stream is for reading");
-        if (_hash is null)
+        if (_hash is null && (!_countOnly || _finished))
             throw new InvalidOperationException("the hash is already finished");
     }
 
@@ -212,6 +227,12 @@ public sealed class HashSizeStream : Stream
 
     private void Append(ReadOnlySpan<byte> data)
     {
+        if (_countOnly)
+        {
+            Size += data.Length;
+            return;
+        }
+
         if (_hash is null)
             throw new InvalidOperationException("the hash is already finished");
         _hash.AppendData(data);

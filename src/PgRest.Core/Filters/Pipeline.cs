@@ -10,10 +10,11 @@ public static class Pipeline
     /// plain bytes → SHA-1/size → compress → encrypt → SHA-1/size of stored bytes → <paramref name="destination"/>.
     /// <paramref name="compressType"/> <see cref="CompressType.None"/> and a null passphrase skip those steps.
     /// </summary>
+    /// <param name="hashed">False: sizes only, no SHA-1 (a block-incremental super block, hashed as part of its file).</param>
     public static WritePipeline Write(
         Stream destination, CompressType compressType, int compressLevel, string? cipherPassphrase, bool raw = false,
-        bool leaveOpen = false) =>
-        new(destination, compressType, compressLevel, cipherPassphrase, raw, leaveOpen);
+        bool leaveOpen = false, bool hashed = true) =>
+        new(destination, compressType, compressLevel, cipherPassphrase, raw, leaveOpen, hashed);
 
     /// <summary>stored bytes from <paramref name="source"/> → decrypt → decompress → SHA-1/size → plain bytes.</summary>
     public static ReadPipeline Read(
@@ -36,7 +37,8 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
     private bool _disposed;
 
     internal WritePipeline(
-        Stream destination, CompressType compressType, int compressLevel, string? cipherPassphrase, bool raw, bool leaveOpen)
+        Stream destination, CompressType compressType, int compressLevel, string? cipherPassphrase, bool raw, bool leaveOpen,
+        bool hashed = true)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (compressType != CompressType.None &&
@@ -54,7 +56,7 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
         Stream next = _gate;
         if (compressType != CompressType.None || cipherPassphrase is not null)
         {
-            _repoHash = HashSizeStream.ForWriting(next);
+            _repoHash = hashed ? HashSizeStream.ForWriting(next) : HashSizeStream.CountingWrites(next);
             next = _repoHash;
         }
 
@@ -62,7 +64,7 @@ public sealed class WritePipeline : IDisposable, IAsyncDisposable
             next = Add(Cipher.Encryptor(next, cipherPassphrase, raw));
         if (compressType != CompressType.None)
             next = Add(Compression.Compressor(next, compressType, compressLevel, raw));
-        _plainHash = HashSizeStream.ForWriting(next);
+        _plainHash = hashed ? HashSizeStream.ForWriting(next) : HashSizeStream.CountingWrites(next);
     }
 
     /// <summary>Where the plain bytes go (write-only).</summary>

@@ -212,11 +212,21 @@ internal sealed class BlockIncrSink(BlockIncrWriter writer) : IFileSink
     public string? RepoSha1 => writer.StoredSha1;
     public long MapSize => writer.MapSize;
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        _sha1.AppendData(data.Span);
+        // The whole file's SHA-1 on another core while the blocks are checksummed and stored: a diff/incr of a large,
+        // mostly unchanged file is bound by these two passes over it.
+        var hashing = Task.Run(() => _sha1.AppendData(data.Span), cancellationToken);
+        try
+        {
+            await writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await hashing.ConfigureAwait(false);
+        }
+
         Size += data.Length;
-        return writer.WriteAsync(data, cancellationToken);
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)

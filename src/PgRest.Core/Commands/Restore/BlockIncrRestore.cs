@@ -30,7 +30,9 @@ internal sealed class BlockIncrRestore(Repo repo, string stanza, Manifest manife
         int checksumSize = (int)file.BlockIncrChecksumSize;
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         var checksums = new MemoryStream();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize);
+        // About 1 MiB of whole blocks at a time; the SHA-1 runs on another core while the blocks are checksummed.
+        int chunkSize = Math.Max(1, HashBufferSize / blockSize) * blockSize;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
         try
         {
             var stream = BlockingFileStream.OpenRead(local);
@@ -38,11 +40,22 @@ internal sealed class BlockIncrRestore(Repo repo, string stanza, Manifest manife
             {
                 byte[] checksum = new byte[checksumSize];
                 int read;
-                while ((read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, blockSize), blockSize, throwOnEndOfStream: false, cancellation).ConfigureAwait(false)) > 0)
+                while ((read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, chunkSize), chunkSize, throwOnEndOfStream: false, cancellation).ConfigureAwait(false)) > 0)
                 {
-                    sha1.AppendData(buffer, 0, read);
-                    BlockChecksum.Compute(buffer.AsSpan(0, read), checksum);
-                    checksums.Write(checksum);
+                    int length = read;
+                    var hashing = Task.Run(() => sha1.AppendData(buffer, 0, length), cancellation);
+                    try
+                    {
+                        for (int at = 0; at < length; at += blockSize)
+                        {
+                            BlockChecksum.Compute(buffer.AsSpan(at, Math.Min(blockSize, length - at)), checksum);
+                            checksums.Write(checksum);
+                        }
+                    }
+                    finally
+                    {
+                        await hashing.ConfigureAwait(false);
+                    }
                 }
             }
         }
