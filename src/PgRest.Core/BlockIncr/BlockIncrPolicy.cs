@@ -19,6 +19,9 @@ public sealed class BlockIncrPolicy
     /// <summary>Block sizes are stored in the manifest as multiples of this.</summary>
     public const long BlockSizeFactor = 8192;
 
+    /// <summary>The largest block a user's maps may make (a whole relation segment).</summary>
+    public const long MaxBlockSize = 1024 * MiB;
+
     private static readonly (long FileSize, long BlockSize)[] DefaultSizeMap =
     [
         (914 * MiB, 88 * KiB), (740 * MiB, 80 * KiB), (585 * MiB, 72 * KiB), (448 * MiB, 64 * KiB), (329 * MiB, 56 * KiB),
@@ -69,7 +72,7 @@ public sealed class BlockIncrPolicy
         foreach (var (threshold, multiplier) in _ageMap)
         {
             if (ageSeconds >= threshold)
-                return blockSize * multiplier;
+                return Math.Min(blockSize * multiplier, MaxBlockSize);
         }
 
         return blockSize;
@@ -97,7 +100,7 @@ public sealed class BlockIncrPolicy
             sizeMap.Count == 0 ? null : sizeMap.Select(entry => (
                 Size(entry.Key, Options.RepoBlockSizeMap, repoIndex, entry), BlockSizeOf(entry.Value, Options.RepoBlockSizeMap, repoIndex, entry))),
             ageMap.Count == 0 ? null : ageMap.Select(entry => (
-                Number(entry.Key, Options.RepoBlockAgeMap, repoIndex, entry) * Day, Number(entry.Value, Options.RepoBlockAgeMap, repoIndex, entry))),
+                Number(entry.Key, Options.RepoBlockAgeMap, repoIndex, entry) * Day, Multiplier(entry.Value, Options.RepoBlockAgeMap, repoIndex, entry))),
             checksumSizeMap.Count == 0 ? null : checksumSizeMap.Select(entry => (
                 BlockSizeOf(entry.Key, Options.RepoBlockChecksumSizeMap, repoIndex, entry),
                 ChecksumBytes(entry.Value, Options.RepoBlockChecksumSizeMap, repoIndex, entry))));
@@ -109,11 +112,17 @@ public sealed class BlockIncrPolicy
     private static long BlockSizeOf(string text, OptionHandle option, int index, KeyValuePair<string, string> entry)
     {
         long bytes = Size(text, option, index, entry);
-        return bytes % BlockSizeFactor == 0 && bytes <= 1024 * MiB ? bytes : throw Invalid(option, index, entry);
+        return bytes % BlockSizeFactor == 0 && bytes <= MaxBlockSize ? bytes : throw Invalid(option, index, entry);
     }
 
     private static long Number(string text, OptionHandle option, int index, KeyValuePair<string, string> entry) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : throw Invalid(option, index, entry);
+
+    private static long Multiplier(string text, OptionHandle option, int index, KeyValuePair<string, string> entry)
+    {
+        long value = Number(text, option, index, entry);
+        return value <= 1024 ? value : throw Invalid(option, index, entry);
+    }
 
     private static int ChecksumBytes(string text, OptionHandle option, int index, KeyValuePair<string, string> entry)
     {

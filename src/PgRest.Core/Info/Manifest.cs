@@ -298,11 +298,9 @@ public sealed class Manifest
         if (BlockIncr)
             file.SetJson(BackupSection, "backup-block-incr", JsonValue.Create(true));
         if (Bundle)
-        {
             file.SetJson(BackupSection, "backup-bundle", JsonValue.Create(true));
-            if (BundleRaw)
-                file.SetJson(BackupSection, "backup-bundle-raw", JsonValue.Create(true));
-        }
+        if (BundleRaw)
+            file.SetJson(BackupSection, "backup-bundle-raw", JsonValue.Create(true));
 
         file.SetJson(BackupSection, "backup-label", JsonValue.Create(Label));
         if (LsnStart is not null)

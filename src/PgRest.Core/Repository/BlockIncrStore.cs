@@ -25,8 +25,18 @@ public static class BlockIncrStore
         string label = manifest.ReferenceOf(file);
         string path = StoredPath(stanza, label, file, file.BundleId ?? 0);
         long offset = (long)(file.BundleOffset + file.EffectiveRepoSize - file.BlockIncrMapSize);
-        var source = await repo.Storage.OpenReadAsync(path, offset, (long)file.BlockIncrMapSize, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var pipeline = Pipeline.Read(source!, CompressType.None, manifest.CipherPass, raw: true);
+        var source = (await repo.Storage.OpenReadAsync(path, offset, (long)file.BlockIncrMapSize, cancellationToken: cancellationToken).ConfigureAwait(false))!;
+        ReadPipeline pipeline;
+        try
+        {
+            pipeline = Pipeline.Read(source, CompressType.None, manifest.CipherPass, raw: true);
+        }
+        catch
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         await using (pipeline.ConfigureAwait(false))
         {
             using var bytes = new MemoryStream((int)file.BlockIncrMapSize);
@@ -48,15 +58,18 @@ public static class BlockIncrStore
     /// </summary>
     public static void RefuseBetaFormat(Manifest manifest)
     {
-        if (!manifest.BlockIncr && !manifest.Files.Exists(f => f.BlockIncrSize > 0))
-            return;
-        if (manifest.BackrestVersion is { } version && IsBeforeFormat(version))
+        if (UsesBetaFormat(manifest))
         {
+            var version = manifest.BackrestVersion;
             throw new PgRestException(ErrorCode.FeatureNotSupported,
                 $"backup set {manifest.Label} was written by pgBackRest {version} with block incremental in its beta format, " +
                 "which no later version reads\nHINT: restore it with pgBackRest 2.45, or take a new backup.");
         }
     }
+
+    /// <summary>Whether the manifest has block-incremental files in 2.45's beta format.</summary>
+    public static bool UsesBetaFormat(Manifest manifest) =>
+        (manifest.BlockIncr || manifest.Files.Exists(f => f.BlockIncrSize > 0)) && manifest.BackrestVersion is { } version && IsBeforeFormat(version);
 
     /// <summary>Versions before 2.46, the first with the block incremental format pgrest reads.</summary>
     internal static bool IsBeforeFormat(string version)

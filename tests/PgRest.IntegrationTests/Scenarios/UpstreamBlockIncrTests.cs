@@ -1,5 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using PgRest.BlockIncr;
+using PgRest.Filters;
+using PgRest.Repository;
+using PgRest.Storage.Posix;
 using PgRest.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -125,6 +129,38 @@ public sealed class UpstreamBlockIncrTests(ITestOutputHelper output)
         string promised = Path.GetFileName(stored)[25..65];
         Assert.Equal(16 * 1024 * 1024, new FileInfo(destination).Length);
         Assert.Equal(promised, Convert.ToHexStringLower(SHA1.HashData(await File.ReadAllBytesAsync(destination))));
+    }
+
+    [Theory]
+    [InlineData("pg15-block-plain", null)]
+    [InlineData("pg15-block-cipher", "pgrest-fixture-2.59.1-Vq3mT8sLx6")]
+    [InlineData("pg17-block-plain", null)]
+    public async Task Every_block_map_encodes_back_to_the_bytes_pgBackRest_wrote(string name, string? cipherPass)
+    {
+        using var fixture = await UpstreamFixture.ExtractAsync(name);
+        var repo = new Repo(1, new PosixStorage(fixture.RepoPath), fixture.RepoPath, cipherPass);
+        var info = await BackupStore.LoadInfoAsync(repo, "main", CancellationToken.None);
+        int maps = 0;
+        foreach (var label in info.Current.Keys)
+        {
+            var manifest = await BackupStore.LoadManifestAsync(repo, "main", label, info, CancellationToken.None);
+            foreach (var file in manifest.Files.Where(f => f.BlockIncrMapSize > 0 && f.Reference is null))
+            {
+                var path = BlockIncrStore.StoredPath("main", label, file, file.BundleId ?? 0);
+                var source = await repo.Storage.OpenReadAsync(path, (long)(file.BundleOffset + file.EffectiveRepoSize - file.BlockIncrMapSize), (long)file.BlockIncrMapSize);
+                using var pipeline = Pipeline.Read(source!, CompressType.None, manifest.CipherPass, raw: true);
+                using var plain = new MemoryStream();
+                await pipeline.Output.CopyToAsync(plain);
+
+                var map = BlockMap.Decode(plain.ToArray(), (int)file.BlockIncrSize, (int)file.BlockIncrChecksumSize);
+                Assert.Equal((long)((file.Size + file.BlockIncrSize - 1) / file.BlockIncrSize), map.Count);
+                Assert.True(plain.ToArray().AsSpan().SequenceEqual(map.Encode()), $"{label} {file.Name}: the map does not encode back to its bytes");
+                maps++;
+            }
+        }
+
+        output.WriteLine($"{maps} maps encoded back byte for byte");
+        Assert.True(maps > fixture.Backups.Count * 100, $"only {maps} maps");
     }
 
     private static string Backups(JsonDocument info) => string.Join('\n', info.RootElement[0].GetProperty("backup").EnumerateArray().Select(backup =>

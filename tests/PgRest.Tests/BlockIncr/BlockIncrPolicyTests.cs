@@ -47,6 +47,13 @@ public class BlockIncrPolicyTests
     }
 
     [Fact]
+    public void No_map_makes_a_block_larger_than_a_relation_segment()
+    {
+        var policy = new BlockIncrPolicy(sizeMap: [(1 * MiB, 512 * MiB)], ageMap: [(Day, 1024)]);
+        Assert.Equal(BlockIncrPolicy.MaxBlockSize, policy.BlockSize(2 * MiB, 2 * Day));
+    }
+
+    [Fact]
     public void A_file_the_prior_backup_mapped_keeps_its_block_size_and_is_compared_with_that_map()
     {
         var prior = new ManifestFile { Name = "pg_data/base/5/16396", Size = 20 * MiB, BlockIncrSize = 16 * KiB, BlockIncrChecksumSize = 6, BlockIncrMapSize = 9000 };

@@ -110,6 +110,12 @@ public static class BackupCommand
             Log.Warn($"no prior backup exists, {requested.ToText()} backup has been changed to full");
         if (backup.Prior is not null)
             backup.PriorManifest = await BackupStore.LoadManifestAsync(backup.Repo, backup.Stanza, backup.Prior.Label, backup.Info, backup.Cancellation).ConfigureAwait(false);
+        if (backup.PriorManifest is { } beta && BlockIncrStore.UsesBetaFormat(beta))
+        {
+            // Its block-incremental files cannot be read, so nothing can build on them.
+            Log.Warn($"prior backup {beta.Label} uses the block incremental beta format of pgBackRest {beta.BackrestVersion}, {requested.ToText()} backup has been changed to full");
+            (backup.Type, backup.Prior, backup.PriorManifest) = (BackupType.Full, null, null);
+        }
 
         backup.CompressType = CompressTypes.Parse(config.Get(Options.CompressType));
         backup.CompressLevel = config.Find(Options.CompressLevel) is { } level ? (int)level : CompressTypes.DefaultLevel(backup.CompressType);
@@ -258,7 +264,8 @@ public static class BackupCommand
         var blockIncr = manifest.Bundle && config.Get(Options.RepoBlock, index) ? BlockIncrPolicy.FromConfiguration(config, index) : null;
         manifest.BlockIncr = blockIncr is not null;
         // A set keeps the raw mode of its full backup (pgBackRest 2.46+ fulls are raw), as readers use one mode per set.
-        manifest.BundleRaw = manifest.Bundle && backup.PriorManifest?.BundleRaw == true;
+        // It stays raw when this backup bundles nothing: its entries still refer to the full's raw bundles.
+        manifest.BundleRaw = backup.PriorManifest?.BundleRaw == true;
         backup.SuperBlockSize = config.Get(backup.Type == BackupType.Full ? Options.RepoBlockSizeSuperFull : Options.RepoBlockSizeSuper, index);
         var plan = BackupPlanner.PlanCopy(manifest.Files, backup.PriorManifest, manifest.Options.Delta == true, bundle, backup.Resumed,
             blockIncr is null ? null : new BlockIncrPlan(blockIncr, backup.TimestampStart));

@@ -145,6 +145,13 @@ internal sealed class BackupCopier
                     var store = await StoreAsAsync(entry, blockPrior, bundleId, offset, cancellation).ConfigureAwait(false);
                     result = await BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
                         store, cancellation).ConfigureAwait(false);
+                    if (ChecksumsMissedAChange(entry, blockPrior, result))
+                    {
+                        stream.Position = 0;
+                        store = await StoreAsAsync(entry, null, bundleId, offset, cancellation).ConfigureAwait(false);
+                        result = await BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
+                            store, cancellation).ConfigureAwait(false);
+                    }
                 }
 
                 if (Unchanged(entry, blockPrior, result))
@@ -238,6 +245,12 @@ internal sealed class BackupCopier
         var store = await StoreAsAsync(entry, blockPrior, 0, 0, cancellation).ConfigureAwait(false);
         var result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
             store, cancellation).ConfigureAwait(false);
+        if (ChecksumsMissedAChange(entry, blockPrior, result))
+        {
+            store = await StoreAsAsync(entry, null, 0, 0, cancellation).ConfigureAwait(false);
+            result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
+                store, cancellation).ConfigureAwait(false);
+        }
         if (result.Missing)
         {
             Log.Detail($"skip file removed by database {readPath}");
@@ -266,6 +279,19 @@ internal sealed class BackupCopier
         var settings = new BlockIncrSettings((int)entry.BlockIncrSize, (int)entry.BlockIncrChecksumSize, _backup.SuperBlockSize,
             (uint)(_manifest.References.Count - 1), bundleId, offset, _compressType, _compressLevel, _manifest.CipherPass);
         return new StoreAs(_compressType, _compressLevel, _manifest.CipherPass, BlockIncr: settings, PriorMap: priorMap);
+    }
+
+    /// <summary>
+    /// No block checksum changed, but the file's SHA-1 did (two blocks with the same truncated checksum): the file is
+    /// stored again with all its blocks rather than trusted to the prior backup.
+    /// </summary>
+    private static bool ChecksumsMissedAChange(ManifestFile entry, ManifestFile? blockPrior, BackupFileResult result)
+    {
+        if (blockPrior is null || result.Missing || result.RepoSize != 0 || result.Size == 0 ||
+            (result.Sha1 == blockPrior.Checksum && result.Size == (long)blockPrior.Size))
+            return false;
+        Log.Warn($"file {entry.Name} changed but none of its block checksums did; it is stored with all its blocks");
+        return true;
     }
 
     /// <summary>A block-incremental file none of whose blocks changed stored nothing: it stays a reference to the prior backup.</summary>
