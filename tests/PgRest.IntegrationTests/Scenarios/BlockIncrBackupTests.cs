@@ -65,6 +65,11 @@ public sealed class BlockIncrBackupTests(ITestOutputHelper output)
         var verify = await ExpectAsync(stack, "pgbackrest-2.55", "--log-level-console=info", "verify", "--verbose");
         Assert.Contains("status: ok", verify.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain("WARN", verify.StandardOutput + verify.StandardError, StringComparison.Ordinal);
+        // info: the same backups, sizes and map sizes as pgBackRest 2.55.1 shows for the same repository.
+        using (var ours = System.Text.Json.JsonDocument.Parse((await ExpectAsync(stack, "pgrest", "info", "--output=json")).StandardOutput))
+        using (var theirs = System.Text.Json.JsonDocument.Parse((await ExpectAsync(stack, "pgbackrest-2.55", "info", "--output=json")).StandardOutput))
+            Assert.Equal(UpstreamBlockIncrTests.Backups(theirs), UpstreamBlockIncrTests.Backups(ours));
+
         foreach (var tool in new[] { "pgrest", "pgbackrest-2.55" })
         {
             foreach (var (label, data) in expected)

@@ -135,8 +135,12 @@ internal sealed class StanzaReport
                 if (setFilter is not null)
                     text.Append("            lsn start/stop: ").Append(backup.LsnStart ?? "n/a").Append(" / ").Append(backup.LsnStop ?? "n/a").Append('\n');
                 text.Append("            database size: ").Append(Format.Size((long)backup.Size)).Append(", database backup size: ").Append(Format.Size((long)backup.SizeDelta)).Append('\n');
-                text.Append("            ").Append(repo.Repo.Name).Append(": backup set size: ").Append(Format.Size((long)backup.RepoSize))
-                    .Append(", backup size: ").Append(Format.Size((long)backup.RepoSizeDelta)).Append('\n');
+                // A block-incremental backup's set size means little (its maps refer to parts of other backups): only its own size is shown.
+                if (backup.RepoSizeMap is not null)
+                    text.Append("            ").Append(repo.Repo.Name).Append(": backup size: ").Append(Format.Size((long)backup.RepoSizeDelta)).Append('\n');
+                else
+                    text.Append("            ").Append(repo.Repo.Name).Append(": backup set size: ").Append(Format.Size((long)backup.RepoSize))
+                        .Append(", backup size: ").Append(Format.Size((long)backup.RepoSizeDelta)).Append('\n');
                 if (backup.Reference is { Count: > 0 } references)
                     text.Append("            backup reference list: ").Append(string.Join(", ", references)).Append('\n');
                 var detail = setFilter is null ? null : repo.SetDetail;
@@ -240,7 +244,11 @@ internal sealed class StanzaReport
                 "info", new JsonObject
                 {
                     { "delta", backup.SizeDelta },
-                    { "repository", new JsonObject { { "delta", backup.RepoSizeDelta }, { "size", backup.RepoSize } } },
+                    {
+                        "repository", backup.RepoSizeMap is { } sizeMap
+                            ? new JsonObject { { "delta", backup.RepoSizeDelta }, { "delta-map", backup.RepoSizeMapDelta ?? 0 }, { "size-map", sizeMap } }
+                            : new JsonObject { { "delta", backup.RepoSizeDelta }, { "size", backup.RepoSize } }
+                    },
                     { "size", backup.Size },
                 }
             },
