@@ -142,16 +142,12 @@ internal sealed class BackupCopier
                 BackupFileResult result;
                 await using (stream.ConfigureAwait(false))
                 {
-                    var store = await StoreAsAsync(entry, blockPrior, bundleId, offset, cancellation).ConfigureAwait(false);
-                    result = await BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
-                        store, cancellation).ConfigureAwait(false);
-                    if (ChecksumsMissedAChange(entry, blockPrior, result))
+                    result = await StoreAsync(entry, blockPrior, bundleId, offset, store =>
                     {
                         stream.Position = 0;
-                        store = await StoreAsAsync(entry, null, bundleId, offset, cancellation).ConfigureAwait(false);
-                        result = await BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
-                            store, cancellation).ConfigureAwait(false);
-                    }
+                        return BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
+                            store, cancellation);
+                    }, cancellation).ConfigureAwait(false);
                 }
 
                 if (Unchanged(entry, blockPrior, result))
@@ -242,15 +238,9 @@ internal sealed class BackupCopier
             }
         }
 
-        var store = await StoreAsAsync(entry, blockPrior, 0, 0, cancellation).ConfigureAwait(false);
-        var result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
-            store, cancellation).ConfigureAwait(false);
-        if (ChecksumsMissedAChange(entry, blockPrior, result))
-        {
-            store = await StoreAsAsync(entry, null, 0, 0, cancellation).ConfigureAwait(false);
-            result = await BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath,
-                store, cancellation).ConfigureAwait(false);
-        }
+        var result = await StoreAsync(entry, blockPrior, 0, 0, store =>
+            BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath, store, cancellation),
+            cancellation).ConfigureAwait(false);
         if (result.Missing)
         {
             Log.Detail($"skip file removed by database {readPath}");
@@ -279,6 +269,19 @@ internal sealed class BackupCopier
         var settings = new BlockIncrSettings((int)entry.BlockIncrSize, (int)entry.BlockIncrChecksumSize, _backup.SuperBlockSize,
             (uint)(_manifest.References.Count - 1), bundleId, offset, _compressType, _compressLevel, _manifest.CipherPass);
         return new StoreAs(_compressType, _compressLevel, _manifest.CipherPass, BlockIncr: settings, PriorMap: priorMap);
+    }
+
+    /// <summary>
+    /// Copies a file with <paramref name="copy"/> as <see cref="StoreAsAsync"/> says, and once more with all its blocks
+    /// when its block checksums missed a change.
+    /// </summary>
+    private async Task<BackupFileResult> StoreAsync(
+        ManifestFile entry, ManifestFile? blockPrior, ulong bundleId, ulong offset, Func<StoreAs, Task<BackupFileResult>> copy, CancellationToken cancellation)
+    {
+        var result = await copy(await StoreAsAsync(entry, blockPrior, bundleId, offset, cancellation).ConfigureAwait(false)).ConfigureAwait(false);
+        if (ChecksumsMissedAChange(entry, blockPrior, result))
+            result = await copy(await StoreAsAsync(entry, null, bundleId, offset, cancellation).ConfigureAwait(false)).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>

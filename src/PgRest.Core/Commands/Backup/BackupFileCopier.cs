@@ -16,7 +16,7 @@ public sealed record StoreAs(CompressType CompressType, int CompressLevel, strin
 {
     /// <summary>The sink the file's bytes go through on their way to <paramref name="destination"/>.</summary>
     internal IFileSink Open(Stream destination) => BlockIncr is null
-        ? new PipelineSink(Pipeline.Write(destination, CompressType, CompressLevel, CipherPass, Raw, leaveOpen: true), CompressType != CompressType.None || CipherPass is not null)
+        ? new PipelineSink(Pipeline.Write(destination, CompressType, CompressLevel, CipherPass, Raw, leaveOpen: true))
         : new BlockIncrSink(new BlockIncrWriter(destination, BlockIncr, PriorMap));
 }
 
@@ -188,12 +188,12 @@ internal interface IFileSink : IAsyncDisposable
 }
 
 /// <summary>The whole file, one stream: SHA-1/size → compress → encrypt → SHA-1/size of the stored bytes.</summary>
-internal sealed class PipelineSink(WritePipeline pipeline, bool transformed) : IFileSink
+internal sealed class PipelineSink(WritePipeline pipeline) : IFileSink
 {
     public long Size => pipeline.Size;
     public string Sha1 => pipeline.Sha1Hex;
     public long RepoSize => pipeline.RepoSize;
-    public string? RepoSha1 => transformed ? pipeline.RepoSha1Hex : null;
+    public string? RepoSha1 => pipeline.IsTransformed ? pipeline.RepoSha1Hex : null;
     public long MapSize => 0;
     public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => pipeline.Input.WriteAsync(data, cancellationToken);
     public ValueTask CompleteAsync(CancellationToken cancellationToken) => pipeline.CompleteAsync();
