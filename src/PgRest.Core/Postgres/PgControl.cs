@@ -191,7 +191,9 @@ public sealed record PgControl
     private static Layout LayoutOf(PgVersionInfo version) => version.VersionNum switch
     {
         >= 180000 => new Layout(48, 216, 252, 292, true), // adds default_char_signedness before the nonce
-        >= 120000 => new Layout(48, 216, 252, 288, true), // 12 widened nextXid to 64 bits, added max_wal_senders
+        // 12 widened nextXid to 64 bits and added max_wal_senders. 17's CheckPoint.wal_level fills the padding before
+        // nextXid, so no field moves (seen on real 17 clusters, PgControlByMajorTests), whatever the reference says.
+        >= 120000 => new Layout(48, 216, 252, 288, true),
         >= 110000 => new Layout(48, 208, 244, 280, true), // 11 removed prevCheckPoint
         >= 100000 => new Layout(56, 216, 252, 288, true), // 10 added mock_authentication_nonce
         >= 90500 => new Layout(56, 216, 252, 256, true),

@@ -21,7 +21,10 @@ public sealed record PgClusterOptions
     /// <summary><c>archive_command</c>; the default accepts every segment without storing it.</summary>
     public string ArchiveCommand { get; init; } = "/bin/true";
 
-    /// <summary>initdb <c>--data-checksums</c>.</summary>
+    /// <summary>The PostgreSQL major version (12 to 18) whose server binaries run the cluster.</summary>
+    public int Major { get; init; } = PgCluster.DefaultMajor;
+
+    /// <summary>initdb <c>--data-checksums</c> (or, from PostgreSQL 18 where checksums are the default, <c>--no-data-checksums</c> when false).</summary>
     public bool DataChecksums { get; init; } = true;
 
     /// <summary>initdb <c>--waldir</c>: pg_wal is a symlink to <c>wal/</c> next to <c>data/</c>.</summary>
@@ -35,12 +38,18 @@ public sealed record PgClusterOptions
 }
 
 /// <summary>
-/// A throw-away PostgreSQL 15 cluster in its own directory under /tmp, owned and run by the postgres OS user, listening
-/// on a private port and a socket in that directory. Several can run at once. Dispose stops it and deletes everything.
+/// A throw-away PostgreSQL cluster (15 unless another major is asked for) in its own directory under /tmp, owned and
+/// run by the postgres OS user, listening on a private port and a socket in that directory. Several can run at once.
+/// Dispose stops it and deletes everything.
 /// </summary>
 public sealed class PgCluster : IAsyncDisposable, IDisposable
 {
+    /// <summary>Debian's PostgreSQL 15: its client tools (psql, pgbench, pg_basebackup, pg_controldata) serve every major.</summary>
     public const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    public const int DefaultMajor = 15;
+
+    /// <summary>Every major the tests run, oldest first: 15 is Debian's package, the others scripts/setup.sh unpacks.</summary>
+    public static readonly IReadOnlyList<int> Majors = [12, 13, 14, 15, 16, 17, 18];
     public const string OsUser = "postgres";
     public const string DatabaseUser = "postgres";
     public const string SettingsFileName = "pgrest-test.conf";
@@ -56,6 +65,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
     {
         Root = root;
         Options = options;
+        Major = options.Major;
         _settings = new Dictionary<string, string>(options.Settings);
     }
 
@@ -89,7 +99,23 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
         Timeout = 30,
     }.ConnectionString;
 
+    /// <summary>The major whose binaries run the cluster; <see cref="ReinitializeAsync"/> changes it.</summary>
+    public int Major { get; private set; }
+
+    /// <summary>A client tool of Debian's PostgreSQL 15.</summary>
     public static string Bin(string tool) => Path.Combine(BinDirectory, tool);
+
+    /// <summary>A server binary (initdb, pg_ctl, postgres) of one major; a major that is not installed fails the test.</summary>
+    public static string ServerBin(int major, string tool)
+    {
+        if (major == DefaultMajor)
+            return Bin(tool);
+
+        string path = $"/opt/pgrest-postgres/{major.ToString(CultureInfo.InvariantCulture)}/bin/{tool}";
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"PostgreSQL {major} is not installed at {Path.GetDirectoryName(path)}; scripts/setup.sh installs it");
+        return path;
+    }
 
     /// <summary>initdb's a new cluster and (unless told otherwise) starts it.</summary>
     public static async Task<PgCluster> CreateAsync(PgClusterOptions? options = null, CancellationToken cancellationToken = default)
@@ -100,20 +126,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
 
         try
         {
-            List<string> initdb = ["-D", cluster.DataDirectory, "-U", DatabaseUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"];
-
-            if (options.DataChecksums)
-                initdb.Add("--data-checksums");
-
-            if (options.SeparateWalDirectory)
-                initdb.Add("--waldir=" + cluster.WalDirectory);
-
-            (await ProcessRunner.RunAsync(Bin("initdb"), initdb, OsUser, timeout: ServerTimeout, cancellationToken: cancellationToken)
-                .ConfigureAwait(false)).EnsureSuccess("initdb");
-
-            await File.AppendAllTextAsync(
-                Path.Combine(cluster.DataDirectory, "postgresql.conf"), $"\ninclude '{SettingsFileName}'\n", cancellationToken)
-                .ConfigureAwait(false);
+            await cluster.InitdbAsync(cancellationToken).ConfigureAwait(false);
 
             if (options.Start)
                 await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -125,6 +138,40 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// What <c>pg_upgrade</c> leaves for a backup tool: the server stopped, and a new cluster of <paramref name="major"/>
+    /// (new system identifier) initdb'd at the same data directory, started again.
+    /// </summary>
+    public async Task ReinitializeAsync(int major, CancellationToken cancellationToken = default)
+    {
+        await StopAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        Directory.Delete(DataDirectory, recursive: true);
+        if (Options.SeparateWalDirectory)
+            Directory.Delete(WalDirectory, recursive: true);
+        Major = major;
+        await InitdbAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InitdbAsync(CancellationToken cancellationToken)
+    {
+        List<string> initdb = ["-D", DataDirectory, "-U", DatabaseUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"];
+
+        if (Options.DataChecksums)
+            initdb.Add("--data-checksums");
+        else if (Major >= 18)
+            initdb.Add("--no-data-checksums");
+
+        if (Options.SeparateWalDirectory)
+            initdb.Add("--waldir=" + WalDirectory);
+
+        (await ProcessRunner.RunAsync(ServerBin(Major, "initdb"), initdb, OsUser, timeout: ServerTimeout, cancellationToken: cancellationToken)
+            .ConfigureAwait(false)).EnsureSuccess("initdb");
+
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"\ninclude '{SettingsFileName}'\n", cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Starts the server with <c>pg_ctl -w</c>; a port taken meanwhile by someone else is replaced and retried.</summary>
@@ -139,7 +186,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
             long logStart = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
 
             ProcessResult result = await ProcessRunner.RunAsync(
-                Bin("pg_ctl"), ["-w", "-t", "100", "-D", DataDirectory, "-l", LogFile, "start"], OsUser,
+                ServerBin(Major, "pg_ctl"), ["-w", "-t", "100", "-D", DataDirectory, "-l", LogFile, "start"], OsUser,
                 timeout: ServerTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
 
             if (result.ExitCode == 0)
@@ -174,7 +221,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
         };
 
         (await ProcessRunner.RunAsync(
-                Bin("pg_ctl"), ["-w", "-t", "100", "-D", DataDirectory, "-m", modeName, "stop"], OsUser,
+                ServerBin(Major, "pg_ctl"), ["-w", "-t", "100", "-D", DataDirectory, "-m", modeName, "stop"], OsUser,
                 timeout: ServerTimeout, cancellationToken: cancellationToken)
             .ConfigureAwait(false)).EnsureSuccess("pg_ctl stop");
     }
@@ -236,9 +283,21 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
     public Task<ProcessResult> RunToolAsync(string tool, IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
         ProcessRunner.RunAsync(Bin(tool), arguments, OsUser, timeout: ServerTimeout, cancellationToken: cancellationToken);
 
-    /// <summary><c>pg_controldata</c> output as label → value.</summary>
+    /// <summary>Runs Debian's pgbench 15 (it drives every major) against the <c>postgres</c> database of this cluster.</summary>
+    public async Task PgbenchAsync(params string[] arguments)
+    {
+        ProcessResult result = await ProcessRunner.RunAsync(
+            Bin("pgbench"), ["-h", SocketDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", DatabaseUser, .. arguments, "postgres"],
+            OsUser, timeout: TimeSpan.FromMinutes(3)).ConfigureAwait(false);
+        result.EnsureSuccess("pgbench " + string.Join(' ', arguments));
+    }
+
+    /// <summary><c>pg_controldata</c> output as label → value (PostgreSQL 15 only: the tool reads only its own layout).</summary>
     public async Task<IReadOnlyDictionary<string, string>> ControlDataAsync(CancellationToken cancellationToken = default)
     {
+        if (Major != DefaultMajor)
+            throw new InvalidOperationException($"pg_controldata {DefaultMajor} cannot read the pg_control of PostgreSQL {Major}");
+
         ProcessResult result = (await RunToolAsync("pg_controldata", ["-D", DataDirectory], cancellationToken).ConfigureAwait(false))
             .EnsureSuccess("pg_controldata");
         Dictionary<string, string> values = new(StringComparer.Ordinal);
@@ -300,7 +359,7 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
         }
     }
 
-    public override string ToString() => $"PostgreSQL 15 at {DataDirectory} port {Port}";
+    public override string ToString() => $"PostgreSQL {Major} at {DataDirectory} port {Port}";
 
     private async Task WriteSettingsAsync(CancellationToken cancellationToken)
     {

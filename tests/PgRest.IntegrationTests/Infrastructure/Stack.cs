@@ -8,7 +8,7 @@ namespace PgRest.IntegrationTests.Infrastructure;
 public enum Archiver { Pgrest, Pgbackrest }
 
 /// <summary>
-/// A real PostgreSQL 15 cluster archiving into a posix repository through pgrest or pgBackRest, with a
+/// A real PostgreSQL cluster (15 unless told otherwise) archiving into a posix repository through pgrest or pgBackRest, with a
 /// pgbackrest.conf both tools read: the setting of the PITR tutorial on one host.
 /// </summary>
 public sealed class Stack : IAsyncDisposable
@@ -40,10 +40,12 @@ public sealed class Stack : IAsyncDisposable
 
     /// <summary>Creates the cluster and the configuration; <paramref name="globalOptions"/> go into <c>[global]</c>;
     /// <paramref name="repositoryOptions"/> replace the posix <c>repo1-path</c> (an object-store repository);
-    /// <paramref name="separateWal"/> puts pg_wal elsewhere behind a symlink (initdb --waldir).</summary>
+    /// <paramref name="separateWal"/> puts pg_wal elsewhere behind a symlink (initdb --waldir); <paramref name="major"/>
+    /// picks the PostgreSQL version.</summary>
     public static async Task<Stack> CreateAsync(
         Archiver archiver = Archiver.Pgrest, IEnumerable<string>? globalOptions = null, bool start = true,
-        string stanza = StanzaName, IReadOnlyList<string>? repositoryOptions = null, bool separateWal = false)
+        string stanza = StanzaName, IReadOnlyList<string>? repositoryOptions = null, bool separateWal = false,
+        int major = PgCluster.DefaultMajor, bool dataChecksums = true)
     {
         var work = new TempDirectory("pgrest-stack");
         var configPath = work.Combine("pgbackrest.conf");
@@ -53,6 +55,8 @@ public sealed class Stack : IAsyncDisposable
             ArchiveCommand = $"{tool} --config={configPath} --stanza={stanza} archive-push %p",
             Start = false,
             SeparateWalDirectory = separateWal,
+            Major = major,
+            DataChecksums = dataChecksums,
             Settings = new Dictionary<string, string> { ["archive_timeout"] = "0" },
         });
         var stack = new Stack(work, cluster, configPath, stanza, repositoryOptions);

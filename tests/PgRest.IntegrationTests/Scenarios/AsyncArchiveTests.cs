@@ -104,13 +104,7 @@ public sealed partial class AsyncArchiveTests(ITestOutputHelper output)
     [GeneratedRegex("^[0-9A-F]{24}-[0-9a-f]{40}")]
     private static partial Regex SegmentName();
 
-    private async Task PgbenchAsync(Stack stack, params string[] arguments)
-    {
-        var result = await ProcessRunner.RunAsync(PgCluster.Bin("pgbench"),
-            ["-h", stack.Cluster.SocketDirectory, "-p", stack.Cluster.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", .. arguments, "postgres"],
-            PgCluster.OsUser, timeout: TimeSpan.FromMinutes(3));
-        Assert.True(result.ExitCode == 0, result.StandardError);
-    }
+    private static Task PgbenchAsync(Stack stack, params string[] arguments) => stack.Cluster.PgbenchAsync(arguments);
 
     private async Task Expect(Stack stack, params string[] arguments)
     {

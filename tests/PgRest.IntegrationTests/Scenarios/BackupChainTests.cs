@@ -184,13 +184,7 @@ public sealed class BackupChainTests(ITestOutputHelper output)
         return differing;
     }
 
-    private static async Task Pgbench(Stack stack, params string[] arguments)
-    {
-        var result = await ProcessRunner.RunAsync(PgCluster.Bin("pgbench"),
-            ["-h", stack.Cluster.SocketDirectory, "-p", stack.Cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", PgCluster.DatabaseUser, .. arguments, "postgres"],
-            PgCluster.OsUser, timeout: TimeSpan.FromMinutes(2));
-        result.EnsureSuccess("pgbench " + string.Join(' ', arguments));
-    }
+    private static Task Pgbench(Stack stack, params string[] arguments) => stack.Cluster.PgbenchAsync(arguments);
 
     /// <summary>What a user would compare: balances, row counts and the history pgbench appended.</summary>
     private static async Task<string> Checksum(Stack stack) => (await stack.Cluster.QueryScalarAsync<string>(

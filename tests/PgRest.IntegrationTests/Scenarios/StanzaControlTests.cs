@@ -107,7 +107,7 @@ public sealed partial class StanzaControlTests(ITestOutputHelper output)
         Assert.Contains("stanza 'demo' on repo1 is already up to date", upToDate.StandardOutput);
         var oldSystemId = (await stack.Cluster.ControlDataAsync())["Database system identifier"];
 
-        await ReinitializeClusterAsync(stack);
+        await stack.Cluster.ReinitializeAsync(PgCluster.DefaultMajor);
         var newSystemId = (await stack.Cluster.ControlDataAsync())["Database system identifier"];
         Assert.NotEqual(oldSystemId, newSystemId);
         var copy = CopyRepo(stack, "repo-pgbackrest");
@@ -249,17 +249,6 @@ public sealed partial class StanzaControlTests(ITestOutputHelper output)
     }
 
     /// <summary>Stops the cluster, replaces it with a freshly initdb-ed one (new system id) and starts it.</summary>
-    private static async Task ReinitializeClusterAsync(Stack stack)
-    {
-        await stack.Cluster.StopAsync();
-        Directory.Delete(stack.Cluster.DataDirectory, recursive: true);
-        (await stack.Cluster.RunToolAsync("initdb",
-            ["-D", stack.Cluster.DataDirectory, "-U", PgCluster.DatabaseUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync", "--data-checksums"]))
-            .EnsureSuccess("initdb");
-        File.AppendAllText(Path.Combine(stack.Cluster.DataDirectory, "postgresql.conf"), $"\ninclude '{PgCluster.SettingsFileName}'\n");
-        await stack.Cluster.StartAsync();
-    }
-
     private static string CopyRepo(Stack stack, string name)
     {
         var destination = stack.Work.Combine(name);

@@ -83,9 +83,10 @@ public sealed class UpstreamBlockIncrTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("pg15-block-plain")]
-    [InlineData("pg15-block-cipher")]
-    public async Task A_restored_cluster_holds_what_each_backup_held(string name)
+    [InlineData("pg15-block-plain", 15)]
+    [InlineData("pg15-block-cipher", 15)]
+    [InlineData("pg17-block-plain", 17)]
+    public async Task A_restored_cluster_holds_what_each_backup_held(string name, int major)
     {
         using var fixture = await UpstreamFixture.ExtractAsync(name);
 
@@ -93,6 +94,7 @@ public sealed class UpstreamBlockIncrTests(ITestOutputHelper output)
         {
             await using var cluster = await PgCluster.CreateAsync(new PgClusterOptions
             {
+                Major = major,
                 Start = false,
                 // The fixture's primary ran with PostgreSQL's defaults; a standby needs at least as many connections and senders.
                 Settings = new Dictionary<string, string> { ["archive_mode"] = "off", ["max_connections"] = "100", ["max_wal_senders"] = "10" },
