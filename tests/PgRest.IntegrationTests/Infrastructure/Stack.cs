@@ -108,19 +108,22 @@ public sealed class Stack : IAsyncDisposable
     private Task<ProcessResult> RunAsync(string tool, string[] arguments) =>
         ProcessRunner.RunAsync(tool, [$"--config={ConfigPath}", $"--stanza={Stanza}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(5));
 
+    /// <summary>Runs a tool by its <see cref="ExpectAsync"/> name with the stack's configuration and stanza, whatever its exit code.</summary>
+    public static Task<ProcessResult> RunToolAsync(Stack stack, string tool, params string[] arguments) => tool switch
+    {
+        "pgrest" => stack.PgrestAsync(arguments),
+        "pgbackrest" => stack.PgbackrestAsync(arguments),
+        "pgbackrest-2.55" => stack.PgbackrestNewerAsync(arguments),
+        _ => throw new ArgumentException($"unknown tool '{tool}'", nameof(tool)),
+    };
+
     /// <summary>
     /// Runs <c>pgrest</c> or <c>pgbackrest</c> (by name), shows the command and its output in the test log, and fails
     /// the test, with both outputs and the PostgreSQL log, unless the tool succeeded.
     /// </summary>
     public async Task<ProcessResult> ExpectAsync(ITestOutputHelper output, string tool, params string[] arguments)
     {
-        var result = tool switch
-        {
-            "pgrest" => await PgrestAsync(arguments),
-            "pgbackrest" => await PgbackrestAsync(arguments),
-            "pgbackrest-2.55" => await PgbackrestNewerAsync(arguments),
-            _ => throw new ArgumentException($"unknown tool '{tool}'", nameof(tool)),
-        };
+        var result = await RunToolAsync(this, tool, arguments);
         var shown = result.StandardOutput.Length > 6000 ? result.StandardOutput[..6000] + "\n..." : result.StandardOutput;
         output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{shown}{result.StandardError}");
         Assert.True(result.ExitCode == 0,

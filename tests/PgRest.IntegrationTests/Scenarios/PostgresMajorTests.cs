@@ -84,6 +84,81 @@ public sealed class PostgresMajorTests(ITestOutputHelper output)
             after.RootElement[0].GetProperty("archive")[0].GetProperty("min").GetString());
     }
 
+    /// <summary>
+    /// One stanza carried from PostgreSQL 12 to 18 a major at a time, as pg_upgrade leaves it (a new cluster initdb'd at
+    /// the same pg1-path): before stanza-upgrade both tools refuse the same way; after it a new history id and archive id;
+    /// at the end pgBackRest 2.55.1 lists the same seven histories and backups, and every old backup restores into a
+    /// cluster of its own version.
+    /// </summary>
+    [Fact]
+    public async Task Stanza_upgrade_carries_a_stanza_from_12_to_18_and_every_old_backup_restores_into_its_own_version()
+    {
+        await using var stack = await Stack.CreateAsync(major: PgCluster.Majors[0]);
+        await Run(stack, "pgrest", "stanza-create");
+        Dictionary<int, string> labels = [];
+
+        foreach (int major in PgCluster.Majors)
+        {
+            if (major != PgCluster.Majors[0])
+            {
+                await stack.Cluster.ReinitializeAsync(major);
+                foreach (string[] command in new string[][] { ["check"], ["--type=full", "backup"] })
+                {
+                    var ours = await stack.PgrestAsync(command);
+                    var theirs = await Stack.RunToolAsync(stack, UpstreamFor(major), command);
+                    output.WriteLine($"$ {string.Join(' ', command)} before stanza-upgrade to {major}: pgrest {ours.ExitCode}, {UpstreamFor(major)} {theirs.ExitCode}\n{ours.StandardError}{theirs.StandardError}");
+                    Assert.NotEqual(0, ours.ExitCode);
+                    Assert.Equal(theirs.ExitCode, ours.ExitCode);
+                    Assert.Equal(ErrorLine(theirs), ErrorLine(ours));
+                }
+
+                await Run(stack, "pgrest", "stanza-upgrade");
+            }
+
+            await stack.Cluster.ExecuteAsync($"create table marker as select {major} as major");
+            await Run(stack, "pgrest", "check");
+            await Run(stack, "pgrest", "--type=full", "backup");
+            var info = JsonDocument.Parse((await Run(stack, "pgrest", "info", "--output=json")).StandardOutput).RootElement[0];
+            labels[major] = info.GetProperty("backup").EnumerateArray().Last().GetProperty("label").GetString()!;
+        }
+
+        using (var ours = JsonDocument.Parse((await Run(stack, "pgrest", "info", "--output=json")).StandardOutput))
+        using (var theirs = JsonDocument.Parse((await Run(stack, "pgbackrest-2.55", "info", "--output=json")).StandardOutput))
+        {
+            var stanza = ours.RootElement[0];
+            Assert.Equal(PgCluster.Majors.Select((major, index) => $"{major}-{index + 1}"),
+                stanza.GetProperty("archive").EnumerateArray().Select(archive => archive.GetProperty("id").GetString()));
+            Assert.Equal(PgCluster.Majors.Count, stanza.GetProperty("db").GetArrayLength());
+            Assert.Equal(theirs.RootElement[0].GetProperty("db").GetRawText(), stanza.GetProperty("db").GetRawText());
+            Assert.Equal(theirs.RootElement[0].GetProperty("archive").GetRawText(), stanza.GetProperty("archive").GetRawText());
+            Assert.Equal(UpstreamBlockIncrTests.Backups(theirs), UpstreamBlockIncrTests.Backups(ours));
+        }
+
+        await Run(stack, "pgbackrest-2.55", "verify");
+        foreach (int major in PgCluster.Majors.SkipLast(1))
+        {
+            await using var restored = await PgCluster.CreateAsync(new PgClusterOptions { Major = major, Start = false });
+            foreach (var entry in new DirectoryInfo(restored.DataDirectory).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo directory)
+                    directory.Delete(recursive: true);
+                else
+                    entry.Delete();
+            }
+
+            await Run(stack, "pgrest", $"--pg1-path={restored.DataDirectory}", $"--set={labels[major]}", "--type=immediate", "--target-action=promote", "restore");
+            await restored.StartAsync();
+            await restored.WaitForPromotionAsync();
+            Assert.Equal(major, await restored.QueryScalarAsync<int>("select major from marker"));
+            Assert.Equal(major * 10000, await restored.QueryScalarAsync<int>("select current_setting('server_version_num')::int") / 10000 * 10000);
+        }
+    }
+
+    /// <summary>The error a tool printed; pgBackRest 2.55 logs it on stdout after a time stamp, 2.45 on stderr.</summary>
+    private static string ErrorLine(ProcessResult result) =>
+        (result.StandardError + result.StandardOutput).Split('\n').Where(line => line.Contains("ERROR:", StringComparison.Ordinal))
+            .Select(line => line[line.IndexOf("ERROR:", StringComparison.Ordinal)..]).FirstOrDefault() ?? "(no error)";
+
     /// <summary>What a user compares after a recovery: the rows of orders and pgbench's balances and history.</summary>
     internal static async Task<string> DataAsync(PgCluster cluster) => (await cluster.QueryScalarAsync<string>(
         "select (select count(*) || '/' || coalesce(sum(id), 0) from orders) || '/' || " +

@@ -31,8 +31,9 @@ public static class CheckCommand
             if (archiveInfo.DbVersion != pgControl.DbVersion || archiveInfo.SystemId != pgControl.SystemId
                 || backupInfo.DbVersion != pgControl.DbVersion || backupInfo.SystemId != pgControl.SystemId)
             {
+                // pgBackRest's words exactly (compared in PostgresMajorTests); it names neither the repo nor the versions.
                 throw new PgRestException(ErrorCode.FileInvalid,
-                    $"backup and archive info files on {repo.Name} do not match the database: the stanza is PostgreSQL {backupInfo.DbVersion}, system-id {backupInfo.SystemId}, the cluster is PostgreSQL {pgControl.DbVersion}, system-id {pgControl.SystemId}" +
+                    "backup and archive info files exist but do not match the database" +
                     "\nHINT: is this the correct stanza?\nHINT: did an error occur during stanza-upgrade?");
             }
 
