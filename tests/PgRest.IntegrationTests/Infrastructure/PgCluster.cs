@@ -155,6 +155,21 @@ public sealed class PgCluster : IAsyncDisposable, IDisposable
         await StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Empties the data directory of a stopped cluster (keeping the directory and its owner), for a restore into it.</summary>
+    public void EmptyDataDirectory()
+    {
+        if (IsRunning)
+            throw new InvalidOperationException("stop the cluster before emptying its data directory");
+
+        foreach (FileSystemInfo entry in new DirectoryInfo(DataDirectory).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo directory && directory.LinkTarget is null)
+                directory.Delete(recursive: true);
+            else
+                entry.Delete();
+        }
+    }
+
     private async Task InitdbAsync(CancellationToken cancellationToken)
     {
         List<string> initdb = ["-D", DataDirectory, "-U", DatabaseUser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"];

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using PgRest.IntegrationTests.Infrastructure;
 using PgRest.Postgres;
@@ -63,5 +64,37 @@ public sealed class PgControlByMajorTests
         Assert.Same(control.Version, header.Version);
         Assert.Equal(control.SystemId, header.SystemId);
         Assert.Equal(segment.StartLsn(control.WalSegmentSize), header.PageAddress);
+    }
+
+    /// <summary>
+    /// A pg_control of a version pgrest does not know (PostgreSQL 19 beta, or 17 with a catalog number no release has):
+    /// stanza-create fails before it writes anything, with the code, exit code and words of pgBackRest 2.45 and 2.55.1.
+    /// </summary>
+    [Theory]
+    [InlineData(1902u, 202605131u)]
+    [InlineData(1700u, 202406280u)]
+    public async Task An_unknown_version_fails_as_pgBackRest_fails(uint controlVersion, uint catalogVersion)
+    {
+        await using var cluster = await PgCluster.CreateAsync(new PgClusterOptions { Major = 17, Start = false });
+        string controlPath = Path.Combine(cluster.DataDirectory, PgControl.RelativePath);
+        byte[] control = await File.ReadAllBytesAsync(controlPath);
+        BinaryPrimitives.WriteUInt32LittleEndian(control.AsSpan(8), controlVersion);
+        BinaryPrimitives.WriteUInt32LittleEndian(control.AsSpan(12), catalogVersion);
+        await File.WriteAllBytesAsync(controlPath, control);
+        string expected = $"ERROR: [046]: unexpected control version = {controlVersion} and catalog version = {catalogVersion}\n" +
+                          "       HINT: is this version of PostgreSQL supported?\n";
+
+        foreach (string tool in new[] { Tools.Pgbackrest, Tools.PgbackrestNewer, Tools.Pgrest })
+        {
+            string repo = cluster.Root.Combine("repo-" + Path.GetFileName(Path.GetDirectoryName(tool)));
+            ProcessResult result = await ProcessRunner.RunAsync(
+                tool,
+                ["--stanza=x", "--pg1-path=" + cluster.DataDirectory, "--repo1-path=" + repo, "--no-online", "--log-level-console=off",
+                 "--log-level-stderr=error", "--log-level-file=off", "--lock-path=" + cluster.Root.Path, "stanza-create"],
+                user: PgCluster.OsUser);
+
+            Assert.True(result.ExitCode == 46 && result.StandardError == expected, $"{tool}: exit {result.ExitCode}\n{result.StandardError}{result.StandardOutput}");
+            Assert.False(Directory.Exists(Path.Combine(repo, "backup")), $"{tool} wrote into the repository");
+        }
     }
 }
