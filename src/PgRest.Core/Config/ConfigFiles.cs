@@ -24,6 +24,9 @@ internal static class ConfigFiles
     public static string? Load(
         Given config, Given configPath, Given configIncludePath, ConfigurationLoader.ConfigFileDefaults defaults)
     {
+        config = config with { Value = FromRoot(config.Value) };
+        configPath = configPath with { Value = FromRoot(configPath.Value) };
+        configIncludePath = configIncludePath with { Value = FromRoot(configIncludePath.Value) };
         var configFile = defaults.ConfigFile;
         var includePath = defaults.ConfigIncludePath;
         var configRequired = config.Found;
@@ -82,6 +85,12 @@ internal static class ConfigFiles
 
         return result;
     }
+
+    /// <summary>
+    /// pgBackRest reads these files through storage rooted at <c>/</c>: a relative <c>--config=p.conf</c> is
+    /// <c>/p.conf</c>, not a file of the working directory (a cron job and a shell would read different files).
+    /// </summary>
+    private static string? FromRoot(string? path) => path is null || path.StartsWith('/') ? path : "/" + path;
 
     private static string? Read(string fileName, bool required)
     {

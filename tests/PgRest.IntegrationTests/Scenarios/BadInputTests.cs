@@ -27,6 +27,29 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("ERROR: [055]: unable to open missing file '/nonexistent/pgbackrest.conf' for read", result.StandardError);
     }
 
+    /// <summary>
+    /// Relative configuration paths, run from the directory that holds the files: pgBackRest reads them from <c>/</c>
+    /// (so they are missing) or refuses them, never from the working directory; pgrest does the same.
+    /// </summary>
+    [Theory]
+    [InlineData("--config=pgbackrest.conf", 55)]
+    [InlineData("--config=./pgbackrest.conf", 55)]
+    [InlineData("--config-include-path=conf.d", 73)]
+    [InlineData("--config-path=.", 32)]
+    public async Task A_relative_config_path_is_not_read_from_the_working_directory(string option, int exitCode)
+    {
+        _stack.Work.CreateSubdirectory("conf.d");
+        var arguments = new[] { option, "--stanza=demo", "info" };
+        var pgrest = await ProcessRunner.RunAsync(Tools.Pgrest, arguments, PgCluster.OsUser, workingDirectory: _stack.Work.Path);
+        var pgbackrest = await ProcessRunner.RunAsync(Tools.Pgbackrest, arguments, PgCluster.OsUser, workingDirectory: _stack.Work.Path);
+        output.WriteLine($"pgrest {option} -> {pgrest.ExitCode}\n{pgrest.StandardError}\npgbackrest -> {pgbackrest.ExitCode}\n{pgbackrest.StandardError}");
+
+        Assert.Equal(exitCode, pgbackrest.ExitCode);
+        Assert.Equal(pgbackrest.ExitCode, pgrest.ExitCode);
+        Assert.Equal(pgbackrest.StandardError, pgrest.StandardError);
+        Assert.Equal(pgbackrest.StandardOutput, pgrest.StandardOutput);
+    }
+
     [Fact]
     public async Task Malformed_config_line_is_format_error_naming_the_line()
     {
