@@ -101,7 +101,7 @@ public sealed class InfoFile
             }
 
             if (sectionName is null)
-                throw new PgRestException(ErrorCode.Format, $"key/value found outside of section at line {lineNumber}");
+                throw new PgRestException(ErrorCode.Format, $"key/value found outside of section at line {lineNumber}: {line}");
 
             int equalIndex = SplitKeyValue(line, sectionName, lineNumber);
             if (equalIndex == 0)

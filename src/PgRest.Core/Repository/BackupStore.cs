@@ -18,13 +18,16 @@ public static class BackupStore
             var info = await InfoStore.LoadAsync(repo, RepositoryLayout.BackupInfoPath(stanza), repo.CipherPass, BackupInfo.Parse, ignoreMissing: false, cancellationToken).ConfigureAwait(false);
             return info!;
         }
-        catch (PgRestException e) when (e.Code == ErrorCode.FileMissing)
+        catch (PgRestException e)
         {
-            throw new PgRestException(e.Code, e.Message +
-                "\nHINT: backup.info cannot be opened and is required to perform a backup." +
-                "\nHINT: has a stanza-create been performed?");
+            throw InfoLoadError(e);
         }
     }
+
+    /// <summary>A backup.info that cannot be loaded (missing, corrupt, undecryptable), with pgBackRest's hints.</summary>
+    public static PgRestException InfoLoadError(PgRestException e) => new(e.Code, e.Message +
+        "\nHINT: backup.info cannot be opened and is required to perform a backup." +
+        "\nHINT: has a stanza-create been performed?", e);
 
     public static Task SaveInfoAsync(Repo repo, string stanza, BackupInfo info, CancellationToken cancellationToken) =>
         InfoStore.SaveAsync(repo, RepositoryLayout.BackupInfoPath(stanza), info.Serialize(PgRestVersion.FormatVersion), repo.CipherPass, cancellationToken);

@@ -15,15 +15,18 @@ public static class WalArchive
             var info = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: false, cancellationToken).ConfigureAwait(false);
             return info!;
         }
-        catch (PgRestException e) when (e.Code == ErrorCode.FileMissing)
+        catch (PgRestException e)
         {
-            throw new PgRestException(e.Code, e.Message +
-                "\nHINT: archive.info cannot be opened but is required to push/get WAL segments." +
-                "\nHINT: is archive_command configured correctly in postgresql.conf?" +
-                "\nHINT: has a stanza-create been performed?" +
-                "\nHINT: use --no-archive-check to disable archive checks during backup if you have an alternate archiving scheme.");
+            throw InfoLoadError(e);
         }
     }
+
+    /// <summary>An archive.info that cannot be loaded (missing, corrupt, undecryptable), with pgBackRest's hints.</summary>
+    public static PgRestException InfoLoadError(PgRestException e) => new(e.Code, e.Message +
+        "\nHINT: archive.info cannot be opened but is required to push/get WAL segments." +
+        "\nHINT: is archive_command configured correctly in postgresql.conf?" +
+        "\nHINT: has a stanza-create been performed?" +
+        "\nHINT: use --no-archive-check to disable archive checks during backup if you have an alternate archiving scheme.", e);
 
     public static Task SaveInfoAsync(Repo repo, string stanza, ArchiveInfo info, CancellationToken cancellationToken) =>
         InfoStore.SaveAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), info.Serialize(Config.PgRestVersion.FormatVersion), repo.CipherPass, cancellationToken);

@@ -211,12 +211,12 @@ public class InfoFileTests
 
     [Theory]
     [InlineData("[backrest]\nbackrest-format=5\nkey\n", "missing '=' in key/value at line 3")]
-    [InlineData("key=1\n", "key/value found outside of section at line 1")]
+    [InlineData("key=1\n", "key/value found outside of section at line 1: key=1")]
     [InlineData("[db]\n=1\n", "key is zero-length at line 2")]
     [InlineData("[]\n", "invalid empty section at line 1: []")]
     [InlineData("[db]\nkey=not json\n", "invalid JSON value at line 2 'key=not json'")]
     [InlineData("[db]\nkey={\"a\":1} trailing\n", "invalid JSON value at line 2 'key={\"a\":1} trailing'")]
-    [InlineData("[backrest]\r\nbackrest-format=5\r\n", "key/value found outside of section at line 1")]
+    [InlineData("[backrest]\r\nbackrest-format=5\r\n", "key/value found outside of section at line 1: [backrest]\r")]
     public void GrammarViolationsAreFormatErrors(string text, string message)
     {
         var error = Assert.Throws<PgRestException>(() => InfoFile.Parse(text));

@@ -24,9 +24,11 @@ public static class InfoCommand
         var output = config.Find(Options.Output) == "json"
             ? JsonWriter.Write(new JsonArray(reports.Select(r => (JsonValue)r.ToJson(setFilter, typeFilter))))
             : RenderText(reports, setFilter, typeFilter);
-        StandardStreams.Out.Write(output);
-        StandardStreams.Out.Write(output.Length > 0 && config.Find(Options.Output) == "json" ? "\n" : "");
+        // As pgBackRest 2.45: the JSON ends without a newline; text names an empty repository.
+        StandardStreams.Out.Write(reports.Count == 0 && config.Find(Options.Output) != "json" ? NoStanzas : output);
     }
+
+    private const string NoStanzas = "No stanzas exist in the repository.\n";
 
     private static async Task<List<string>> ListStanzasAsync(CommandContext context)
     {
@@ -69,21 +71,42 @@ internal sealed class StanzaReport
     public static async Task<StanzaReport> LoadAsync(CommandContext context, string stanza)
     {
         var report = new StanzaReport(stanza);
+        var setLabel = context.Config.Find(Options.Set);
         foreach (var repo in context.Repos)
-            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza, context.Config.Find(Options.Set)).ConfigureAwait(false));
+            report._repos.Add(await RepoReport.LoadAsync(context, repo, stanza, setLabel).ConfigureAwait(false));
+        if (setLabel is not null && !report._repos.Any(r => r.Backups.Any(b => b.Label == setLabel)))
+        {
+            foreach (var repo in report._repos)
+                repo.MarkBackupNotFound();
+        }
+
         return report;
     }
 
+    private const int DifferentAcrossRepos = 4;
+
     private (int Code, string Message) Status()
     {
+        if (_repos.Any(r => r.StatusCode == RepoReport.BackupNotFound))
+            return (RepoReport.BackupNotFound, RepoReport.BackupNotFoundMessage);
         var errors = _repos.Where(r => r.StatusCode != 0).ToList();
+        // A repository's own error (code 99) is "other" for the stanza; the repository keeps the cause.
         if (errors.Count == _repos.Count)
-            return errors.Select(r => (r.StatusCode, r.StatusMessage)).First();
+            return errors.Select(r => (r.StatusCode, r.StatusCode == RepoReport.Other ? "other" : r.StatusMessage)).First();
         if (errors.Count > 0)
-            return (4, "different across repos");
+            return (DifferentAcrossRepos, "different across repos");
         if (!_repos.Any(r => r.Backups.Count > 0))
             return (2, "no valid backups");
         return (0, "ok");
+    }
+
+    /// <summary>The cause of a repository's "other" error, each line under the text after its status label.</summary>
+    private static void AppendCause(StringBuilder text, RepoReport repo, int indent)
+    {
+        if (repo.StatusCode != RepoReport.Other)
+            return;
+        foreach (var line in repo.StatusMessage.Split('\n'))
+            text.Append(' ', indent).Append(line).Append('\n');
     }
 
     private string Cipher()
@@ -102,12 +125,26 @@ internal sealed class StanzaReport
     {
         var (code, message) = Status();
         text.Append("stanza: ").Append(Name).Append('\n');
-        text.Append("    status: ").Append(code == 0 ? "ok" : "error (" + message + ")");
+        text.Append("    status: ").Append(code switch { 0 => "ok", DifferentAcrossRepos => "mixed", _ => "error (" + message + ")" });
         text.Append(_repos.Any(r => r.BackupLockHeld) ? " (backup/expire running)\n" : "\n");
-        if (code is 1 or 3 or 99 && _repos.All(r => r.StatusCode != 0))
+        if (code == RepoReport.Other && _repos.Count == 1)
+            AppendCause(text, _repos[0], "    status: ".Length);
+        if (code == DifferentAcrossRepos)
+        {
+            foreach (var repo in _repos)
+            {
+                var prefix = "        " + repo.Repo.Name + ": ";
+                text.Append(prefix).Append(repo.StatusCode switch { 0 => "ok", RepoReport.Other => "error (other)", _ => "error (" + repo.StatusMessage + ")" }).Append('\n');
+                AppendCause(text, repo, prefix.Length);
+            }
+        }
+
+        if (code is 1 or 3 && _repos.All(r => r.StatusCode != 0))
             return;
 
         text.Append("    cipher: ").Append(Cipher()).Append('\n');
+        if (code == RepoReport.BackupNotFound)
+            return;
         if (_repos.Count > 1 || Cipher() == "mixed")
         {
             foreach (var repo in _repos.Where(_ => Cipher() == "mixed"))
@@ -127,6 +164,8 @@ internal sealed class StanzaReport
             text.Append('\n').Append("    db (").Append(isCurrent ? "current" : "prior").Append(")\n");
             foreach (var archive in archives.Where(a => a.Min is not null).GroupBy(a => a.Id).Select(g => g.First()))
                 text.Append("        wal archive min/max (").Append(archive.Id[..archive.Id.LastIndexOf('-')]).Append("): ").Append(archive.Min).Append('/').Append(archive.Max).Append('\n');
+            if (isCurrent && !archives.Any(a => a.Min is not null))
+                text.Append("        wal archive min/max (").Append(history.Version).Append("): none present\n");
             foreach (var (repo, backup) in backups)
             {
                 text.Append('\n').Append("        ").Append(backup.Type.ToText()).Append(" backup: ").Append(backup.Label).Append('\n');
@@ -172,7 +211,7 @@ internal sealed class StanzaReport
         var (code, message) = Status();
         var archive = new JsonArray();
         var db = new JsonArray();
-        foreach (var repo in _repos)
+        foreach (var repo in _repos.Where(_ => code != RepoReport.BackupNotFound))
         {
             foreach (var a in repo.Archives)
             {
@@ -298,6 +337,20 @@ internal sealed class RepoReport
     public List<(string Id, uint DbId, string? Min, string? Max)> Archives { get; } = [];
     public bool BackupLockHeld { get; private set; }
 
+    /// <summary>pgBackRest's status when <c>--set</c> names a backup no repository holds; it replaces "no valid backups".</summary>
+    public const int BackupNotFound = 6;
+
+    /// <summary>Any other error reading the repository; the message carries it.</summary>
+    public const int Other = 99;
+    public const string BackupNotFoundMessage = "requested backup not found";
+
+    /// <summary>A readable repository without the requested backup says so instead of "ok" or "no valid backups".</summary>
+    public void MarkBackupNotFound()
+    {
+        if (StatusCode is 0 or 2)
+            (StatusCode, StatusMessage) = (BackupNotFound, BackupNotFoundMessage);
+    }
+
     /// <summary>With <c>--set</c>: what the backup's manifest adds (databases, links, tablespaces, page errors).</summary>
     public SetDetail? SetDetail { get; private set; }
 
@@ -315,8 +368,26 @@ internal sealed class RepoReport
 
         try
         {
-            var backupInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.BackupInfoPath(stanza), repo.CipherPass, BackupInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
-            var archiveInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
+            BackupInfo? backupInfo;
+            ArchiveInfo? archiveInfo;
+            try
+            {
+                backupInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.BackupInfoPath(stanza), repo.CipherPass, BackupInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
+            }
+            catch (Errors.PgRestException e)
+            {
+                throw BackupStore.InfoLoadError(e);
+            }
+
+            try
+            {
+                archiveInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
+            }
+            catch (Errors.PgRestException e)
+            {
+                throw WalArchive.InfoLoadError(e);
+            }
+
             if (backupInfo is null || archiveInfo is null)
             {
                 (report.StatusCode, report.StatusMessage) = (3, "missing stanza data");
@@ -340,7 +411,7 @@ internal sealed class RepoReport
         }
         catch (Errors.PgRestException e)
         {
-            (report.StatusCode, report.StatusMessage) = (99, $"[{e.TypeName}] {e.Message}");
+            (report.StatusCode, report.StatusMessage) = (Other, $"[{e.TypeName}] {e.Message}");
         }
 
         return report;

@@ -44,7 +44,7 @@ public sealed class PosixStorage : IStorage
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{full}' for read: {e.Message}");
+            throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{full}' for read: {SystemError.Describe(e)}");
         }
 
         if (offset != 0)
@@ -94,7 +94,7 @@ public sealed class PosixStorage : IStorage
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new PgRestException(ErrorCode.PathOpen, $"unable to list files for path '{full}': {e.Message}");
+            throw new PgRestException(ErrorCode.PathOpen, $"unable to list files for path '{full}': {SystemError.Describe(e)}");
         }
 
         foreach (var entry in entries)
@@ -141,7 +141,7 @@ public sealed class PosixStorage : IStorage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PgRestException(ErrorCode.FileRemove, $"unable to remove '{full}': {e.Message}");
+            throw new PgRestException(ErrorCode.FileRemove, $"unable to remove '{full}': {SystemError.Describe(e)}");
         }
 
         return Task.CompletedTask;
@@ -157,7 +157,7 @@ public sealed class PosixStorage : IStorage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PgRestException(ErrorCode.PathRemove, $"unable to remove path '{full}': {e.Message}");
+            throw new PgRestException(ErrorCode.PathRemove, $"unable to remove path '{full}': {SystemError.Describe(e)}");
         }
 
         return Task.CompletedTask;
@@ -183,7 +183,7 @@ public sealed class PosixStorage : IStorage
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PgRestException(ErrorCode.FileOpen, $"unable to create symlink '{full}' to '{target}': {e.Message}");
+            throw new PgRestException(ErrorCode.FileOpen, $"unable to create symlink '{full}' to '{target}': {SystemError.Describe(e)}");
         }
 
         return Task.CompletedTask;
@@ -203,7 +203,7 @@ public sealed class PosixStorage : IStorage
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             if (!Directory.Exists(directory))
-                throw new PgRestException(ErrorCode.PathCreate, $"unable to create path '{directory}': {e.Message}");
+                throw new PgRestException(ErrorCode.PathCreate, $"unable to create path '{directory}': {SystemError.Describe(e)}");
         }
     }
 
@@ -229,7 +229,7 @@ public sealed class PosixStorage : IStorage
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{_tempPath}' for write: {e.Message}");
+                throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{_tempPath}' for write: {SystemError.Describe(e)}");
             }
         }
 
@@ -245,7 +245,7 @@ public sealed class PosixStorage : IStorage
             }
             catch (IOException e)
             {
-                throw new PgRestException(ErrorCode.FileWrite, $"unable to write '{_tempPath}': {e.Message}");
+                throw new PgRestException(ErrorCode.FileWrite, $"unable to write '{_tempPath}': {SystemError.Describe(e)}");
             }
         }
 
@@ -260,7 +260,7 @@ public sealed class PosixStorage : IStorage
             }
             catch (IOException e)
             {
-                throw new PgRestException(ErrorCode.FileWrite, $"unable to write '{_tempPath}': {e.Message}");
+                throw new PgRestException(ErrorCode.FileWrite, $"unable to write '{_tempPath}': {SystemError.Describe(e)}");
             }
         }
 
@@ -278,7 +278,7 @@ public sealed class PosixStorage : IStorage
             }
             catch (IOException e)
             {
-                throw new PgRestException(ErrorCode.FileSync, $"unable to sync and move '{_tempPath}' to '{_path}': {e.Message}");
+                throw new PgRestException(ErrorCode.FileSync, $"unable to sync and move '{_tempPath}' to '{_path}': {SystemError.Describe(e)}");
             }
 
             return Task.CompletedTask;
