@@ -142,6 +142,24 @@ public static class ClusterAccess
     }
 
     /// <summary>
+    /// For <c>check</c>, which runs on a primary or a standby: pg1's pg_control and a session. A cluster that cannot be
+    /// checked is a warning, and none at all fails as in pgBackRest with <c>[027] no database found</c>.
+    /// </summary>
+    public static async Task<(PgControl Control, DbClient Db)> OpenAnyAsync(CommandContext context)
+    {
+        try
+        {
+            var pgControl = PgControl.Read(context.PgPath);
+            return (pgControl, await ConnectAsync(context, pgControl).ConfigureAwait(false));
+        }
+        catch (PgRestException e) when (e.Code is ErrorCode.FileMissing or ErrorCode.FileOpen or ErrorCode.FileInvalid or ErrorCode.DbConnect)
+        {
+            Logging.Log.Warn($"unable to check pg1: [{e.TypeName}] {e.Message}");
+            throw new PgRestException(ErrorCode.Config, "no database found\nHINT: check indexed pg-path/pg-host configurations");
+        }
+    }
+
+    /// <summary>
     /// Connects and checks that the server answering on <c>pg1-port</c> is the cluster in <c>pg1-path</c>, as pgBackRest
     /// does, so a wrong port cannot make a backup of another cluster.
     /// </summary>

@@ -42,23 +42,26 @@ public class RestorePlannerTests
     [InlineData("xid", "1234", "20260522-090000F")]
     [InlineData("immediate", null, "20260522-090000F")]
     public void The_latest_set_is_the_newest_backup_of_the_current_cluster_that_ends_before_the_target(string type, string? target, string expected) =>
-        Assert.Equal(expected, RestorePlanner.SelectBackup(Info(), "latest", type, target, "repo1"));
+        Assert.Equal(expected, RestorePlanner.SelectBackup(Info(), "latest", type, target));
 
     [Fact]
-    public void A_time_before_every_backup_of_the_current_cluster_names_the_oldest()
+    public void A_target_before_every_backup_of_the_current_cluster_is_looked_for_in_the_next_repository()
     {
-        var error = Assert.Throws<PgRestException>(() => RestorePlanner.SelectBackup(Info(), "latest", "time", "2026-05-20 09:30:00", "repo1"));
+        Assert.Null(RestorePlanner.SelectBackup(Info(), "latest", "time", "2026-05-20 09:30:00"));
+        Assert.Null(RestorePlanner.SelectBackup(Info(), "latest", "lsn", "0/1000000"));
 
+        var error = RestorePlanner.NoBackupFound("latest", "time", "2026-05-20 09:30:00");
         Assert.Equal(ErrorCode.BackupSetInvalid, error.Code);
-        Assert.Contains("unable to find backup set with stop time less than '2026-05-20 09:30:00'", error.Message);
-        Assert.Contains("the oldest backup on repo1 stopped at 2026-05-20 10:00:00", error.Message);
+        Assert.Equal("unable to find backup set with stop time less than '2026-05-20 09:30:00'", error.Message);
+        Assert.Equal("backup set 20260101-000000F is not valid", RestorePlanner.NoBackupFound("20260101-000000F", "time", "2026-05-20 09:30:00").Message);
+        Assert.Equal("no backup set found to restore", RestorePlanner.NoBackupFound("latest", "default", null).Message);
     }
 
     [Fact]
     public void A_named_set_is_taken_from_any_cluster_and_a_missing_one_is_looked_for_elsewhere()
     {
-        Assert.Equal("20260519-100000F", RestorePlanner.SelectBackup(Info(), "20260519-100000F", "default", null, "repo1"));
-        Assert.Null(RestorePlanner.SelectBackup(Info(), "20260101-000000F", "default", null, "repo1"));
+        Assert.Equal("20260519-100000F", RestorePlanner.SelectBackup(Info(), "20260519-100000F", "default", null));
+        Assert.Null(RestorePlanner.SelectBackup(Info(), "20260101-000000F", "default", null));
     }
 
     [Fact]

@@ -4,12 +4,15 @@ using PgRest.Repository;
 
 namespace PgRest.Commands.Archive;
 
-/// <summary>archive.info of every repository; when none can be read the command fails as pgBackRest's does (RepoInvalidError).</summary>
+/// <summary>
+/// archive.info of every repository; when none can be read the command fails as pgBackRest's does (RepoInvalidError).
+/// archive-push names each repository's cause in the error; archive-get warns about each and fails with the bare error.
+/// </summary>
 internal static class ArchiveInfoLoader
 {
     public sealed record Result(List<(Repo Repo, ArchiveInfo Info)> Valid, List<(Repo Repo, PgRestException Error)> Failed);
 
-    public static async Task<Result> LoadValidAsync(CommandContext context, string stanza)
+    public static async Task<Result> LoadValidAsync(CommandContext context, string stanza, bool warnFailures = false)
     {
         var result = new Result([], []);
         var repos = context.Repos;
@@ -27,6 +30,14 @@ internal static class ArchiveInfoLoader
             {
                 result.Failed.Add((repos[index], e));
             }
+        }
+
+        if (warnFailures)
+        {
+            foreach (var (repo, failure) in result.Failed)
+                Logging.Log.Warn($"{repo.Name}: [{failure.TypeName}] {failure.Message}");
+            if (result.Valid.Count == 0)
+                throw new PgRestException(ErrorCode.RepoInvalid, "unable to find a valid repository");
         }
 
         if (result.Valid.Count == 0)

@@ -25,9 +25,7 @@ internal sealed class WalFetcher
     public static async Task<WalFetcher> CreateAsync(CommandContext context)
     {
         var pgControl = context.Config.IsSet(Options.PgPath, 1) ? ArchiveGetCommand.TryReadPgControl(context.PgPath) : null;
-        var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, context.Stanza).ConfigureAwait(false);
-        foreach (var (repo, failure) in archiveInfos.Failed)
-            Log.Warn($"{repo.Name}: [{failure.TypeName}] {failure.Message}");
+        var archiveInfos = await ArchiveInfoLoader.LoadValidAsync(context, context.Stanza, warnFailures: true).ConfigureAwait(false);
         return new WalFetcher(context, pgControl, archiveInfos);
     }
 
@@ -36,6 +34,7 @@ internal sealed class WalFetcher
     {
         var stanza = _context.Stanza;
         var isSegment = Wal.IsSegment(walName);
+        List<string> failures = [];
         foreach (var (repo, archiveInfo) in _archiveInfos.Valid)
         {
             foreach (var archiveId in ArchiveGetCommand.CandidateArchiveIds(archiveInfo, _pgControl))
@@ -50,12 +49,26 @@ internal sealed class WalFetcher
 
                 var compressType = isSegment ? CompressTypes.FromExtension(stored) : CompressType.None;
                 var expectedSha1 = isSegment ? Postgres.Wal.StoredChecksum(Path.GetFileName(stored), walName) : null;
-                await Repository.RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, _context.Cancellation).ConfigureAwait(false);
+                try
+                {
+                    await Repository.RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, _context.Cancellation).ConfigureAwait(false);
+                }
+                catch (Errors.PgRestException e) when (e.Code is not Errors.ErrorCode.Stop)
+                {
+                    // As pgBackRest: a copy that fails is tried in the next repository, and all failures are named.
+                    failures.Add($"{repo.Name}: {stored[(Repository.RepositoryLayout.ArchivePath(stanza).Length + 1)..]} [{e.TypeName}] {e.Message}");
+                    break;
+                }
+
+                foreach (var failure in failures)
+                    Log.Warn(failure);
                 Log.Info($"found {walName} in the {repo.Name}: {archiveId} archive");
                 return true;
             }
         }
 
+        if (failures.Count > 0)
+            throw new Errors.PgRestException(Errors.ErrorCode.FileRead, $"unable to get {walName}:\n" + string.Join('\n', failures));
         return false;
     }
 }

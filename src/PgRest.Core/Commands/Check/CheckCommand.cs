@@ -17,8 +17,8 @@ public static class CheckCommand
         var config = context.Config;
         var stanza = context.Stanza;
         var cancellation = context.Cancellation;
-        var pgControl = PgControl.Read(context.PgPath);
-        await using var db = await ClusterAccess.ConnectAsync(context, pgControl).ConfigureAwait(false);
+        var (pgControl, db) = await ClusterAccess.OpenAnyAsync(context).ConfigureAwait(false);
+        await using var session = db;
         var standby = await db.IsInRecoveryAsync(cancellation).ConfigureAwait(false);
         var role = standby ? "standby" : "primary";
 

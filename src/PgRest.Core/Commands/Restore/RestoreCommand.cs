@@ -98,21 +98,25 @@ public static class RestoreCommand
             {
                 info = await BackupStore.LoadInfoAsync(repo, context.Stanza, context.Cancellation).ConfigureAwait(false);
             }
-            catch (PgRestException e) when (context.Repos.Count > 1)
+            catch (PgRestException e)
             {
-                // One store down must not stop a restore that another repository can serve.
+                // One store down must not stop a restore that another repository can serve; none left is "no backup set".
                 Log.Warn($"{repo.Name}: [{e.TypeName}] {e.Message}");
                 continue;
             }
 
-            if (RestorePlanner.SelectBackup(info, set, type, target, repo.Name) is not { } label)
+            if (RestorePlanner.SelectBackup(info, set, type, target) is not { } label)
+            {
+                if (info.Current.Count == 0)
+                    Log.Warn($"{repo.Name}: [BackupSetInvalidError] no backup sets to restore");
                 continue;
+            }
             restore.Repo = repo;
             restore.Manifest = await BackupStore.LoadManifestAsync(repo, context.Stanza, label, info, context.Cancellation).ConfigureAwait(false);
             return;
         }
 
-        throw new PgRestException(ErrorCode.BackupSetInvalid, set == "latest" ? "no backup set found to restore" : $"backup set {set} is not valid");
+        throw RestorePlanner.NoBackupFound(set, type, target);
     }
 
     /// <summary>Map the set onto this host, create its directories and links, and leave the manifest in PGDATA while restoring.</summary>

@@ -23,37 +23,38 @@ public enum ExistingFileAction
 public static class RestorePlanner
 {
     /// <summary>
-    /// The backup to restore from one repository's backup.info: <paramref name="set"/> when given (null when this
-    /// repository does not have it); for the latest set and <c>--type=time</c> the newest backup that stopped before
-    /// the target, for <c>--type=lsn</c> the newest that stopped at or before it, otherwise the newest. Only backups of
-    /// the current cluster count for the latest set.
+    /// The backup to restore from one repository's backup.info, or null when this repository has none that fits (the
+    /// next one is asked): <paramref name="set"/> when given; for the latest set and <c>--type=time</c> the newest backup
+    /// that stopped before the target, for <c>--type=lsn</c> the newest that stopped at or before it, otherwise the
+    /// newest. Only backups of the current cluster count for the latest set.
     /// </summary>
-    public static string? SelectBackup(BackupInfo info, string set, string type, string? target, string repoName)
+    public static string? SelectBackup(BackupInfo info, string set, string type, string? target)
     {
         if (set != "latest")
             return info.Current.ContainsKey(set) ? set : null;
 
         var candidates = info.Current.Values.Where(b => b.DbId == info.DbId).OrderBy(b => b.Label, StringComparer.Ordinal).ToList();
-        if (candidates.Count == 0)
-            return null;
-
         if (type == "time" && target is not null)
         {
             var time = ParseTargetTime(target);
-            return (candidates.LastOrDefault(b => b.TimestampStop < time) ?? throw new PgRestException(ErrorCode.BackupSetInvalid,
-                $"unable to find backup set with stop time less than '{target}'\nHINT: the oldest backup on {repoName} stopped at " +
-                $"{Format.LocalTime(candidates[0].TimestampStop)}; choose a later target or restore with --set.")).Label;
+            return candidates.LastOrDefault(b => b.TimestampStop < time)?.Label;
         }
 
         if (type == "lsn" && target is not null)
         {
             var lsn = Lsn.Parse(target);
-            return (candidates.LastOrDefault(b => b.LsnStop is not null && Lsn.Parse(b.LsnStop) <= lsn)
-                ?? throw new PgRestException(ErrorCode.BackupSetInvalid, $"unable to find backup set with lsn less than or equal to '{target}'")).Label;
+            return candidates.LastOrDefault(b => b.LsnStop is not null && Lsn.Parse(b.LsnStop) <= lsn)?.Label;
         }
 
-        return candidates[^1].Label;
+        return candidates.Count == 0 ? null : candidates[^1].Label;
     }
+
+    /// <summary>pgBackRest's error when no repository has a backup that <see cref="SelectBackup"/> would take.</summary>
+    public static PgRestException NoBackupFound(string set, string type, string? target) => new(ErrorCode.BackupSetInvalid,
+        set != "latest" ? $"backup set {set} is not valid"
+        : type == "time" && target is not null ? $"unable to find backup set with stop time less than '{target}'"
+        : type == "lsn" && target is not null ? $"unable to find backup set with lsn less than or equal to '{target}'"
+        : "no backup set found to restore");
 
     /// <summary><c>YYYY-MM-DD HH:MM:SS[.fraction][±TZ]</c>; without a zone the time is local, as PostgreSQL reads it.</summary>
     public static long ParseTargetTime(string target)
