@@ -21,7 +21,7 @@ public static class Program
         }
         catch (PgRestException e)
         {
-            StandardStreams.Error.Write($"ERROR: [{e.ExitCode:000}]: {e.Message}\n");
+            StandardStreams.Error.Write(PgRest.Logging.Log.FormatEarlyError(e.ExitCode, e.Message));
             return e.ExitCode;
         }
 

@@ -72,7 +72,7 @@ public static class CommandRunner
         }
         catch (PgRestException e)
         {
-            StandardStreams.Error.Write($"ERROR: [{e.ExitCode:000}]: {e.Message}\n");
+            StandardStreams.Error.Write(Log.FormatEarlyError(e.ExitCode, e.Message));
             return e.ExitCode;
         }
 

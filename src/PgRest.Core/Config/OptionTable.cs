@@ -88,84 +88,231 @@ public static partial class OptionTable
     [
         new(0, "annotate", false,
             "Add, change or remove backup annotations.",
-            "Annotations given to the backup command with --annotation can be changed afterwards: each --annotation=key=value "
-            + "sets a key and --annotation=key= removes it. The backup to change is chosen with --set."),
+            "Annotations given to the backup command with --annotation can be changed afterwards: each "
+            + "--annotation=key=value sets a key and --annotation=key= removes it. The backup to change is chosen with "
+            + "--set; it is changed on every repository that holds it, or only on --repo."),
         new(1, "archive-get", true,
             "Fetch a WAL segment from the archive.",
-            "Meant to be used as restore_command: archive-get %f \"%p\". The first parameter is the WAL file name to fetch and "
-            + "the second the path it must be written to. The command exits with 1 when the file is not in the archive so "
-            + "that PostgreSQL knows to stop asking."),
+            ArchiveGetHelp),
         new(2, "archive-push", true,
             "Store a WAL segment in the archive.",
-            "Meant to be used as archive_command: archive-push %p. The parameter is the path of the WAL segment to store. "
-            + "With archive-async the segment is queued in the spool path and pushed in the background together with others."),
+            ArchivePushHelp),
         new(3, "backup", false,
             "Back up a PostgreSQL cluster.",
-            "Writes a full, differential or incremental backup to one repository: the first configured repository unless "
-            + "--repo chooses another. There is no built-in scheduler; run the command from cron or a similar tool."),
+            BackupHelp),
         new(4, "check", false,
             "Verify the configuration and WAL archiving.",
-            "Confirms that the stanza is set up on every repository, that archive_command is configured and that a freshly "
-            + "switched WAL segment reaches the archive within archive-timeout. Works on a primary and on a standby."),
+            CheckHelp),
         new(5, "expire", false,
             "Remove backups and WAL that exceed the retention settings.",
-            "Applies the repo-retention-* options to each repository, removing old backups and the WAL no longer needed by "
-            + "the remaining ones. Runs automatically after a successful backup unless expire-auto is off. --set removes one "
-            + "given backup instead."),
+            ExpireHelp),
         new(6, "help", true,
             "Show help.",
             "Without parameters lists the commands. 'help <command>' describes a command and lists its options with their "
             + "current and default values; 'help <command> <option>' describes one option."),
         new(7, "info", false,
             "Show backups and archive status.",
-            "Lists the backups and the WAL range of each stanza (or of --stanza only), in text or, with --output=json, as a "
-            + "machine readable document. --set shows details of one backup."),
+            InfoHelp),
         new(8, "repo-get", true,
             "Print a file stored in a repository.",
-            "Writes the file named by the parameter (relative to the repository path) to standard output, decrypted and "
-            + "decompressed unless --raw is given."),
+            RepoGetHelp),
         new(9, "repo-ls", true,
             "List paths and files in a repository.",
-            "Lists the path named by the optional parameter, relative to the repository path, in text or JSON."),
+            RepoLsHelp),
         new(10, "restore", false,
             "Restore a PostgreSQL cluster from a backup.",
-            "Copies a backup into pg1-path and writes the recovery settings so that PostgreSQL replays WAL from the archive "
-            + "on start. By default the latest backup is restored and recovery runs to the end of the archived WAL; --type, "
-            + "--target and --set choose another point or backup."),
+            RestoreHelp),
         new(11, "server", false,
             "Run the TLS server for remote hosts.",
-            "Accepts TLS connections from other hosts so they can reach this host's repository or cluster without SSH. "
-            + "Clients are authorized by certificate common name with tls-server-auth."),
+            "In pgBackRest, accepts TLS connections from other hosts so they can reach this host's repository or cluster "
+            + "without SSH; clients are authorized by the common name of their certificate (tls-server-auth).\n\n"
+            + "Not implemented in pgrest yet: the command fails with [067] FeatureNotSupported."),
         new(12, "server-ping", true,
             "Check that a TLS server answers.",
-            "Connects to the server given as parameter (or tls-server-address) and reports an error if it does not respond."),
+            "In pgBackRest, connects to a TLS server (the host given as parameter, else tls-server-address) and reports "
+            + "whether it accepts connections. It only shows that the server is alive: no authentication takes place.\n\n"
+            + "Not implemented in pgrest yet: the command fails with [067] FeatureNotSupported."),
         new(13, "stanza-create", false,
             "Create the stanza in the repositories.",
-            "Writes the archive and backup information files of the stanza to each repository. Run it once after configuring "
-            + "a new stanza; running it again on an existing, matching stanza does nothing."),
+            "Writes the archive and backup information files of the stanza to each configured repository, from the "
+            + "cluster in pg1-path. Run it once after configuring a new stanza; running it again on an existing, matching "
+            + "stanza does nothing. A repository whose information files belong to another cluster is refused ([028])."),
         new(14, "stanza-delete", false,
             "Remove a stanza and everything stored for it.",
-            "Deletes all backups and WAL of the stanza from one repository. The stanza must be stopped first with the stop "
-            + "command and the cluster must not be running unless --force is given. This cannot be undone."),
+            StanzaDeleteHelp),
         new(15, "stanza-upgrade", false,
             "Record a PostgreSQL major upgrade in the stanza.",
-            "Adds the upgraded cluster's version and system identifier to the stanza's information files so that backups and "
-            + "archiving can continue after pg_upgrade."),
+            "Run it right after upgrading PostgreSQL to a new major version (pg_upgrade), once pg-path points to the new "
+            + "data directory. It records the new version and system identifier in the stanza's information files on every "
+            + "configured repository, so that backup and archive-push accept the upgraded cluster; its WAL then goes to a "
+            + "new archive id. Use --no-online when the cluster is not running. A stanza already up to date is left as it "
+            + "is."),
         new(16, "start", false,
             "Allow pgRest processes to run again.",
-            "Removes the stop file created by the stop command, for one stanza or for all stanzas."),
+            "Undoes the stop command: removes the stop file of the stanza (or, without --stanza, the one for all stanzas), "
+            + "so that commands may run again. It starts nothing by itself. A stop file made by pgBackRest is removed just "
+            + "the same; when there is none, a warning is printed."),
         new(17, "stop", false,
             "Prevent pgRest processes from running.",
-            "Creates a stop file so that new processes refuse to start, for one stanza or for all stanzas. Running processes "
-            + "finish normally unless --force is given, which terminates them."),
+            "Creates a stop file (<lock-path>/<stanza>.stop, or all.stop without --stanza) so that backup, expire, "
+            + "archive-push, archive-get, stanza-create and stanza-upgrade fail with [062] instead of doing their work. "
+            + "Processes already running finish normally; --force terminates them. The stop file is the one pgBackRest "
+            + "uses, so each tool honours the other's. Undo it with start."),
         new(18, "verify", false,
             "Check the contents of a repository.",
             "Reads every backup file and archived WAL segment and verifies its size and checksum against the information "
-            + "recorded in the repository."),
+            + "recorded in the repository. Works on one repository: --repo, or repo1."),
         new(19, "version", false,
             "Show the version.",
             "Prints the program name and version."),
     ];
+
+    private const string ArchiveGetHelp =
+        "Fetches WAL for PostgreSQL during recovery: after a restore, for point-in-time recovery, and for standbys that "
+        + "replay from the archive instead of (or besides) streaming. Restore writes restore_command = '<pgrest> "
+        + "archive-get %f \"%p\"' for you: the first parameter is the WAL file name, the second where to write it.\n\n"
+        + "The repositories are searched in order (repo1, repo2, ...) and the first that has the file serves it, so give "
+        + "faster or cheaper storage the lower index; --repo searches only that repository. The SHA-1 in the stored name is "
+        + "checked while the file is copied. When no repository has the file the command exits with 1, which tells "
+        + "PostgreSQL that the archive has nothing more. With archive-async, segments are fetched ahead into spool-path.";
+
+    private const string ArchivePushHelp =
+        "Stores a WAL file handed over by PostgreSQL; set archive_command = '<pgrest> archive-push %p'. The segment is "
+        + "written to every configured repository, in parallel. If any repository fails, the command fails, so PostgreSQL "
+        + "keeps the segment and tries again later; the repositories that already have it accept the retry.\n\n"
+        + "The segment's header is compared with the stanza first (archive-header-check). A segment that is already in "
+        + "the archive with the same contents is accepted with a warning; with other contents it is refused ([045]). With "
+        + "archive-async, the call only waits for a background process that pushes queued segments in batches (see "
+        + "spool-path, process-max and archive-push-queue-max).";
+
+    private const string BackupHelp =
+        "Takes a full, differential or incremental backup (--type, incr by default) of the cluster in pg1-path and writes "
+        + "it to one repository: repo1, or the one chosen with --repo. For several repositories, run it once for each.\n\n"
+        + "* diff and incr need a full backup to build on: when the repository has none for the cluster, the backup is "
+        + "taken as full and a warning says so. They keep the compression type of their full backup.\n"
+        + "* An online backup (the default) checks right after it starts that the WAL segment before its start reaches "
+        + "the archive within archive-timeout, and fails with [082] before copying anything when archiving is broken. At "
+        + "the end it waits until the WAL needed for consistency is archived (archive-check).\n"
+        + "* If the newest backup in the repository was interrupted and has the same type and base, it is resumed: stored "
+        + "files that are still valid are kept and only the rest is copied (resume).\n"
+        + "* Files are compared with the prior backup by size and time stamp, or by checksum with --delta; pgrest switches "
+        + "to checksums by itself when time stamps cannot be trusted, e.g. after a timeline switch.\n"
+        + "* The backup only becomes visible when its manifest is written at the end, so an interrupted backup never looks "
+        + "complete. Afterwards expire runs, unless expire-auto is off.\n\n"
+        + "There is no built-in scheduler; run backups from cron or a similar tool.";
+
+    private const string CheckHelp =
+        "Checks that the stanza is set up correctly for backups and WAL archiving, on every configured repository:\n\n"
+        + "* the stanza's information files in each repository match the cluster (version and system identifier);\n"
+        + "* archive_mode is on ([087] otherwise; always is refused with [067] unless --no-archive-mode-check) and "
+        + "archive_command calls pgrest or pgbackrest ([068] otherwise);\n"
+        + "* after a restore point named 'pgBackRest Archive Check', a switch to a new WAL segment is forced, and that "
+        + "segment must reach every repository within archive-timeout ([082] otherwise).\n\n"
+        + "This catches the most common cause of unusable backups: WAL that never reaches the archive. Run it on the "
+        + "database host. On a standby, which cannot switch WAL segments, only the repository configuration is checked.";
+
+    private const string ExpireHelp =
+        "Removes backups and archived WAL that the retention settings no longer require, on each configured repository "
+        + "(or only on --repo):\n\n"
+        + "* repo-retention-full keeps a number of full backups, or with repo-retention-full-type=time a number of days; "
+        + "older full backups go together with the differential and incremental backups that depend on them.\n"
+        + "* repo-retention-diff keeps a number of differential backups, each expired with its incrementals. An "
+        + "incremental backup is never expired on its own, only with the backup it depends on.\n"
+        + "* repo-retention-archive and repo-retention-archive-type decide how much WAL stays for point-in-time recovery; "
+        + "by default the WAL of every remaining backup is kept. The WAL a remaining backup needs to be consistent is never "
+        + "removed.\n"
+        + "* repo-retention-history removes old manifest copies from backup.history.\n\n"
+        + "Expire runs after each successful backup (unless expire-auto is off) and can also be run by hand. --set "
+        + "expires one backup and whatever depends on it, regardless of retention; without --repo every repository is "
+        + "searched for it. WAL retention is applied on every run, with --set as well. --dry-run shows what would go. An "
+        + "error on one repository does not stop the others; the command then fails with [104].";
+
+    private const string InfoHelp =
+        "Shows the stanzas in the repositories (or only --stanza) with their status, the WAL in the archive and every "
+        + "backup, oldest first. The text output is a summary for people and may change between versions; --output=json "
+        + "gives the complete information in a stable form for programs. --set shows one backup in more detail, --type "
+        + "only backups of one type, --repo only one repository.\n\n"
+        + "Text output, per stanza:\n\n"
+        + "* status - ok when the stanza can be read and has at least one backup; otherwise error (<reason>): missing "
+        + "stanza path, no valid backups, missing stanza data, requested backup not found (--set), or other with the error "
+        + "below it. mixed means the repositories differ; a line per repository then gives its own status. (backup/expire "
+        + "running) is added while a backup or expire holds the stanza's lock on this host.\n"
+        + "* cipher - none or aes-256-cbc; mixed, with a line per repository, when they differ.\n"
+        + "* db (current), db (prior) - the cluster now and, after a stanza-upgrade, before; each has its own WAL and "
+        + "backups.\n"
+        + "* wal archive min/max (<version>) - the oldest and newest WAL segment in the archive of that cluster, taken from "
+        + "the first repository that has any (or from --repo); none present when there is none. There may be gaps in "
+        + "between, e.g. from retention.\n"
+        + "* full/diff/incr backup: <label> - the label ends in F, D or I; that of a differential or incremental backup "
+        + "starts with its full backup's. The oldest backup is always a full one.\n"
+        + "* timestamp start/stop - when the backup started and ended, in local time; the stop time tells which backup a "
+        + "point-in-time recovery to a given time starts from.\n"
+        + "* wal start/stop - the WAL the backup needs to become consistent; the backup made sure it was archived.\n"
+        + "* lsn start/stop - the same range as log sequence numbers (with --set).\n"
+        + "* database size - the size of the cluster's files, uncompressed; database backup size - how much of that this "
+        + "backup copied (the same for full backups).\n"
+        + "* repoN: backup set size - what the backup takes in repository N together with the backups it refers to; "
+        + "backup size - what it takes alone. Both are sizes as stored, i.e. compressed when compression is on; block "
+        + "incremental backups show only the backup size.\n"
+        + "* backup reference list - the earlier backups this one needs for a restore.\n"
+        + "* with --set also database list (names and OIDs, template databases left out), symlinks and tablespaces with "
+        + "the place restore puts them, annotation(s), and error list (files with page checksum errors). Without --set, "
+        + "error(s) detected during backup marks a backup that found such errors.\n\n"
+        + "JSON output is an array with an object per stanza: name; status with code (0 ok, 1 missing stanza path, 2 no "
+        + "valid backups, 3 missing stanza data, 4 different across repos, 6 requested backup not found, 99 other), "
+        + "message and lock.backup.held; cipher; repo (key, cipher and status of each repository); db (id, repo-key, "
+        + "system-id and version of every cluster in the history); archive (id, min and max WAL of each archive id, with "
+        + "its database); backup (for each backup label, type, prior, reference, timestamp start/stop in epoch seconds, "
+        + "archive start/stop, lsn start/stop, info with size, delta and repository size/delta in bytes, database, error, "
+        + "backrest format and version, annotation; with --set also database-ref, link, tablespace and error-list).";
+
+    private const string RepoGetHelp =
+        "Prints one file of a repository to standard output, like cat, for any repository type; meant for "
+        + "administration, investigation and tests, not needed in normal operation. The parameter is the file's path, "
+        + "relative to the repository path or absolute under repoN-path.\n\n"
+        + "On an encrypted repository the file is decrypted, with the passphrase that belongs to its kind (info files, "
+        + "WAL, manifests, backup files). It is not decompressed: pipe it through the matching tool, e.g. gzip -d. --raw "
+        + "prints the bytes as stored. A missing file fails with [055], or with --ignore-missing exits with 1 and prints "
+        + "nothing. Uses repo1 unless --repo names another.";
+
+    private const string RepoLsHelp =
+        "Lists the files, paths and links in a repository, like ls, for any repository type; meant for administration, "
+        + "investigation and tests, not needed in normal operation. The optional parameter is a path relative to the "
+        + "repository path, or absolute under repoN-path (outside it the command fails with [096]); without it the "
+        + "repository root is listed.\n\n"
+        + "Prints one name per line, or with --output=json the type, size, time and link destination of each entry. "
+        + "--recurse lists the whole tree, --filter keeps matching names, --sort orders them. A missing path lists "
+        + "nothing. Uses repo1 unless --repo names another.";
+
+    private const string RestoreHelp =
+        "Restores a backup into pg1-path (and its tablespaces) and writes the recovery settings, so that PostgreSQL "
+        + "replays WAL from the archive when it is started; pgrest does not start it.\n\n"
+        + "Which backup: --set names one. By default (latest) the repositories are asked in order (repo1, repo2, ...) and "
+        + "the first that has a suitable backup of the current cluster is used; --repo asks only that one. A repository "
+        + "that cannot be read is skipped with a warning.\n\n"
+        + "* Without a target (--type default, immediate, standby, preserve, none) the newest backup is restored.\n"
+        + "* --type=time or lsn needs --target; the newest backup that ended before that time (at or before that LSN) is "
+        + "chosen. When no repository has one, the restore fails with [075].\n"
+        + "* --type=xid or name needs --target too, but the backup cannot be derived from it: the newest is taken, so "
+        + "give --set when the target is older.\n\n"
+        + "The data directory must be empty unless --delta or --force is given, and PostgreSQL must not be running "
+        + "(postmaster.pid). For PostgreSQL 12 and later the recovery settings go into postgresql.auto.conf, with "
+        + "recovery.signal (standby.signal for --type=standby); older versions fail with [067] unless --type is none or "
+        + "preserve. global/pg_control is written last, so an interrupted restore cannot be started by mistake. "
+        + "Replication slots are not part of a backup, as PostgreSQL recommends.";
+
+    private const string StanzaDeleteHelp =
+        "Removes everything a repository holds for the stanza: all its backups and all its archived WAL. This cannot be "
+        + "undone.\n\n"
+        + "To delete a stanza:\n\n"
+        + "* stop its PostgreSQL cluster (or give --force to delete while it runs);\n"
+        + "* run the stop command for the stanza on this host: without the stop file stanza-delete fails with [055], "
+        + "--force or not;\n"
+        + "* run stanza-delete.\n\n"
+        + "It works on one repository at a time: with several repositories configured --repo is required, so repeat the "
+        + "command for each. The information files go first, then the manifests, then the rest, so an interrupted delete "
+        + "never leaves anything that looks valid; at the end the stop file is removed. Removing the stanza from the "
+        + "configuration files and the environment is then up to you.";
 
     private static Dictionary<string, OptionDefinition> IndexOptions()
     {

@@ -102,6 +102,9 @@ public static class Log
     public static void Detail(string message) => Write(LogLevel.Detail, message);
     public static void Debug(string message) => Write(LogLevel.Debug, message);
 
+    /// <summary>An error raised before logging is set up, laid out as the logger lays out an ERROR line on stderr.</summary>
+    public static string FormatEarlyError(int exitCode, string message) => $"ERROR: [{exitCode:000}]: " + Indent(message, "ERROR: ".Length) + "\n";
+
     public static void Write(LogLevel level, string message)
     {
         if (!IsEnabled(level))

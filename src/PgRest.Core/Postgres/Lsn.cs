@@ -12,9 +12,17 @@ public readonly record struct Lsn(ulong Value) : IComparable<Lsn>
 
     public uint Low => (uint)Value;
 
-    /// <summary>Parses <c>"0/4000028"</c> (either case, with or without zero padding).</summary>
-    public static Lsn Parse(string text) =>
-        TryParse(text, out Lsn lsn) ? lsn : throw new PgRestException(ErrorCode.Format, $"invalid lsn '{text}'");
+    /// <summary>Parses <c>"0/4000028"</c> (either case, with or without zero padding); errors in pgBackRest's words.</summary>
+    public static Lsn Parse(string text)
+    {
+        if (TryParse(text, out Lsn lsn))
+            return lsn;
+        var parts = text.Split('/');
+        if (parts.Length != 2)
+            throw new PgRestException(ErrorCode.Format, "lsn requires two parts");
+        var bad = parts.FirstOrDefault(p => !uint.TryParse(p, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out _)) ?? text;
+        throw new PgRestException(ErrorCode.Format, $"unable to convert base 16 string '{bad}' to uint64");
+    }
 
     public static bool TryParse(ReadOnlySpan<char> text, out Lsn lsn)
     {

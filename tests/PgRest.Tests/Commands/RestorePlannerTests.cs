@@ -64,6 +64,15 @@ public class RestorePlannerTests
         Assert.Null(RestorePlanner.SelectBackup(Info(), "20260101-000000F", "default", null));
     }
 
+    [Theory]
+    [InlineData("default", false, true, "default")]
+    [InlineData("default", false, false, "none")]
+    [InlineData("default", true, false, "default")]
+    [InlineData("time", true, false, "time")]
+    [InlineData("standby", true, true, "standby")]
+    public void An_offline_backup_restores_without_recovery_unless_a_type_is_given(string configured, bool given, bool online, string expected) =>
+        Assert.Equal(expected, RestorePlanner.RecoveryType(configured, given, online));
+
     [Fact]
     public void Target_times_take_a_zone_or_are_local()
     {

@@ -20,6 +20,8 @@ public static class ArchiveGetCommand
             throw new PgRestException(ErrorCode.ParamRequired, "WAL segment to get required");
         if (config.Parameters.Count < 2)
             throw new PgRestException(ErrorCode.ParamRequired, "path to copy WAL segment required");
+        if (config.Parameters.Count > 2)
+            throw new PgRestException(ErrorCode.ParamInvalid, "extra parameters found");
 
         var walName = config.Parameters[0];
         var destination = ArchivePaths.Resolve(context, config.Parameters[1]);

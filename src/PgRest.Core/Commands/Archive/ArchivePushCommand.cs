@@ -16,7 +16,8 @@ public static class ArchivePushCommand
     public static async Task RunAsync(CommandContext context)
     {
         var config = context.Config;
-        if (config.Parameters.Count == 0)
+        // As pgBackRest: anything but exactly one segment gets the same error.
+        if (config.Parameters.Count != 1)
             throw new PgRestException(ErrorCode.ParamRequired, "WAL segment to push required");
 
         var walPath = ArchivePaths.Resolve(context, config.Parameters[0]);

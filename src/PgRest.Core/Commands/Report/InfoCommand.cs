@@ -139,7 +139,7 @@ internal sealed class StanzaReport
             }
         }
 
-        if (code is 1 or 3 && _repos.All(r => r.StatusCode != 0))
+        if (code is 1 && _repos.All(r => r.StatusCode != 0))
             return;
 
         text.Append("    cipher: ").Append(Cipher()).Append('\n');
@@ -381,7 +381,7 @@ internal sealed class RepoReport
 
             try
             {
-                archiveInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: true, cancellation).ConfigureAwait(false);
+                archiveInfo = await InfoStore.LoadAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), repo.CipherPass, ArchiveInfo.Parse, ignoreMissing: backupInfo is null, cancellation).ConfigureAwait(false);
             }
             catch (Errors.PgRestException e)
             {

@@ -153,7 +153,7 @@ public static class RestoreCommand
     private static void WriteRecoverySettings(RestoreState restore)
     {
         var (config, pgPath) = (restore.Config, restore.PgPath);
-        var type = config.Get(Options.Type);
+        var type = RestorePlanner.RecoveryType(config.Get(Options.Type), config.Source(Options.Type) != OptionSource.Default, restore.Manifest.Options.Online);
         if (type is "none" or "preserve")
         {
             if (type == "preserve" && !File.Exists(Path.Combine(pgPath, "recovery.signal")) && !File.Exists(Path.Combine(pgPath, "standby.signal")))

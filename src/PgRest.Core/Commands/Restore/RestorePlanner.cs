@@ -49,6 +49,13 @@ public static class RestorePlanner
         return candidates.Count == 0 ? null : candidates[^1].Label;
     }
 
+    /// <summary>
+    /// The recovery type restore writes: as pgBackRest, an offline backup (taken with <c>--no-online</c>, perhaps at
+    /// wal_level=minimal) gets none unless <c>--type</c> was given, so PostgreSQL starts without asking the archive.
+    /// </summary>
+    public static string RecoveryType(string configured, bool givenByUser, bool backupOnline) =>
+        !givenByUser && !backupOnline ? "none" : configured;
+
     /// <summary>pgBackRest's error when no repository has a backup that <see cref="SelectBackup"/> would take.</summary>
     public static PgRestException NoBackupFound(string set, string type, string? target) => new(ErrorCode.BackupSetInvalid,
         set != "latest" ? $"backup set {set} is not valid"

@@ -42,6 +42,11 @@ public sealed class PosixStorage : IStorage
                 return Task.FromResult<Stream?>(null);
             throw new PgRestException(ErrorCode.FileMissing, $"unable to open missing file '{full}' for read");
         }
+        catch (UnauthorizedAccessException) when (Directory.Exists(full))
+        {
+            // open(2) of a directory succeeds and read(2) fails: pgBackRest reports the read.
+            throw new PgRestException(ErrorCode.FileRead, $"unable to read '{full}': {SystemError.IsADirectory}");
+        }
         catch (UnauthorizedAccessException e)
         {
             throw new PgRestException(ErrorCode.FileOpen, $"unable to open file '{full}' for read: {SystemError.Describe(e)}");

@@ -7,6 +7,9 @@ internal static class SystemError
 {
     private const int PermissionDenied = 13;
 
+    /// <summary>EISDIR: what read(2) of a directory fails with.</summary>
+    public static string IsADirectory => Format(21);
+
     public static string Describe(Exception e) => e switch
     {
         UnauthorizedAccessException => Format(PermissionDenied),
