@@ -40,6 +40,12 @@ public sealed class InfoParityTests(ITestOutputHelper output)
         await CompareAsync(stack, "a backup in repo1 only", $"--set={label}", "info");
         await CompareAsync(stack, "a backup in repo1 only", "--set=20260101-000000F", "info");
 
+        // WAL ranges that differ: the oldest segment only in repo2, so the repositories' min/max disagree.
+        var oldest = Directory.GetFiles(Path.Combine(stack.RepoPath, "archive", stack.Stanza), "0000000100000000000000*", SearchOption.AllDirectories).Order().First();
+        File.Delete(oldest);
+        await CompareAsync(stack, "WAL ranges that differ between repositories", "info");
+        await CompareAsync(stack, "WAL ranges that differ between repositories", "--output=json", "info");
+
         string backupInfo = Path.Combine(repo2, "backup", stack.Stanza, "backup.info");
         File.Copy(backupInfo, backupInfo + ".saved");
         foreach (string file in new[] { backupInfo, backupInfo + ".copy" })

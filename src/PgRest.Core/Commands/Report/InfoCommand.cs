@@ -162,8 +162,14 @@ internal sealed class StanzaReport
             if (!isCurrent && archives.Count == 0 && backups.Count == 0)
                 continue;
             text.Append('\n').Append("    db (").Append(isCurrent ? "current" : "prior").Append(")\n");
-            foreach (var archive in archives.Where(a => a.Min is not null).GroupBy(a => a.Id).Select(g => g.First()))
-                text.Append("        wal archive min/max (").Append(archive.Id[..archive.Id.LastIndexOf('-')]).Append("): ").Append(archive.Min).Append('/').Append(archive.Max).Append('\n');
+            // As pgBackRest: the range over every repository, the oldest segment any has to the newest any has.
+            foreach (var range in archives.Where(a => a.Min is not null).GroupBy(a => a.Id))
+            {
+                var min = range.Select(a => a.Min!).Min(StringComparer.Ordinal);
+                var max = range.Select(a => a.Max!).Max(StringComparer.Ordinal);
+                text.Append("        wal archive min/max (").Append(range.Key[..range.Key.LastIndexOf('-')]).Append("): ").Append(min).Append('/').Append(max).Append('\n');
+            }
+
             if (isCurrent && !archives.Any(a => a.Min is not null))
                 text.Append("        wal archive min/max (").Append(history.Version).Append("): none present\n");
             foreach (var (repo, backup) in backups)
