@@ -21,7 +21,8 @@ done
 source "$root/scripts/packages.sh"
 # zlib1g-dev and gcc: the Native AOT build links against them.
 packages=(postgresql-15 liblz4-1 libzstd1 libbz2-1.0 util-linux zlib1g-dev gcc)
-if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps curl); fi
+# python3-prometheus-client: the metrics test parses info --output=prometheus with the reference parser.
+if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps curl python3-prometheus-client); fi
 install_missing setup "${packages[@]}"
 
 # A pgBackRest newer than 2.45 (block incremental is GA from 2.46): Debian trixie's 2.55.1, whose binary runs on

@@ -79,6 +79,7 @@ internal static class CommandTable
         new(CommandId.ServerPing, NotBuilt(CommandId.ServerPing)) { LogFile = false },
         new(CommandId.StanzaCreate, Completed(StanzaCreateCommand.RunAsync)) { Lock = CommandLockType.All, LockRequired = true },
         new(CommandId.StanzaDelete, StanzaDeleteCommand.RunAsync) { Lock = CommandLockType.All, LockRequired = true },
+        new(CommandId.StanzaRekey, Completed(StanzaRekeyCommand.RunAsync)) { Lock = CommandLockType.All, LockRequired = true },
         new(CommandId.StanzaUpgrade, StanzaUpgradeCommand.RunAsync) { Lock = CommandLockType.All, LockRequired = true },
         new(CommandId.Start, StartCommand.RunAsync),
         new(CommandId.Stop, StopCommand.RunAsync),

@@ -84,6 +84,7 @@ public enum CommandId
     ServerPing,
     StanzaCreate,
     StanzaDelete,
+    StanzaRekey,
     StanzaUpgrade,
     Start,
     Stop,

@@ -8,7 +8,7 @@ public static partial class OptionTable
     // Time options are held in milliseconds.
     private const long Seconds = 1000;
 
-    private const uint AllCommands = (1u << 20) - 1;
+    private const uint AllCommands = (1u << 21) - 1;
 
     // Shapes shared by many options (main role of pgBackRest 2.45).
     private const uint Runnable = AllCommands & ~(HelpCommand | VersionCommand);
@@ -21,11 +21,11 @@ public static partial class OptionTable
     private const uint DbTimeoutCommands = ArchiveGet | ArchivePush | Backup | Check | RepoGet | RepoLs | StanzaCreate
         | StanzaDelete | StanzaUpgrade;
     private const uint LockCommands = Annotate | ArchiveGet | ArchivePush | Backup | Expire | Info | Restore | StanzaCreate
-        | StanzaDelete | StanzaUpgrade | Start | Stop;
+        | StanzaDelete | StanzaRekey | StanzaUpgrade | Start | Stop;
     private const uint PgCommands = ArchiveGet | ArchivePush | Backup | Check | Restore | StanzaCreate | StanzaDelete | StanzaUpgrade;
     private const uint PgDatabaseCommands = Backup | Check | StanzaCreate | StanzaDelete | StanzaUpgrade;
     private const uint RepoSelectCommands = Annotate | ArchiveGet | Backup | Expire | Info | RepoGet | RepoLs | Restore
-        | StanzaDelete | Verify;
+        | StanzaDelete | StanzaRekey | Verify;
     private const uint StanzaCommands = Runnable & ~(Server | ServerPing);
 
     private const string ConfigFileDefault = "/etc/pgbackrest/pgbackrest.conf";
@@ -193,9 +193,13 @@ public static partial class OptionTable
 
         Opt("output", OptionType.StringId, Info | RepoLs | Verify).Def("text").Allow("text", "json")
             .Help(HelpSection.Command, "Output format.", "Format of the command's output.")
-            .On(Info, summary: "Output format.",
+            .On(Info, allow: ["text", "json", "prometheus"], summary: "Output format.",
                 description: "text (the default) is a summary for people whose layout may change between versions; json "
-                + "is complete, kept stable and meant for programs. 'help info' describes the fields of both.")
+                + "is complete, kept stable and meant for programs. 'help info' describes the fields of both. prometheus "
+                + "(pgrest only) writes the Prometheus text exposition format: status of each stanza and repository, each "
+                + "backup's sizes and duration, the time since the last full, diff and incr backup, backup counts, the "
+                + "stored WAL's size and the age of its newest file, the repository size; names follow "
+                + "pgbackrest_exporter's. For a node-exporter textfile collector, see docs/monitoring.md.")
             .On(RepoLs, summary: "Output format.",
                 description: "text prints one name per line. json prints one object keyed by name (the path relative to "
                 + "the listed one, \".\" for the listed path itself); each entry has a type (file, path or link), files "
@@ -958,6 +962,11 @@ public static partial class OptionTable
             .Help(HelpSection.Repository, "Repository passphrase.",
                 "Passphrase that protects the repository's encryption keys. It is not stored anywhere else: losing it "
                 + "makes the backups unreadable."),
+
+        RepoOpt("repo-cipher-pass-new", OptionType.String, StanzaRekey).MarkSecure()
+            .Help(HelpSection.Repository, "New repository passphrase (stanza-rekey).",
+                "pgrest only. The passphrase stanza-rekey re-encrypts the repository's info files with; afterwards it "
+                + "replaces repo-cipher-pass. Like every secret it is refused on the command line."),
 
         RepoOpt("repo-cipher-type", OptionType.StringId).Def("none").Allow("none", "aes-256-cbc")
             .Deprecated("repo-cipher-type")

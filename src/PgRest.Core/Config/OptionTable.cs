@@ -9,8 +9,8 @@ public static partial class OptionTable
     // Command bits, in the order of Commands below (pgBackRest's alphabetical command order).
     internal const uint Annotate = 1u << 0, ArchiveGet = 1u << 1, ArchivePush = 1u << 2, Backup = 1u << 3, Check = 1u << 4,
         Expire = 1u << 5, HelpCommand = 1u << 6, Info = 1u << 7, RepoGet = 1u << 8, RepoLs = 1u << 9, Restore = 1u << 10,
-        Server = 1u << 11, ServerPing = 1u << 12, StanzaCreate = 1u << 13, StanzaDelete = 1u << 14, StanzaUpgrade = 1u << 15,
-        Start = 1u << 16, Stop = 1u << 17, Verify = 1u << 18, VersionCommand = 1u << 19;
+        Server = 1u << 11, ServerPing = 1u << 12, StanzaCreate = 1u << 13, StanzaDelete = 1u << 14, StanzaRekey = 1u << 15,
+        StanzaUpgrade = 1u << 16, Start = 1u << 17, Stop = 1u << 18, Verify = 1u << 19, VersionCommand = 1u << 20;
 
     // Arrays for allocation-free loops; initialized in this order because options refer to commands.
     internal static readonly CommandDefinition[] CommandArray = BuildCommands();
@@ -140,32 +140,49 @@ public static partial class OptionTable
         new(14, "stanza-delete", false,
             "Remove a stanza and everything stored for it.",
             StanzaDeleteHelp),
-        new(15, "stanza-upgrade", false,
+        new(15, "stanza-rekey", false,
+            "Change the passphrase of an encrypted repository.",
+            StanzaRekeyHelp),
+        new(16, "stanza-upgrade", false,
             "Record a PostgreSQL major upgrade in the stanza.",
             "Run it right after upgrading PostgreSQL to a new major version (pg_upgrade), once pg-path points to the new "
             + "data directory. It records the new version and system identifier in the stanza's information files on every "
             + "configured repository, so that backup and archive-push accept the upgraded cluster; its WAL then goes to a "
             + "new archive id. Use --no-online when the cluster is not running. A stanza already up to date is left as it "
             + "is."),
-        new(16, "start", false,
+        new(17, "start", false,
             "Allow pgRest processes to run again.",
             "Undoes the stop command: removes the stop file of the stanza (or, without --stanza, the one for all stanzas), "
             + "so that commands may run again. It starts nothing by itself. A stop file made by pgBackRest is removed just "
             + "the same; when there is none, a warning is printed."),
-        new(17, "stop", false,
+        new(18, "stop", false,
             "Prevent pgRest processes from running.",
             "Creates a stop file (<lock-path>/<stanza>.stop, or all.stop without --stanza) so that backup, expire, "
             + "archive-push, archive-get, stanza-create and stanza-upgrade fail with [062] instead of doing their work. "
             + "Processes already running finish normally; --force terminates them. The stop file is the one pgBackRest "
             + "uses, so each tool honours the other's. Undo it with start."),
-        new(18, "verify", false,
+        new(19, "verify", false,
             "Check the contents of a repository.",
             "Reads every backup file and archived WAL segment and verifies its size and checksum against the information "
             + "recorded in the repository. Works on one repository: --repo, or repo1."),
-        new(19, "version", false,
+        new(20, "version", false,
             "Show the version.",
             "Prints the program name and version."),
     ];
+
+    private const string StanzaRekeyHelp =
+        "pgrest only (pgBackRest has no such command). Re-encrypts the stanza's archive.info and backup.info (and their "
+        + ".copy) with a new passphrase: repoN-cipher-pass is the current one, repoN-cipher-pass-new the new one, both set "
+        + "in the configuration file or the environment (PGBACKREST_REPO1_CIPHER_PASS_NEW), never on the command line. "
+        + "Every other file is encrypted with keys stored inside those two files, which do not change, so the cost does "
+        + "not depend on the size of the repository. Works on every repository that has repoN-cipher-pass-new, or only on "
+        + "--repo. It takes the stanza's locks. Each file is replaced whole, the .copy first: after a crash at any moment "
+        + "every file is readable with the old or the new passphrase, and running stanza-rekey again finishes the job (a "
+        + "file already under the new passphrase is left as it is). Once it has succeeded, put the new passphrase in "
+        + "repoN-cipher-pass and remove repoN-cipher-pass-new; until then commands that read the repository fail with the "
+        + "wrong-passphrase error and change nothing (PostgreSQL retries a failed archive_command). A repository that is "
+        + "not encrypted is refused: encryption cannot be turned on for an existing repository; start a new one with "
+        + "repoN-cipher-type=aes-256-cbc.";
 
     private const string ArchiveGetHelp =
         "Fetches WAL for PostgreSQL during recovery: after a restore, for point-in-time recovery, and for standbys that "

@@ -293,6 +293,9 @@ public static class Options
     /// <summary><c>repoN-cipher-pass</c>: Repository passphrase.</summary>
     public static readonly StringOption RepoCipherPass = new("repo-cipher-pass");
 
+    /// <summary><c>repoN-cipher-pass-new</c>: New repository passphrase (stanza-rekey).</summary>
+    public static readonly StringOption RepoCipherPassNew = new("repo-cipher-pass-new");
+
     /// <summary><c>repoN-cipher-type</c>: Repository encryption (default none).</summary>
     public static readonly ChoiceOption RepoCipherType = new("repo-cipher-type");
 

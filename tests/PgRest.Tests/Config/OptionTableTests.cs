@@ -20,8 +20,10 @@ public class OptionTableTests
         string[] expected =
         [
             "annotate", "archive-get", "archive-push", "backup", "check", "expire", "help", "info", "repo-get", "repo-ls", "restore",
-            "server", "server-ping", "stanza-create", "stanza-delete", "stanza-upgrade", "start", "stop", "verify", "version",
+            "server", "server-ping", "stanza-create", "stanza-delete", "stanza-rekey", "stanza-upgrade", "start", "stop", "verify", "version",
         ];
+
+        // stanza-rekey is pgrest's own; the others are 2.45's, in its (alphabetical) order.
 
         Assert.Equal(expected, OptionTable.Commands.Select(command => command.Name));
         Assert.All(OptionTable.Commands, command => Assert.False(string.IsNullOrWhiteSpace(command.Summary + command.Description)));
@@ -82,10 +84,10 @@ public class OptionTableTests
     public void SecureOptionsAreTheSecretsOf245()
     {
         // 2.45 has no SFTP repository yet, so no repo-sftp-* secrets. repo-s3-sse-customer-key comes from a later
-        // pgBackRest release and is a secret there too.
+        // pgBackRest release and is a secret there too; repo-cipher-pass-new (stanza-rekey) is pgrest's own.
         Assert.Equal(
         [
-            "repo-azure-account", "repo-azure-endpoint", "repo-azure-key", "repo-cipher-pass", "repo-gcs-key", "repo-s3-key",
+            "repo-azure-account", "repo-azure-endpoint", "repo-azure-key", "repo-cipher-pass", "repo-cipher-pass-new", "repo-gcs-key", "repo-s3-key",
             "repo-s3-key-secret", "repo-s3-sse-customer-key", "repo-s3-token",
         ], OptionTable.Options.Where(option => option.Secure).Select(option => option.Name));
     }

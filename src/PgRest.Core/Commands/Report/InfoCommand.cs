@@ -21,6 +21,14 @@ public static class InfoCommand
 
         var setFilter = config.Find(Options.Set);
         var typeFilter = config.Find(Options.Type);
+        if (config.Find(Options.Output) == "prometheus")
+        {
+            var json = new JsonArray(reports.Select(r => (JsonValue)r.ToJson(setFilter, typeFilter)));
+            var wal = await CollectWalUsageAsync(context, stanzas).ConfigureAwait(false);
+            StandardStreams.Out.Write(PrometheusMetrics.Render(json, wal, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+            return;
+        }
+
         var output = config.Find(Options.Output) == "json"
             ? JsonWriter.Write(new JsonArray(reports.Select(r => (JsonValue)r.ToJson(setFilter, typeFilter))))
             : RenderText(reports, setFilter, typeFilter);
@@ -29,6 +37,47 @@ public static class InfoCommand
     }
 
     private const string NoStanzas = "No stanzas exist in the repository.\n";
+
+    /// <summary>Size, count and newest modification of the stored WAL per stanza and repository; a repository that cannot be listed has none.</summary>
+    private static async Task<Dictionary<(string Stanza, long RepoKey), WalUsage>> CollectWalUsageAsync(CommandContext context, IEnumerable<string> stanzas)
+    {
+        var usage = new Dictionary<(string Stanza, long RepoKey), WalUsage>();
+        foreach (var stanza in stanzas)
+        {
+            foreach (var repo in context.Repos)
+            {
+                try
+                {
+                    long bytes = 0, files = 0;
+                    long? newest = null;
+                    var walker = new ArchiveWalker(repo, stanza, context.Cancellation);
+                    foreach (var archiveId in await walker.ArchiveIdsAsync().ConfigureAwait(false))
+                    {
+                        List<string> paths = [RepositoryLayout.ArchiveIdPath(stanza, archiveId)];
+                        paths.AddRange((await walker.SegmentDirectoriesAsync(archiveId).ConfigureAwait(false)).Select(d => walker.SegmentDirectoryPath(archiveId, d)));
+                        foreach (var path in paths)
+                        {
+                            await foreach (var entry in repo.Storage.ListAsync(path, context.Cancellation).ConfigureAwait(false))
+                            {
+                                if (entry.Type != StorageEntryType.File || !(Postgres.Wal.HasSegmentPrefix(entry.Name) || Postgres.Wal.IsHistory(entry.Name)))
+                                    continue;
+                                (bytes, files) = (bytes + entry.Size, files + 1);
+                                newest = Math.Max(newest ?? 0, entry.ModifiedTime.ToUnixTimeSeconds());
+                            }
+                        }
+                    }
+
+                    usage[(stanza, repo.Index)] = new WalUsage(bytes, files, newest);
+                }
+                catch (Errors.PgRestException)
+                {
+                    // info reports the repository's error in its status; the WAL figures are left out.
+                }
+            }
+        }
+
+        return usage;
+    }
 
     private static async Task<List<string>> ListStanzasAsync(CommandContext context)
     {
