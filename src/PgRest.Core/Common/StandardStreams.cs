@@ -8,7 +8,7 @@ namespace PgRest.Common;
 /// first use switches the keypad to application mode (it writes <c>ESC[?1h ESC=</c>), which pgBackRest never does and
 /// which ends up in captured output.
 /// </summary>
-public static class StandardStreams
+public static partial class StandardStreams
 {
     private static readonly Lock Gate = new();
     private static TextWriter? _out;
@@ -44,6 +44,12 @@ public static class StandardStreams
             _error?.Flush();
         }
     }
+
+    /// <summary>Whether stderr is a terminal (the progress line is drawn only there).</summary>
+    public static bool ErrorIsTerminal => IsATerminal(2) == 1;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "isatty")]
+    private static partial int IsATerminal(int descriptor);
 
     private static FileStream Open(int descriptor) =>
         new(new SafeFileHandle(descriptor, ownsHandle: false), FileAccess.Write, bufferSize: 0);

@@ -176,6 +176,13 @@ public static partial class OptionTable
             .Help(HelpSection.Command, "Succeed with exit code 1 when the file is missing.",
                 "Instead of an error, a missing file makes the command exit with code 1 and no output."),
 
+        Opt("progress", OptionType.Boolean, Backup | Restore | Verify).Def("y").AllowNegate()
+            .Help(HelpSection.Command, "Show a live progress line on a terminal.",
+                "pgrest only. When standard error is a terminal, one line on it shows the bytes done and the total, the "
+                + "files, the rate and the time left, redrawn a few times a second and erased at the end; log lines are "
+                + "unchanged. Nothing is shown when standard error is not a terminal (cron, a pipe, a file) or with "
+                + "--no-progress."),
+
         Opt("online", OptionType.Boolean, Backup | StanzaCreate | StanzaUpgrade).Def("y").AllowNegate()
             .Help(HelpSection.Command, "Work with a running cluster.",
                 "--no-online works from the files of a stopped cluster instead of connecting to it.")

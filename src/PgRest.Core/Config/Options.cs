@@ -227,6 +227,9 @@ public static class Options
     /// <summary><c>process-max</c>: Parallel processes for compression and transfer (default 1).</summary>
     public static readonly IntegerOption ProcessMax = new("process-max");
 
+    /// <summary><c>progress</c>: Show a live progress line on a terminal (default y).</summary>
+    public static readonly BoolOption Progress = new("progress");
+
     /// <summary><c>protocol-timeout</c>: Timeout for replies from helper processes (default 1830).</summary>
     public static readonly TimeOption ProtocolTimeout = new("protocol-timeout");
 

@@ -105,30 +105,56 @@ public static class Log
     /// <summary>An error raised before logging is set up, laid out as the logger lays out an ERROR line on stderr.</summary>
     public static string FormatEarlyError(int exitCode, string message) => $"ERROR: [{exitCode:000}]: " + Indent(message, "ERROR: ".Length) + "\n";
 
+    private static string? _statusLine;
+
+    /// <summary>
+    /// The live progress line at the bottom of the terminal (null erases it). A log line written meanwhile erases it
+    /// first and draws it again after itself, so log lines are never mixed with it.
+    /// </summary>
+    public static void SetStatusLine(string? line)
+    {
+        lock (Gate)
+        {
+            if (_statusLine is null && line is null)
+                return;
+            StandardStreams.Error.Write(line is null ? EraseLine : EraseLine + line);
+            _statusLine = line;
+        }
+    }
+
+    private const string EraseLine = "\r\u001b[K";
+
     public static void Write(LogLevel level, string message)
     {
         if (!IsEnabled(level))
             return;
         lock (Gate)
         {
-            var label = LogLevels.Label(level);
-            string? stamped = null;
-            if (level <= _stderr)
-            {
-                var prefix = label.TrimStart() + ": ";
-                StandardStreams.Error.Write(prefix + Indent(DryRunMark + message, prefix.Length) + "\n");
-            }
-            else if (level <= _console)
-            {
-                stamped = Stamp(label, message);
-                StandardStreams.Out.Write(stamped);
-            }
-
-            if (level <= _file && _fileWriter is not null)
-            {
-                _fileWriter.Write(stamped ?? Stamp(label, message, forceTimestamp: true));
-            }
+            if (_statusLine is not null)
+                StandardStreams.Error.Write(EraseLine);
+            WriteLines(level, message);
+            if (_statusLine is not null)
+                StandardStreams.Error.Write(_statusLine);
         }
+    }
+
+    private static void WriteLines(LogLevel level, string message)
+    {
+        var label = LogLevels.Label(level);
+        string? stamped = null;
+        if (level <= _stderr)
+        {
+            var prefix = label.TrimStart() + ": ";
+            StandardStreams.Error.Write(prefix + Indent(DryRunMark + message, prefix.Length) + "\n");
+        }
+        else if (level <= _console)
+        {
+            stamped = Stamp(label, message);
+            StandardStreams.Out.Write(stamped);
+        }
+
+        if (level <= _file && _fileWriter is not null)
+            _fileWriter.Write(stamped ?? Stamp(label, message, forceTimestamp: true));
     }
 
     private static string Stamp(string label, string message, bool forceTimestamp = false)

@@ -8,7 +8,8 @@ namespace PgRest.IntegrationTests.Scenarios;
 /// <summary>
 /// stanza-rekey on two encrypted repositories: killed with SIGKILL at random moments, every info file stays readable
 /// with the old or the new passphrase and a rerun finishes; afterwards the real pgBackRest 2.45 with the new
-/// passphrase lists, verifies and restores, no other file changed, and the old passphrase fails plainly.
+/// passphrase lists, verifies and restores, no other file changed, and the old passphrase fails plainly. The same on
+/// an S3 repository (Ceph RGW).
 /// </summary>
 public sealed class StanzaRekeyTests(ITestOutputHelper output)
 {
@@ -77,6 +78,27 @@ public sealed class StanzaRekeyTests(ITestOutputHelper output)
         stack.WriteConfig(Options(Old1, Old2));
         var info = await stack.PgrestAsync("--repo=1", "info");
         Assert.True(info.StandardOutput.Contains("passphrase is probably wrong", StringComparison.Ordinal), info.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Rekey_of_an_s3_repository_is_read_by_pgbackrest_with_the_new_passphrase()
+    {
+        string[] Options(string pass) => ["repo1-cipher-type=aes-256-cbc", $"repo1-cipher-pass={pass}", "repo1-retention-full=9"];
+        var s3 = await ObjectStoreRepos.S3Async(1, ObjectStoreRepos.UniquePath("rekey"));
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, Options(Old1), repositoryOptions: s3);
+        await stack.ExpectAsync(output, "pgrest", "stanza-create");
+        await stack.ExpectAsync(output, "pgrest", "--type=full", "backup");
+        await stack.ExpectAsync(output, "pgrest", "check");
+
+        stack.WriteConfig([.. Options(Old1), $"repo1-cipher-pass-new={New1}"]);
+        await stack.ExpectAsync(output, "pgrest", "stanza-rekey");
+        await stack.ExpectAsync(output, "pgrest", "stanza-rekey");
+
+        stack.WriteConfig(Options(New1));
+        Assert.Contains("status: ok", (await stack.ExpectAsync(output, "pgbackrest", "info")).StandardOutput);
+        await stack.ExpectAsync(output, "pgbackrest", "verify");
+        stack.WriteConfig(Options(Old1));
+        Assert.Contains("passphrase is probably wrong", (await stack.PgrestAsync("info")).StandardOutput);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class VerifyOnMemoryRepositoryTests
         await stream.CommitAsync();
     }
 
-    private Task<string> VerifyAsync() => new RepositoryVerifier(_repo, Stanza, processMax: 2, CancellationToken.None).RunAsync(verbose: true);
+    private Task<string> VerifyAsync() => new RepositoryVerifier(_repo, Stanza, processMax: 2, showProgress: false, CancellationToken.None).RunAsync(verbose: true);
 
     [Fact]
     public async Task A_clean_archive_reports_every_segment_valid()

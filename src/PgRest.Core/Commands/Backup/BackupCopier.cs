@@ -35,6 +35,7 @@ internal sealed class BackupCopier
     private long _copiedBytes;
     private long _totalBytes;
     private int _pageErrorFiles;
+    private ProgressMeter? _progress;
 
     public BackupCopier(BackupState backup)
     {
@@ -92,6 +93,10 @@ internal sealed class BackupCopier
             CancellationToken = _backup.Cancellation,
         };
 
+        // The live line on a terminal, and the progress info shows from the lock file.
+        using var progress = new ProgressMeter("backup", _totalBytes, plan.Units.Sum(u => u.Files.Count),
+            ProgressMeter.LineWanted(_backup.Config.Get(Options.Progress)), Control.LockFile.ReportBackupProgress);
+        _progress = progress;
         var removed = new List<ManifestFile>();
         await Parallel.ForEachAsync(plan.Units, options, async (unit, cancellation) =>
         {
@@ -332,6 +337,7 @@ internal sealed class BackupCopier
     private async Task ProgressAsync(ScannedFile source, long size, string what, string sha1, CancellationToken cancellation)
     {
         var copied = Interlocked.Add(ref _copiedBytes, size);
+        _progress?.FileDone(size);
         if (Log.IsEnabled(LogLevel.Detail))
         {
             var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;

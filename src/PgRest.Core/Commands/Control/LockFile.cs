@@ -68,9 +68,7 @@ public sealed class LockFile : IDisposable
 
         try
         {
-            var content = Encoding.ASCII.GetBytes($"{{\"execId\":\"{ExecId}\",\"pid\":{Environment.ProcessId}}}");
-            RandomAccess.SetLength(handle, 0);
-            RandomAccess.Write(handle, content, 0);
+            WriteContent(handle, null);
         }
         catch
         {
@@ -78,7 +76,41 @@ public sealed class LockFile : IDisposable
             throw;
         }
 
-        return new LockFile(handle, path);
+        var taken = new LockFile(handle, path);
+        if (type == Backup)
+            _heldBackup = taken;
+        return taken;
+    }
+
+    private static LockFile? _heldBackup;
+
+    /// <summary>
+    /// Records a running backup's progress in the backup lock this process holds, as pgBackRest does (2.45's
+    /// <c>pctCplt</c>, hundredths of a percent, and 2.48's <c>size</c>/<c>sizeCplt</c>), for <c>info</c> on this host.
+    /// </summary>
+    public static void ReportBackupProgress(long size, long sizeDone)
+    {
+        if (_heldBackup is not { } held || held._handle.IsClosed)
+            return;
+        try
+        {
+            WriteContent(held._handle, (size, sizeDone));
+        }
+        catch (IOException)
+        {
+            // Progress is informative; the backup goes on without it.
+        }
+    }
+
+    private static void WriteContent(SafeFileHandle handle, (long Size, long Done)? progress)
+    {
+        var text = progress is not { } p
+            ? $"{{\"execId\":\"{ExecId}\",\"pid\":{Environment.ProcessId}}}"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{{\"execId\":\"{ExecId}\",\"pctCplt\":{(p.Size == 0 ? 10000 : p.Done * 10000 / p.Size)},\"pid\":{Environment.ProcessId},\"size\":{p.Size},\"sizeCplt\":{p.Done}}}");
+        var content = Encoding.ASCII.GetBytes(text);
+        RandomAccess.SetLength(handle, 0);
+        RandomAccess.Write(handle, content, 0);
     }
 
     /// <summary>A command's lock: archive, backup, or both for "all" (stanza-create/upgrade/delete).</summary>
@@ -177,9 +209,9 @@ public sealed class LockFile : IDisposable
 }
 
 /// <summary>What a lock file says about the process holding it.</summary>
-public sealed record LockHolder(string ExecId, int ProcessId, int? PercentComplete)
+public sealed record LockHolder(string ExecId, int ProcessId, int? PercentComplete, long? Size = null, long? SizeDone = null)
 {
-    /// <summary>Parses <c>{"execId":"…","pctCplt":N,"pid":N}</c>; null when the text is not such a record.</summary>
+    /// <summary>Parses <c>{"execId":"…","pctCplt":N,"pid":N[,"size":N,"sizeCplt":N]}</c>; null when the text is not such a record.</summary>
     public static LockHolder? Parse(string text)
     {
         try
@@ -188,7 +220,9 @@ public sealed record LockHolder(string ExecId, int ProcessId, int? PercentComple
             if (json.GetOrNull("execId") is not { IsNull: false } execId || json.GetOrNull("pid") is not { IsNull: false } pid)
                 return null;
             int? percent = json.GetOrNull("pctCplt") is { IsNull: false } value ? (int)value.GetUInt32() : null;
-            return new LockHolder(execId.GetString(), checked((int)pid.GetUInt32()), percent);
+            long? size = json.GetOrNull("size") is { IsNull: false } total ? total.GetInt64() : null;
+            long? done = json.GetOrNull("sizeCplt") is { IsNull: false } completed ? completed.GetInt64() : null;
+            return new LockHolder(execId.GetString(), checked((int)pid.GetUInt32()), percent, size, done);
         }
         catch (Exception e) when (e is PgRestException or FormatException or InvalidOperationException or OverflowException)
         {

@@ -134,6 +134,21 @@ internal sealed class StanzaReport
 
     private const int DifferentAcrossRepos = 4;
 
+    private Control.LockHolder? BackupLock => _repos.Select(r => r.BackupLock).FirstOrDefault(l => l is not null);
+
+    /// <summary>As pgBackRest 2.48+: held, and while a backup runs its size and the part already copied.</summary>
+    private JsonObject BackupLockJson()
+    {
+        var json = new JsonObject { { "held", BackupLock is not null } };
+        if (BackupLock is { Size: { } size, SizeDone: { } done })
+        {
+            json.Add("size", size);
+            json.Add("size-cplt", done);
+        }
+
+        return json;
+    }
+
     private (int Code, string Message) Status()
     {
         if (_repos.Any(r => r.StatusCode == RepoReport.BackupNotFound))
@@ -174,8 +189,19 @@ internal sealed class StanzaReport
     {
         var (code, message) = Status();
         text.Append("stanza: ").Append(Name).Append('\n');
-        text.Append("    status: ").Append(code switch { 0 => "ok", DifferentAcrossRepos => "mixed", _ => "error (" + message + ")" });
-        text.Append(_repos.Any(r => r.BackupLockHeld) ? " (backup/expire running)\n" : "\n");
+        // As pgBackRest 2.45: a running backup is named inside an error's parentheses, after the status otherwise.
+        var running = BackupLock switch
+        {
+            null => null,
+            { PercentComplete: { } percent } => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"backup/expire running - {percent / 100.0:0.00}% complete"),
+            _ => "backup/expire running",
+        };
+        text.Append("    status: ").Append(code switch
+        {
+            0 => running is null ? "ok" : $"ok ({running})",
+            DifferentAcrossRepos => running is null ? "mixed" : $"mixed ({running})",
+            _ => running is null ? $"error ({message})" : $"error ({message}, {running})",
+        }).Append('\n');
         if (code == RepoReport.Other && _repos.Count == 1)
             AppendCause(text, _repos[0], "    status: ".Length);
         if (code == DifferentAcrossRepos)
@@ -319,7 +345,7 @@ internal sealed class StanzaReport
                 "status", new JsonObject
                 {
                     { "code", (ulong)code },
-                    { "lock", new JsonObject { { "backup", new JsonObject { { "held", _repos.Any(r => r.BackupLockHeld) } } } } },
+                    { "lock", new JsonObject { { "backup", BackupLockJson() } } },
                     { "message", message },
                 }
             },
@@ -390,7 +416,8 @@ internal sealed class RepoReport
     public BackupInfo? BackupInfo { get; private set; }
     public List<BackupInfoEntry> Backups { get; } = [];
     public List<(string Id, uint DbId, string? Min, string? Max)> Archives { get; } = [];
-    public bool BackupLockHeld { get; private set; }
+    /// <summary>The process holding the stanza's backup lock on this host, with the progress it recorded.</summary>
+    public Control.LockHolder? BackupLock { get; private set; }
 
     /// <summary>pgBackRest's status when <c>--set</c> names a backup no repository holds; it replaces "no valid backups".</summary>
     public const int BackupNotFound = 6;
@@ -413,7 +440,7 @@ internal sealed class RepoReport
     {
         var report = new RepoReport(repo);
         var cancellation = context.Cancellation;
-        report.BackupLockHeld = Control.LockProbe.IsHeld(context.Config, stanza, "backup");
+        report.BackupLock = Control.LockProbe.Holder(context.Config, stanza, "backup");
         if (await repo.Storage.InfoAsync(RepositoryLayout.BackupPath(stanza), cancellation).ConfigureAwait(false) is null
             && await repo.Storage.InfoAsync(RepositoryLayout.ArchivePath(stanza), cancellation).ConfigureAwait(false) is null)
         {

@@ -92,8 +92,14 @@ internal sealed class RestoreFileWriter
             MaxDegreeOfParallelism = (int)Math.Max(1, _context.Config.Get(Options.ProcessMax)),
             CancellationToken = _context.Cancellation,
         };
-        await Parallel.ForEachAsync(files.OrderByDescending(f => f.Size), options, RestoreFileAsync).ConfigureAwait(false);
+        var ordered = files.OrderByDescending(f => f.Size).ToList();
+        using var progress = new ProgressMeter("restore", ordered.Sum(f => (long)f.Size), ordered.Count, ProgressMeter.LineWanted(_context.Config.Get(Options.Progress)));
+        _progress = progress;
+        await Parallel.ForEachAsync(ordered, options, RestoreFileAsync).ConfigureAwait(false);
+        _progress = null;
     }
+
+    private ProgressMeter? _progress;
 
     private async ValueTask RestoreFileAsync(ManifestFile file, CancellationToken cancellation)
     {
@@ -159,6 +165,7 @@ internal sealed class RestoreFileWriter
             File.Move(writePath, local, overwrite: true);
 
         var restored = Interlocked.Add(ref _restoredBytes, (long)file.Size);
+        _progress?.FileDone((long)file.Size);
         if (Log.IsEnabled(LogLevel.Detail))
         {
             var percent = _totalBytes == 0 ? 100 : restored * 100.0 / _totalBytes;
@@ -210,6 +217,7 @@ internal sealed class RestoreFileWriter
         File.SetLastWriteTimeUtc(local, timestamp);
         SetOwner(local, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
         var restored = Interlocked.Add(ref _restoredBytes, (long)file.Size);
+        _progress?.FileDone((long)file.Size);
         if (Log.IsEnabled(LogLevel.Detail))
         {
             var percent = _totalBytes == 0 ? 100 : restored * 100.0 / _totalBytes;

@@ -24,10 +24,13 @@ internal sealed class RepositoryVerifier
     private readonly ArchiveWalker _archive;
     private readonly List<ArchiveIdResult> _archiveResults = [];
     private readonly List<BackupResult> _backupResults = [];
+    private readonly bool _showProgress;
     private int _errorTotal;
+    private ProgressMeter? _progress;
 
-    public RepositoryVerifier(Repo repo, string stanza, int processMax, CancellationToken cancellation)
+    public RepositoryVerifier(Repo repo, string stanza, int processMax, bool showProgress, CancellationToken cancellation)
     {
+        _showProgress = showProgress;
         _repo = repo;
         _stanza = stanza;
         _processMax = Math.Max(1, processMax);
@@ -73,10 +76,14 @@ internal sealed class RepositoryVerifier
                 var possiblyInProgress = labels.Count > 0 && !backupInfo!.Current.ContainsKey(labels[^1]) ? labels[^1] : null;
                 CheckArchiveIdsInHistory(archiveIds, archiveInfo!);
 
-                foreach (var archiveId in archiveIds)
-                    await VerifyArchiveIdAsync(archiveId, archiveInfo!.CipherPass).ConfigureAwait(false);
-                foreach (var label in labels)
-                    await VerifyBackupAsync(label, label == possiblyInProgress, archiveInfo!, backupInfo!.CipherPass).ConfigureAwait(false);
+                using (var progress = new ProgressMeter("verify", 0, 0, ProgressMeter.LineWanted(_showProgress)))
+                {
+                    _progress = progress;
+                    foreach (var archiveId in archiveIds)
+                        await VerifyArchiveIdAsync(archiveId, archiveInfo!.CipherPass).ConfigureAwait(false);
+                    foreach (var label in labels)
+                        await VerifyBackupAsync(label, label == possiblyInProgress, archiveInfo!, backupInfo!.CipherPass).ConfigureAwait(false);
+                }
 
                 report.Clear().Append(VerifyReport.Render(_archiveResults, _backupResults, verbose));
             }
@@ -452,8 +459,12 @@ internal sealed class RepositoryVerifier
     {
         var outcomes = new FileCheckOutcome[checks.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = _processMax, CancellationToken = _cancellation };
+        _progress?.AddTotal(checks.Sum(c => (long)c.ExpectedSize), checks.Count);
         await Parallel.ForAsync(0, checks.Count, options, async (index, cancellation) =>
-            outcomes[index] = await FileVerifier.CheckAsync(_repo, checks[index], cancellation).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            outcomes[index] = await FileVerifier.CheckAsync(_repo, checks[index], cancellation).ConfigureAwait(false);
+            _progress?.FileDone((long)checks[index].ExpectedSize);
+        }).ConfigureAwait(false);
         return outcomes;
     }
 

@@ -14,7 +14,7 @@ public static class VerifyCommand
     public static async Task<int> RunAsync(CommandContext context)
     {
         var config = context.Config;
-        var verifier = new RepositoryVerifier(context.TargetRepo, context.Stanza, (int)config.Get(Options.ProcessMax), context.Cancellation);
+        var verifier = new RepositoryVerifier(context.TargetRepo, context.Stanza, (int)config.Get(Options.ProcessMax), config.Get(Options.Progress), context.Cancellation);
         var report = await verifier.RunAsync(config.Get(Options.Verbose)).ConfigureAwait(false);
         if (report.Length > 0)
         {
