@@ -53,6 +53,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.Equal(1, Value(samples, "pgbackrest_backup_count", ("backup_type", "full")));
         Assert.Equal(1, Value(samples, "pgbackrest_backup_count", ("backup_type", "incr")));
         Assert.Equal(1, Value(samples, "pgbackrest_wal_archive_status", ("pg_version", "15")));
+        var archive = json.GetProperty("archive")[0];
+        Assert.Equal(1, Value(samples, "pgbackrest_wal_archive_status", ("wal_max", archive.GetProperty("max").GetString()!)));
+        Assert.Equal(1, Value(samples, "pgbackrest_wal_archive_status", ("wal_min", archive.GetProperty("min").GetString()!)));
         var lastIncrStop = backups[1].GetProperty("timestamp").GetProperty("stop").GetInt64();
         Assert.Equal(lastIncrStop, Value(samples, "pgbackrest_backup_last_completion_timestamp_seconds", ("backup_type", "incr")));
         Assert.InRange(Value(samples, "pgbackrest_wal_archive_newest_age_seconds", ("repo_key", "1")), 0, 300);

@@ -50,7 +50,7 @@ public sealed partial class PrometheusMetricsTests
         Assert.Contains("pgbackrest_backup_repo_delta_bytes{backup_name=\"20260528-090000F_20260528-120000I\",backup_type=\"incr\",block_incr=\"n\",database_id=\"1\",repo_key=\"1\",stanza=\"demo\"} 90000\n", text);
         Assert.Contains("pgbackrest_backup_count{backup_type=\"incr\",repo_key=\"1\",stanza=\"demo\"} 1\n", text);
         Assert.Contains("pgbackrest_backup_count{backup_type=\"diff\",repo_key=\"1\",stanza=\"demo\"} 0\n", text);
-        Assert.Contains("pgbackrest_wal_archive_status{database_id=\"1\",pg_version=\"15\",repo_key=\"1\",stanza=\"demo\"} 1\n", text);
+        Assert.Contains("pgbackrest_wal_archive_status{database_id=\"1\",pg_version=\"15\",repo_key=\"1\",stanza=\"demo\",wal_max=\"000000010000000000000009\",wal_min=\"000000010000000000000002\"} 1\n", text);
         Assert.Contains("pgbackrest_wal_archive_newest_age_seconds{repo_key=\"1\",stanza=\"demo\"} 42\n", text);
         Assert.Contains($"pgbackrest_repo_size_bytes{{repo_key=\"1\",stanza=\"demo\"}} {3000000 + 90000 + 8 * 1024 * 1024}\n", text);
         Assert.Contains("pgbackrest_backup_annotations{backup_name=\"20260528-090000F_20260528-120000I\"", text);

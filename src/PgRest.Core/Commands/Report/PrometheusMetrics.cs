@@ -106,10 +106,11 @@ public static class PrometheusMetrics
         {
             var database = archive["database"].AsObject();
             var hasRange = !archive["min"].IsNull && !archive["max"].IsNull;
-            families.Add("pgbackrest_wal_archive_status", "1 when the archive id holds WAL (min and max known), else 0.",
+            families.Add("pgbackrest_wal_archive_status", "1 when the archive id holds WAL, its oldest and newest segment as labels, else 0.",
             [
                 ("database_id", Text(database["id"])), ("pg_version", archive["id"].GetString().Split('-')[0]),
                 ("repo_key", Text(database["repo-key"])), ("stanza", stanza),
+                ("wal_max", archive["max"].GetStringOrNull() ?? ""), ("wal_min", archive["min"].GetStringOrNull() ?? ""),
             ], hasRange ? 1 : 0);
         }
 
