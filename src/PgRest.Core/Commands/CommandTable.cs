@@ -72,6 +72,7 @@ internal static class CommandTable
         new(CommandId.Expire, Completed(ExpireCommand.RunAsync)) { Lock = CommandLockType.Backup, LockRequired = true },
         new(CommandId.Help, Completed(HelpCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.Info, Completed(InfoCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
+        new(CommandId.Rehearse, Rehearse.RehearseCommand.RunAsync),
         new(CommandId.RepoGet, RepoGetCommand.RunAsync) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.RepoLs, RepoLsCommand.RunAsync) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.Restore, Completed(RestoreCommand.RunAsync)),
@@ -83,6 +84,7 @@ internal static class CommandTable
         new(CommandId.StanzaUpgrade, StanzaUpgradeCommand.RunAsync) { Lock = CommandLockType.All, LockRequired = true },
         new(CommandId.Start, StartCommand.RunAsync),
         new(CommandId.Stop, StopCommand.RunAsync),
+        new(CommandId.TargetFind, Completed(TargetFind.TargetFindCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.Verify, VerifyCommand.RunAsync),
         new(CommandId.Version, Completed(VersionCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
     ];

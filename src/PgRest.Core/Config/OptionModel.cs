@@ -77,6 +77,7 @@ public enum CommandId
     Expire,
     Help,
     Info,
+    Rehearse,
     RepoGet,
     RepoLs,
     Restore,
@@ -88,6 +89,7 @@ public enum CommandId
     StanzaUpgrade,
     Start,
     Stop,
+    TargetFind,
     Verify,
     Version,
 }

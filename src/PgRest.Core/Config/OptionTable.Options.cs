@@ -8,7 +8,7 @@ public static partial class OptionTable
     // Time options are held in milliseconds.
     private const long Seconds = 1000;
 
-    private const uint AllCommands = (1u << 21) - 1;
+    private const uint AllCommands = (1u << 23) - 1;
 
     // Shapes shared by many options (main role of pgBackRest 2.45).
     private const uint Runnable = AllCommands & ~(HelpCommand | VersionCommand);
@@ -22,10 +22,11 @@ public static partial class OptionTable
         | StanzaDelete | StanzaUpgrade;
     private const uint LockCommands = Annotate | ArchiveGet | ArchivePush | Backup | Expire | Info | Restore | StanzaCreate
         | StanzaDelete | StanzaRekey | StanzaUpgrade | Start | Stop;
-    private const uint PgCommands = ArchiveGet | ArchivePush | Backup | Check | Restore | StanzaCreate | StanzaDelete | StanzaUpgrade;
+    private const uint PgCommands = ArchiveGet | ArchivePush | Backup | Check | Rehearse | Restore | StanzaCreate | StanzaDelete
+        | StanzaUpgrade;
     private const uint PgDatabaseCommands = Backup | Check | StanzaCreate | StanzaDelete | StanzaUpgrade;
-    private const uint RepoSelectCommands = Annotate | ArchiveGet | Backup | Expire | Info | RepoGet | RepoLs | Restore
-        | StanzaDelete | StanzaRekey | Verify;
+    private const uint RepoSelectCommands = Annotate | ArchiveGet | Backup | Expire | Info | Rehearse | RepoGet | RepoLs | Restore
+        | StanzaDelete | StanzaRekey | TargetFind | Verify;
     private const uint StanzaCommands = Runnable & ~(Server | ServerPing);
 
     private const string ConfigFileDefault = "/etc/pgbackrest/pgbackrest.conf";
@@ -100,6 +101,8 @@ public static partial class OptionTable
             .. ArchiveQueueOptions(),
             .. BackupOptions(),
             .. RestoreOptions(),
+            .. ForensicOptions(),
+            .. OutputOptions(),
             .. RemoteOptions(),
             .. TlsServerOptions(),
             .. PgOptions(),
@@ -198,23 +201,6 @@ public static partial class OptionTable
                 description: "With --no-online the stanza is upgraded without connecting to PostgreSQL: the settings are "
                 + "read from the control file of the stopped cluster."),
 
-        Opt("output", OptionType.StringId, Info | RepoLs | Verify).Def("text").Allow("text", "json")
-            .Help(HelpSection.Command, "Output format.", "Format of the command's output.")
-            .On(Info, allow: ["text", "json", "prometheus"], summary: "Output format.",
-                description: "text (the default) is a summary for people whose layout may change between versions; json "
-                + "is complete, kept stable and meant for programs. 'help info' describes the fields of both. prometheus "
-                + "(pgrest only) writes the Prometheus text exposition format: status of each stanza and repository, each "
-                + "backup's sizes and duration, the time since the last full, diff and incr backup, backup counts, the "
-                + "stored WAL's size and the age of its newest file, the repository size; names follow "
-                + "pgbackrest_exporter's. For a node-exporter textfile collector, see docs/monitoring.md.")
-            .On(RepoLs, summary: "Output format.",
-                description: "text prints one name per line. json prints one object keyed by name (the path relative to "
-                + "the listed one, \".\" for the listed path itself); each entry has a type (file, path or link), files "
-                + "add size (bytes) and time (last modification, epoch seconds), links add destination.")
-            .On(Verify, def: "none", allow: ["none", "text"], summary: "Output format.",
-                description: "none (the default) only logs the result; text also prints a summary to standard output: "
-                + "for each archive id and backup the counts of files checked and of those found missing or invalid "
-                + "(every one with --verbose)."),
     ];
 
     /// <summary>Command-line options of repo-get, repo-ls and verify, and the choice of the stanza and repository.</summary>
@@ -288,7 +274,7 @@ public static partial class OptionTable
     /// <summary>Which backup and which point in time restore, info and expire work on.</summary>
     private static OptionDefinition[] TargetOptions() =>
     [
-        Opt("set", OptionType.String, Annotate | Expire | Info | Restore | Verify).Optional()
+        Opt("set", OptionType.String, Annotate | Expire | Info | Rehearse | Restore | Verify).Optional()
             .Help(HelpSection.Command, "Backup set to work on.", "Label of a backup, e.g. 20240101-000000F.")
             .On(Annotate, required: true, summary: "Backup to annotate.", description: "Label of the backup to change.")
             .On(Expire, summary: "Backup to expire.",
@@ -308,9 +294,12 @@ public static partial class OptionTable
                 description: "Label of the backup to restore. latest (the default) takes the newest backup of the current "
                 + "cluster from the first repository that has one; with --type=time, the newest that ended before the "
                 + "target (for lsn, at or before it). A label that no repository has fails with [075].")
+            .On(Rehearse, required: true, def: "latest", summary: "Backup to rehearse.",
+                description: "Label of the backup to restore, chosen as restore chooses it: latest (the default) is the "
+                + "newest, or with --type=time the newest that ended before the target.")
             .On(Verify, isInternal: true, summary: "Backup to verify.", description: "Verifies only this backup."),
 
-        Opt("target", OptionType.String, Restore).DependsOn("type", "lsn", "name", "time", "xid")
+        Opt("target", OptionType.String, Rehearse | Restore).DependsOn("type", "lsn", "name", "time", "xid")
             .Help(HelpSection.Command, "Recovery target.",
                 "Where recovery stops, required with --type lsn, name, time or xid: an LSN (e.g. 0/3000060), the name of a "
                 + "restore point, a time stamp (YYYY-MM-DD HH:MM:SS, optionally with fractions of a second and a time zone "
@@ -329,21 +318,21 @@ public static partial class OptionTable
                 + "This holds with hot_standby=on, the default since PostgreSQL 10. With hot_standby=off, pause behaves "
                 + "like shutdown on PostgreSQL 12 and later."),
 
-        Opt("target-exclusive", OptionType.Boolean, Restore).Def("n").DependsOn("type", "lsn", "time", "xid")
+        Opt("target-exclusive", OptionType.Boolean, Rehearse | Restore).Def("n").DependsOn("type", "lsn", "time", "xid")
             .Help(HelpSection.Command, "Stop just before the target.",
                 "By default the target itself is recovered: with --type=xid --target=1007, the changes of transaction 1007 "
                 + "are replayed. --target-exclusive stops right before it instead, leaving them out (written as "
                 + "recovery_target_inclusive=false). Only for --type lsn, time and xid; see recovery_target_inclusive in "
                 + "the PostgreSQL documentation."),
 
-        Opt("target-timeline", OptionType.String, Restore).Optional()
+        Opt("target-timeline", OptionType.String, Rehearse | Restore).Optional()
             .DependsOn("type", "default", "lsn", "name", "standby", "time", "xid")
             .Help(HelpSection.Command, "Timeline to recover along.",
                 "current stays on the timeline of the backup, latest follows the newest timeline found in the archive, a "
                 + "number picks that timeline (written as recovery_target_timeline). Without it PostgreSQL's own default "
                 + "applies: latest since version 12."),
 
-        Opt("type", OptionType.StringId, Backup | Info | Restore)
+        Opt("type", OptionType.StringId, Backup | Info | Rehearse | Restore)
             .Help(HelpSection.Command, "Type of backup or recovery.",
                 "How far recovery goes after the restore, i.e. which recovery settings restore writes:\n\n"
                 + "* default - replay all the WAL the archive has (the default)\n"
@@ -370,7 +359,68 @@ public static partial class OptionTable
                 description: "Lists only the backups of one type: full, diff (differential) or incr (incremental). Status "
                 + "and WAL range are shown as usual.")
             .On(Restore, def: "default", allow: ["lsn", "name", "time", "xid", "preserve", "none", "immediate", "default", "standby"],
-                summary: "Recovery type."),
+                summary: "Recovery type.")
+            .On(Rehearse, def: "default", allow: ["lsn", "name", "time", "xid", "immediate", "default"], summary: "Recovery type.",
+                description: "How far the rehearsal recovers, as for restore: default replays the whole archive, immediate "
+                + "stops at the end of the backup, lsn, name, time and xid stop at --target. The server is promoted there."),
+    ];
+
+    /// <summary>The output format of the commands that print data.</summary>
+    private static OptionDefinition[] OutputOptions() =>
+    [
+        Opt("output", OptionType.StringId, Info | Rehearse | RepoLs | TargetFind | Verify).Def("text").Allow("text", "json")
+            .Help(HelpSection.Command, "Output format.", "Format of the command's output.")
+            .On(Info, allow: ["text", "json", "prometheus"], summary: "Output format.",
+                description: "text (the default) is a summary for people whose layout may change between versions; json "
+                + "is complete, kept stable and meant for programs. 'help info' describes the fields of both. prometheus "
+                + "(pgrest only) writes the Prometheus text exposition format: status of each stanza and repository, each "
+                + "backup's sizes and duration, the time since the last full, diff and incr backup, backup counts, the "
+                + "stored WAL's size and the age of its newest file, the repository size; names follow "
+                + "pgbackrest_exporter's. For a node-exporter textfile collector, see docs/monitoring.md.")
+            .On(Rehearse, summary: "Output format.",
+                description: "text is a report for people; json is one object with the backup used, the timings in "
+                + "seconds, the WAL replayed, the query's columns and rows, the verdict and, when it failed, the reason.")
+            .On(TargetFind, summary: "Output format.",
+                description: "text lists the transactions with the restore command for each; json is one object per "
+                + "stanza with the relation found (database, oid, relfilenode, backup) and an array of events (xid, time, "
+                + "lsn, timeline, action, rows, restore options).")
+            .On(RepoLs, summary: "Output format.",
+                description: "text prints one name per line. json prints one object keyed by name (the path relative to "
+                + "the listed one, \".\" for the listed path itself); each entry has a type (file, path or link), files "
+                + "add size (bytes) and time (last modification, epoch seconds), links add destination.")
+            .On(Verify, def: "none", allow: ["none", "text"], summary: "Output format.",
+                description: "none (the default) only logs the result; text also prints a summary to standard output: "
+                + "for each archive id and backup the counts of files checked and of those found missing or invalid "
+                + "(every one with --verbose)."),
+    ];
+
+    /// <summary>Options of target-find and rehearse (pgrest only).</summary>
+    private static OptionDefinition[] ForensicOptions() =>
+    [
+        Opt("from", OptionType.String, TargetFind).Optional()
+            .Help(HelpSection.Command, "Start of the period searched.",
+                "A time stamp (YYYY-MM-DD HH:MM:SS, optionally with fractions and a time zone such as +02; local time when "
+                + "the zone is left out). The WAL is read from the newest backup that ended before it, and transactions "
+                + "that committed before it are not listed. Without it the search starts at the newest backup whose "
+                + "catalog has the relation."),
+        Opt("relation", OptionType.String, TargetFind)
+            .Help(HelpSection.Command, "Table to search for.",
+                "SCHEMA.TABLE, or DATABASE.SCHEMA.TABLE when several databases have a table of that name (without the "
+                + "database every database of the backup is searched). Names are matched exactly as stored, so give them "
+                + "as PostgreSQL folds them (lower case unless created quoted). A schema-less name means public."),
+        Opt("rehearse-path", OptionType.Path, Rehearse).Optional()
+            .Help(HelpSection.Command, "Scratch directory of the rehearsal.",
+                "Where the backup is restored and the server started; it must be absent or empty, and is removed at the "
+                + "end. Without it a new directory is made in the system's temporary directory. pg1-path and anything "
+                + "inside it are refused."),
+        Opt("rehearse-query", OptionType.String, Rehearse).Optional()
+            .Help(HelpSection.Command, "Query that proves the restore.",
+                "SQL run in the largest database once recovery has ended; its result is reported and an error fails the "
+                + "rehearsal. Without it every table of that database is counted (SELECT count(*) of each)."),
+        Opt("to", OptionType.String, TargetFind).Optional()
+            .Help(HelpSection.Command, "End of the period searched.",
+                "A time stamp like --from: WAL is read up to the first transaction that committed after it. Without it, "
+                + "to the end of the archive."),
     ];
 
     /// <summary>Options shared by most commands.</summary>
@@ -414,7 +464,7 @@ public static partial class OptionTable
                 + "pgrest has all of them built in. A diff or incr backup keeps the type of its full backup, whatever this "
                 + "option says."),
 
-        GlobalOpt("db-timeout", OptionType.Time, DbTimeoutCommands).Def("1800").Between(100, 604800 * Seconds)
+        GlobalOpt("db-timeout", OptionType.Time, DbTimeoutCommands | Rehearse).Def("1800").Between(100, 604800 * Seconds)
             .Help(HelpSection.General, "Timeout for database queries.",
                 "Seconds a query against PostgreSQL may take. That includes the calls that start and stop a backup, "
                 + "which can each take a long time on a busy cluster (the start waits for a checkpoint unless start-fast "
@@ -461,7 +511,7 @@ public static partial class OptionTable
                 + "pgrest does not change its umask: it sets the mode of every repository file it writes (0640) itself, "
                 + "so the option is accepted but changes nothing."),
 
-        GlobalOpt("process-max", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Restore | Verify).Def("1")
+        GlobalOpt("process-max", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Rehearse | Restore | Verify).Def("1")
             .Between(1, 999)
             .Help(HelpSection.General, "Parallel processes for compression and transfer.",
                 "How many files are compressed, encrypted and transferred at the same time by backup, restore, verify and "

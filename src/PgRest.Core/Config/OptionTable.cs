@@ -8,9 +8,10 @@ public static partial class OptionTable
 {
     // Command bits, in the order of Commands below (pgBackRest's alphabetical command order).
     internal const uint Annotate = 1u << 0, ArchiveGet = 1u << 1, ArchivePush = 1u << 2, Backup = 1u << 3, Check = 1u << 4,
-        Expire = 1u << 5, HelpCommand = 1u << 6, Info = 1u << 7, RepoGet = 1u << 8, RepoLs = 1u << 9, Restore = 1u << 10,
-        Server = 1u << 11, ServerPing = 1u << 12, StanzaCreate = 1u << 13, StanzaDelete = 1u << 14, StanzaRekey = 1u << 15,
-        StanzaUpgrade = 1u << 16, Start = 1u << 17, Stop = 1u << 18, Verify = 1u << 19, VersionCommand = 1u << 20;
+        Expire = 1u << 5, HelpCommand = 1u << 6, Info = 1u << 7, Rehearse = 1u << 8, RepoGet = 1u << 9, RepoLs = 1u << 10,
+        Restore = 1u << 11, Server = 1u << 12, ServerPing = 1u << 13, StanzaCreate = 1u << 14, StanzaDelete = 1u << 15,
+        StanzaRekey = 1u << 16, StanzaUpgrade = 1u << 17, Start = 1u << 18, Stop = 1u << 19, TargetFind = 1u << 20,
+        Verify = 1u << 21, VersionCommand = 1u << 22;
 
     // Arrays for allocation-free loops; initialized in this order because options refer to commands.
     internal static readonly CommandDefinition[] CommandArray = BuildCommands();
@@ -113,62 +114,93 @@ public static partial class OptionTable
         new(7, "info", false,
             "Show backups and archive status.",
             InfoHelp),
-        new(8, "repo-get", true,
+        new(8, "rehearse", false,
+            "Restore a backup into a scratch directory and start it, to prove it works.",
+            RehearseHelp),
+        new(9, "repo-get", true,
             "Print a file stored in a repository.",
             RepoGetHelp),
-        new(9, "repo-ls", true,
+        new(10, "repo-ls", true,
             "List paths and files in a repository.",
             RepoLsHelp),
-        new(10, "restore", false,
+        new(11, "restore", false,
             "Restore a PostgreSQL cluster from a backup.",
             RestoreHelp),
-        new(11, "server", false,
+        new(12, "server", false,
             "Run the TLS server for remote hosts.",
             "In pgBackRest, accepts TLS connections from other hosts so they can reach this host's repository or cluster "
             + "without SSH; clients are authorized by the common name of their certificate (tls-server-auth).\n\n"
             + "Not implemented in pgrest yet: the command fails with [067] FeatureNotSupported."),
-        new(12, "server-ping", true,
+        new(13, "server-ping", true,
             "Check that a TLS server answers.",
             "In pgBackRest, connects to a TLS server (the host given as parameter, else tls-server-address) and reports "
             + "whether it accepts connections. It only shows that the server is alive: no authentication takes place.\n\n"
             + "Not implemented in pgrest yet: the command fails with [067] FeatureNotSupported."),
-        new(13, "stanza-create", false,
+        new(14, "stanza-create", false,
             "Create the stanza in the repositories.",
             "Writes the archive and backup information files of the stanza to each configured repository, from the "
             + "cluster in pg1-path. Run it once after configuring a new stanza; running it again on an existing, matching "
             + "stanza does nothing. A repository whose information files belong to another cluster is refused ([028])."),
-        new(14, "stanza-delete", false,
+        new(15, "stanza-delete", false,
             "Remove a stanza and everything stored for it.",
             StanzaDeleteHelp),
-        new(15, "stanza-rekey", false,
+        new(16, "stanza-rekey", false,
             "Change the passphrase of an encrypted repository.",
             StanzaRekeyHelp),
-        new(16, "stanza-upgrade", false,
+        new(17, "stanza-upgrade", false,
             "Record a PostgreSQL major upgrade in the stanza.",
             "Run it right after upgrading PostgreSQL to a new major version (pg_upgrade), once pg-path points to the new "
             + "data directory. It records the new version and system identifier in the stanza's information files on every "
             + "configured repository, so that backup and archive-push accept the upgraded cluster; its WAL then goes to a "
             + "new archive id. Use --no-online when the cluster is not running. A stanza already up to date is left as it "
             + "is."),
-        new(17, "start", false,
+        new(18, "start", false,
             "Allow pgRest processes to run again.",
             "Undoes the stop command: removes the stop file of the stanza (or, without --stanza, the one for all stanzas), "
             + "so that commands may run again. It starts nothing by itself. A stop file made by pgBackRest is removed just "
             + "the same; when there is none, a warning is printed."),
-        new(18, "stop", false,
+        new(19, "stop", false,
             "Prevent pgRest processes from running.",
             "Creates a stop file (<lock-path>/<stanza>.stop, or all.stop without --stanza) so that backup, expire, "
             + "archive-push, archive-get, stanza-create and stanza-upgrade fail with [062] instead of doing their work. "
             + "Processes already running finish normally; --force terminates them. The stop file is the one pgBackRest "
             + "uses, so each tool honours the other's. Undo it with start."),
-        new(19, "verify", false,
+        new(20, "target-find", false,
+            "Find the transactions that dropped, truncated or changed a table.",
+            TargetFindHelp),
+        new(21, "verify", false,
             "Check the contents of a repository.",
             "Reads every backup file and archived WAL segment and verifies its size and checksum against the information "
             + "recorded in the repository. Works on one repository: --repo, or repo1."),
-        new(20, "version", false,
+        new(22, "version", false,
             "Show the version.",
             "Prints the program name and version."),
     ];
+
+    private const string RehearseHelp =
+        "pgrest only (pgBackRest has no such command). Proves that a backup restores and starts: restores it (--set, or "
+        + "the one --type/--target need, as restore chooses) into a scratch directory (--rehearse-path, which must be "
+        + "empty or absent, and is never pg1-path), with every tablespace inside it; starts PostgreSQL from the binaries "
+        + "of the backup's major version on a free port, listening only on a socket in the scratch directory, with "
+        + "archive_mode=off, hot_standby=off and a small shared_buffers, recovering to the target (default: the end of "
+        + "the archive) and promoting there; waits up to db-timeout for recovery to end and connections to be accepted; "
+        + "runs --rehearse-query (default: a row count of every table of the largest database) in the largest database; "
+        + "stops the server and removes the directory. It reports the backup used, the seconds the restore and the "
+        + "recovery took, how much WAL was replayed, the query's result and a verdict. When recovery ends before the end "
+        + "of the archive (a segment missing or damaged) or before the target, the server does not start, or the query "
+        + "fails, the verdict is failed, the reason is given and the exit code is not zero. Safe to run from cron beside "
+        + "the production cluster; it must run as the OS user that owns the cluster (not root).";
+
+    private const string TargetFindHelp =
+        "pgrest only (pgBackRest has no such command). Answers 'when exactly did it happen?' before a point-in-time "
+        + "recovery: reads the WAL in the repository, from the backup before --from (without --from, the newest backup "
+        + "that has the relation) to the end of the archive or --to, and lists every committed transaction that dropped "
+        + "the table given in --relation, truncated it, rewrote it, or deleted or updated its rows: commit time, xid, "
+        + "commit LSN, timeline, what it did, and the restore command that stops just before it. The table is found by "
+        + "its name in the catalog (pg_class, pg_namespace) stored in that backup, so it works after the table has been "
+        + "dropped; it is followed through renames, TRUNCATE and VACUUM FULL. Works on every repository type, compressed "
+        + "or encrypted. WAL records are decoded by pgrest itself for PostgreSQL 12 to 18; records it does not need are "
+        + "counted, never misread.";
 
     private const string StanzaRekeyHelp =
         "pgrest only (pgBackRest has no such command). Re-encrypts the stanza's archive.info and backup.info (and their "

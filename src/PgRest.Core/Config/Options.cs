@@ -110,6 +110,9 @@ public static class Options
     /// <summary><c>force</c>: Force the command despite a safety check (default n).</summary>
     public static readonly BoolOption Force = new("force");
 
+    /// <summary><c>from</c>: Start of the period searched.</summary>
+    public static readonly StringOption From = new("from");
+
     /// <summary><c>ignore-missing</c>: Succeed with exit code 1 when the file is missing (default n).</summary>
     public static readonly BoolOption IgnoreMissing = new("ignore-missing");
 
@@ -241,6 +244,15 @@ public static class Options
 
     /// <summary><c>recurse</c>: Include subpaths (default n).</summary>
     public static readonly BoolOption Recurse = new("recurse");
+
+    /// <summary><c>rehearse-path</c>: Scratch directory of the rehearsal.</summary>
+    public static readonly StringOption RehearsePath = new("rehearse-path");
+
+    /// <summary><c>rehearse-query</c>: Query that proves the restore.</summary>
+    public static readonly StringOption RehearseQuery = new("rehearse-query");
+
+    /// <summary><c>relation</c>: Table to search for.</summary>
+    public static readonly StringOption Relation = new("relation");
 
     /// <summary><c>remote-type</c>: Kind of remote process.</summary>
     public static readonly ChoiceOption RemoteType = new("remote-type");
@@ -505,6 +517,9 @@ public static class Options
 
     /// <summary><c>tls-server-port</c>: Port of the TLS server (default 8432).</summary>
     public static readonly IntegerOption TlsServerPort = new("tls-server-port");
+
+    /// <summary><c>to</c>: End of the period searched.</summary>
+    public static readonly StringOption To = new("to");
 
     /// <summary><c>type</c>: Type of backup or recovery.</summary>
     public static readonly ChoiceOption Type = new("type");

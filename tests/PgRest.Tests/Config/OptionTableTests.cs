@@ -19,11 +19,12 @@ public class OptionTableTests
     {
         string[] expected =
         [
-            "annotate", "archive-get", "archive-push", "backup", "check", "expire", "help", "info", "repo-get", "repo-ls", "restore",
-            "server", "server-ping", "stanza-create", "stanza-delete", "stanza-rekey", "stanza-upgrade", "start", "stop", "verify", "version",
+            "annotate", "archive-get", "archive-push", "backup", "check", "expire", "help", "info", "rehearse", "repo-get", "repo-ls",
+            "restore", "server", "server-ping", "stanza-create", "stanza-delete", "stanza-rekey", "stanza-upgrade", "start", "stop",
+            "target-find", "verify", "version",
         ];
 
-        // stanza-rekey is pgrest's own; the others are 2.45's, in its (alphabetical) order.
+        // rehearse, stanza-rekey and target-find are pgrest's own; the others are 2.45's, in its (alphabetical) order.
 
         Assert.Equal(expected, OptionTable.Commands.Select(command => command.Name));
         Assert.All(OptionTable.Commands, command => Assert.False(string.IsNullOrWhiteSpace(command.Summary + command.Description)));
