@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The "3 pm DROP TABLE" point-in-time recovery of the PITR tutorial, run end to end with pgrest on a throwaway
-# PostgreSQL 15 cluster and a posix repository in a temporary directory. Installs what it needs first.
+# PostgreSQL 15 cluster and a posix repository in a temporary directory: target-find names the transaction that
+# dropped the table and prints the restore that stops just before it. Installs what it needs first.
 # Usage: scripts/demo.sh [--keep]      (--keep leaves the cluster directory for you to inspect)
 set -euo pipefail
 
@@ -64,22 +65,28 @@ pg check
 pg --type=full backup
 pg info
 
-say "Morning: orders come in"
+say "Morning: orders come in, a few are corrected"
 psql_run -c "CREATE TABLE orders (id serial PRIMARY KEY, item text NOT NULL, created_at timestamptz DEFAULT now());" \
-         -c "INSERT INTO orders (item) SELECT 'item ' || g FROM generate_series(1, 1000) g;"
-sleep 1
-target="$(psql_run -At -c "SELECT to_char(now(), 'YYYY-MM-DD HH24:MI:SS.US TZH:TZM')")"
+         -c "INSERT INTO orders (item) SELECT 'item ' || g FROM generate_series(1, 1000) g;" \
+         -c "UPDATE orders SET item = item || ' (corrected)' WHERE id <= 5;"
 echo "rows before the incident: $(psql_run -At -c 'SELECT count(*) FROM orders')"
-echo "the second before the incident: $target"
-sleep 1
 
-say "3 pm: somebody drops the table"
+say "About 3 pm: somebody drops the table (nobody knows the second)"
 psql_run -c "DROP TABLE orders;"
 psql_run -c "SELECT pg_switch_wal();" >/dev/null
+pg check >/dev/null
 
-say "Stop PostgreSQL and restore to the second before (--type=time --target-action=promote --delta)"
+say "target-find: which transaction dropped it, and the restore that stops just before it"
+found="$(pg --log-level-console=warn --relation=public.orders target-find)"
+echo "$found"
+restore="$(printf '%s\n' "$found" | sed -n 's/^ *restore to just before it: pgrest //p' | tail -n 1)"
+printf '%s\n' "$found" | grep -q "public.orders: DROP" || { say "FAIL: target-find did not name the DROP"; exit 1; }
+
+say "Stop PostgreSQL and run the restore target-find printed"
 as_postgres "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
-pg --type=time "--target=$target" --target-action=promote --delta restore
+echo "pgrest $restore"
+# shellcheck disable=SC2086 # the printed options, one word each
+as_postgres "$pgrest" $restore
 tail -n 4 "$work/pg/postgresql.auto.conf"
 
 say "Start PostgreSQL: it replays WAL from the archive and stops at the target"
@@ -93,8 +100,9 @@ grep -E "recovery stopping|selected new timeline|archive recovery complete" "$wo
 rows="$(psql_run -At -c 'SELECT count(*) FROM orders')"
 timeline="$(psql_run -At -c "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int")"
 echo "rows after recovery: $rows, timeline: $timeline"
-if [[ "$rows" == 1000 ]]; then
-  say "PASS: the table and all 1000 rows are back"
+corrected="$(psql_run -At -c "SELECT count(*) FROM orders WHERE item LIKE '%(corrected)'")"
+if [[ "$rows" == 1000 && "$corrected" == 5 ]]; then
+  say "PASS: the table and all 1000 rows are back, with the morning's corrections"
 else
   say "FAIL: expected 1000 rows"; exit 1
 fi

@@ -15,6 +15,11 @@ internal static unsafe partial class Lz4Native
     /// <summary>LZ4F_HEADER_SIZE_MAX: the most bytes LZ4F_compressBegin writes.</summary>
     internal const int HeaderSizeMax = 19;
 
+    /// <summary>A raw LZ4 block (no frame), as PostgreSQL 15+ stores full-page images with wal_compression=lz4.</summary>
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial int LZ4_decompress_safe(byte* source, byte* destination, int compressedSize, int destinationCapacity);
+
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial nuint LZ4F_createCompressionContext(nint* context, uint version);

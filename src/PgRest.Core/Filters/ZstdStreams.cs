@@ -16,6 +16,11 @@ internal static unsafe partial class ZstdNative
     internal const int EndContinue = 0;
     internal const int EndFrame = 2;
 
+    /// <summary>One whole zstd frame into a buffer of known size (full-page images with wal_compression=zstd).</summary>
+    [LibraryImport(Library)]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    internal static partial nuint ZSTD_decompress(byte* destination, nuint capacity, byte* source, nuint sourceSize);
+
     [LibraryImport(Library)]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     internal static partial nint ZSTD_createCCtx();

@@ -6,10 +6,15 @@ namespace PgRest.Postgres;
 /// <summary>CRC-32C (Castagnoli) as PostgreSQL computes it for pg_control and WAL records.</summary>
 internal static class Crc32C
 {
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
+    public const uint Start = 0xFFFFFFFF;
 
+    public static uint Compute(ReadOnlySpan<byte> data) => Finish(Update(Start, data));
+
+    public static uint Finish(uint crc) => crc ^ 0xFFFFFFFF;
+
+    /// <summary>Adds <paramref name="data"/> to a running CRC (begun with <see cref="Start"/>, ended with <see cref="Finish"/>).</summary>
+    public static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
         // BitOperations uses the SSE4.2/ARM instruction when present and a table otherwise.
         while (data.Length >= sizeof(ulong))
         {
@@ -20,6 +25,6 @@ internal static class Crc32C
         foreach (byte value in data)
             crc = BitOperations.Crc32C(crc, value);
 
-        return crc ^ 0xFFFFFFFF;
+        return crc;
     }
 }

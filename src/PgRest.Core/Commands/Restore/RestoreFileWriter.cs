@@ -185,14 +185,7 @@ internal sealed class RestoreFileWriter
             if (file.Size == 0)
                 return null;
 
-            // A bundled file is one stream at an offset inside its bundle; the others have a repository file each.
-            var repoPath = file.BundleId is { } bundleId
-                ? RepositoryLayout.BundlePath(_stanza, _manifest.ReferenceOf(file), bundleId)
-                : RepositoryLayout.BackupFilePath(_stanza, _manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(_compressType));
-            var source = file.BundleId is null
-                ? (await _repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!
-                : (await _repo.Storage.OpenReadAsync(repoPath, (long)file.BundleOffset, (long)file.EffectiveRepoSize, cancellationToken: cancellation).ConfigureAwait(false))!;
-            var pipeline = Pipeline.Read(source, _compressType, _manifest.CipherPass, raw: _manifest.BundleRaw && file.BundleId is not null);
+            var (pipeline, repoPath) = await OpenStoredAsync(_repo, _stanza, _manifest, file, _compressType, cancellation).ConfigureAwait(false);
             await using (pipeline.ConfigureAwait(false))
             {
                 await pipeline.Output.CopyToAsync(output, BufferSize, cancellation).ConfigureAwait(false);
@@ -205,6 +198,22 @@ internal sealed class RestoreFileWriter
                 return pipeline.Sha1Hex;
             }
         }
+    }
+
+    /// <summary>
+    /// A file stored whole, opened for reading through decrypt and decompress. A bundled file is one stream at an offset
+    /// inside its bundle; the others have a repository file each.
+    /// </summary>
+    internal static async Task<(ReadPipeline Pipeline, string RepoPath)> OpenStoredAsync(Repo repo, string stanza, Manifest manifest, ManifestFile file,
+        CompressType compressType, CancellationToken cancellation)
+    {
+        var repoPath = file.BundleId is { } bundleId
+            ? RepositoryLayout.BundlePath(stanza, manifest.ReferenceOf(file), bundleId)
+            : RepositoryLayout.BackupFilePath(stanza, manifest.ReferenceOf(file), file.Name, CompressTypes.Extension(compressType));
+        var source = file.BundleId is null
+            ? (await repo.Storage.OpenReadAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false))!
+            : (await repo.Storage.OpenReadAsync(repoPath, (long)file.BundleOffset, (long)file.EffectiveRepoSize, cancellationToken: cancellation).ConfigureAwait(false))!;
+        return (Pipeline.Read(source, compressType, manifest.CipherPass, raw: manifest.BundleRaw && file.BundleId is not null), repoPath);
     }
 
     private Task WriteZeroedAsync(string local, ManifestFile file, UnixFileMode mode, DateTime timestamp)
