@@ -156,6 +156,7 @@ public sealed class RelationTracker
 
                 return true;
             case HeapRecords.Update or HeapRecords.HotUpdate when HeapRecords.TryParseUpdate(record, out var update):
+                FollowCreatedRows(record, update);
                 for (var i = 0; i < _tables.Count; i++)
                 {
                     var table = _tables[i];
@@ -183,6 +184,22 @@ public sealed class RelationTracker
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>A table created in this transaction whose new pg_class row is updated again before the commit (CREATE TABLE with a key does).</summary>
+    private void FollowCreatedRows(WalRecord record, HeapChange update)
+    {
+        if (!_pending.TryGetValue(record.Xid, out var pending))
+            return;
+        for (var i = 0; i < pending.Created.Count; i++)
+        {
+            var created = pending.Created[i];
+            if (update.Node.Database != created.DatabaseId || update.Node.Relation != created.PgClassFileNode || update.Old != created.PgClassTuple)
+                continue;
+            var fileNode = HeapRecords.TryReadNewTupleUInt32(record, CatalogReader.ClassFileNode, out var value, out var unchanged) && !unchanged
+                ? value : created.FileNode;
+            pending.Created[i] = created with { PgClassTuple = update.New!.Value, FileNode = fileNode };
         }
     }
 
