@@ -402,7 +402,7 @@ public static partial class OptionTable
                 "A time stamp (YYYY-MM-DD HH:MM:SS, optionally with fractions and a time zone such as +02; local time when "
                 + "the zone is left out). The WAL is read from the newest backup that ended before it, and transactions "
                 + "that committed before it are not listed. Without it the search starts at the newest backup whose "
-                + "catalog has the relation."),
+                + "catalog has the relation, or at the newest backup when none has it."),
         Opt("relation", OptionType.String, TargetFind)
             .Help(HelpSection.Command, "Table to search for.",
                 "SCHEMA.TABLE, or DATABASE.SCHEMA.TABLE when several databases have a table of that name (without the "

@@ -194,7 +194,8 @@ public static partial class OptionTable
     private const string TargetFindHelp =
         "pgrest only (pgBackRest has no such command). Answers 'when exactly did it happen?' before a point-in-time "
         + "recovery: reads the WAL in the repository, from the backup before --from (without --from, the newest backup "
-        + "that has the relation) to the end of the archive or --to, and lists every committed transaction that dropped "
+        + "that has the relation, or the newest backup when none has it: the table is then taken from the WAL that "
+        + "creates it) to the end of the archive or --to, and lists every committed transaction that dropped "
         + "the table given in --relation, truncated it, rewrote it, or deleted or updated its rows: commit time, xid, "
         + "commit LSN, timeline, what it did, and the restore command that stops just before it. The table is found by "
         + "its name in the catalog (pg_class, pg_namespace) stored in that backup, so it works after the table has been "

@@ -51,7 +51,12 @@ public static class RepoFiles
     }
 
     /// <summary>Reads a whole stored file back to plain bytes.</summary>
-    public static async Task<byte[]> ReadAllAsync(Repo repo, string path, CompressType compressType, string? passphrase, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadAllAsync(Repo repo, string path, CompressType compressType, string? passphrase, CancellationToken cancellationToken) =>
+        (await ReadAllWithSha1Async(repo, path, compressType, passphrase, cancellationToken).ConfigureAwait(false)).Bytes;
+
+    /// <summary>The plain bytes of a stored file and their SHA-1, computed in the same pass.</summary>
+    public static async Task<(byte[] Bytes, string Sha1)> ReadAllWithSha1Async(Repo repo, string path, CompressType compressType, string? passphrase,
+        CancellationToken cancellationToken)
     {
         var source = (await repo.Storage.OpenReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false))!;
         var pipeline = Pipeline.Read(source, compressType, passphrase);
@@ -59,7 +64,7 @@ public static class RepoFiles
         {
             using var buffer = new MemoryStream();
             await pipeline.Output.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return buffer.ToArray();
+            return (buffer.ToArray(), pipeline.Sha1Hex);
         }
     }
 

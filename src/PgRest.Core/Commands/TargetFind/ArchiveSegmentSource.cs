@@ -80,9 +80,8 @@ internal sealed class ArchiveSegmentSource(Repo repo, string stanza, string arch
         var stored = names.FirstOrDefault(file => Wal.IsStoredSegmentOf(file, name));
         if (stored is null)
             return null;
-        var bytes = await RepoFiles.ReadAllAsync(repo, _walker.SegmentDirectoryPath(archiveId, directory) + "/" + stored,
+        var (bytes, sha1) = await RepoFiles.ReadAllWithSha1Async(repo, _walker.SegmentDirectoryPath(archiveId, directory) + "/" + stored,
             CompressTypes.FromExtension(stored), cipherPass, cancellation).ConfigureAwait(false);
-        var sha1 = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(bytes));
         if (sha1 != Wal.StoredChecksum(stored, name))
             throw new PgRestException(ErrorCode.Checksum, $"WAL segment {name} in the {repo.Name} archive has checksum {sha1}, not the {Wal.StoredChecksum(stored, name)} of its name");
         return bytes;

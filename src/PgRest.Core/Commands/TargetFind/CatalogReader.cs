@@ -45,10 +45,11 @@ public static class CatalogReader
     public static uint? FindNamespace(ReadOnlySpan<byte> pgNamespace, string schema)
     {
         uint? found = null;
+        var wanted = Encoding.UTF8.GetBytes(schema);
         ForEachTuple(pgNamespace, (tid, tuple) =>
         {
             var data = tuple.Data;
-            if (!tuple.XminAborted && data.Length >= 4 + NameLength && NameEquals(data.Slice(4, NameLength), schema) && (tuple.Live || found is null))
+            if (!tuple.XminAborted && data.Length >= 4 + NameLength && NameEquals(data.Slice(4, NameLength), wanted) && (tuple.Live || found is null))
                 found = BinaryPrimitives.ReadUInt32LittleEndian(data);
         });
         return found;
@@ -74,9 +75,10 @@ public static class CatalogReader
     public static (TupleId Tid, uint RelationId, uint FileNode, bool Live)? FindTable(ReadOnlySpan<byte> pgClass, int versionNum, uint namespaceId, string name)
     {
         (TupleId, uint, uint, bool)? found = null;
+        var wanted = Encoding.UTF8.GetBytes(name);
         ForEachTuple(pgClass, (tid, tuple) =>
         {
-            if (tuple.XminAborted || MatchTable(tuple.Data, versionNum, namespaceId, name) is not { } table || (found is { Item4: true } && !tuple.Live))
+            if (tuple.XminAborted || MatchTable(tuple.Data, versionNum, namespaceId, wanted) is not { } table || (found is { Item4: true } && !tuple.Live))
                 return;
             found = (tid, table.RelationId, table.FileNode, tuple.Live);
         });
@@ -87,7 +89,10 @@ public static class CatalogReader
     /// A pg_class row's data (from t_hoff on) as an ordinary table named <paramref name="name"/> in schema
     /// <paramref name="namespaceId"/>: its OID and file node, else null.
     /// </summary>
-    public static (uint RelationId, uint FileNode)? MatchTable(ReadOnlySpan<byte> data, int versionNum, uint namespaceId, string name)
+    public static (uint RelationId, uint FileNode)? MatchTable(ReadOnlySpan<byte> data, int versionNum, uint namespaceId, string name) =>
+        MatchTable(data, versionNum, namespaceId, Encoding.UTF8.GetBytes(name));
+
+    private static (uint RelationId, uint FileNode)? MatchTable(ReadOnlySpan<byte> data, int versionNum, uint namespaceId, byte[] name)
     {
         int kind = ClassKind(versionNum);
         if (data.Length <= kind || data[kind] != (byte)'r' || BinaryPrimitives.ReadUInt32LittleEndian(data[ClassNamespace..]) != namespaceId
@@ -112,12 +117,10 @@ public static class CatalogReader
         }
     }
 
-    private static bool NameEquals(ReadOnlySpan<byte> stored, string name)
+    /// <summary>A NameData column (NUL-padded) against the wanted name's UTF-8 bytes.</summary>
+    private static bool NameEquals(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> wanted)
     {
         int end = stored.IndexOf((byte)0);
-        var text = end < 0 ? stored : stored[..end];
-        Span<byte> wanted = stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length)];
-        int length = Encoding.UTF8.GetBytes(name, wanted);
-        return text.SequenceEqual(wanted[..length]);
+        return (end < 0 ? stored : stored[..end]).SequenceEqual(wanted);
     }
 }

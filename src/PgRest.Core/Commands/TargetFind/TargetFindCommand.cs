@@ -40,9 +40,6 @@ public static class TargetFindCommand
         /// <summary>The backup's catalog: the table where it has it, and where it could be created.</summary>
         public CatalogSearch Search { get; set; } = null!;
 
-        /// <summary>The newest backup's catalog, kept while older backups are searched for the table.</summary>
-        public (Manifest Manifest, CatalogSearch Search)? Fallback { get; set; }
-
         public RelationTracker Tracker { get; set; } = null!;
 
         public WalReadSummary Wal { get; set; } = null!;
@@ -103,6 +100,8 @@ public static class TargetFindCommand
                 : $"no backup ended before '{context.Config.Get(Options.From)}': the WAL before it cannot be read with a catalog");
         }
 
+        // The newest backup's catalog, kept while older backups are searched for the table.
+        (Manifest Manifest, CatalogSearch Search)? newest = null;
         foreach (var label in candidates)
         {
             var manifest = await BackupStore.LoadManifestAsync(find.Repo, context.Stanza, label, find.BackupInfo, context.Cancellation).ConfigureAwait(false);
@@ -112,11 +111,11 @@ public static class TargetFindCommand
             if (search.Found.All(relation => !relation.Live) && label != candidates[^1])
             {
                 Log.Detail($"{find.Wanted} is not in the catalog of backup {label}");
-                find.Fallback ??= (manifest, search);
+                newest ??= (manifest, search);
                 continue;
             }
 
-            (find.Backup, find.Search) = search.Found.Count == 0 && find.Fallback is { } newest ? newest : (manifest, search);
+            (find.Backup, find.Search) = search.Found.Count == 0 && newest is { } start ? start : (manifest, search);
             if (find.Search.Watches.Count == 0)
                 throw new PgRestException(ErrorCode.DbMissing, $"schema '{find.Wanted.Schema}' not found in the catalog of backup {find.Backup.Label}");
             foreach (var relation in find.Search.Found)
@@ -165,7 +164,7 @@ internal sealed record RelationName(string? Database, string Schema, string Tabl
         if (parts.Any(part => part.Length == 0) || parts.Length > 3)
         {
             throw new PgRestException(ErrorCode.OptionInvalidValue,
-                $"'{text}' is not a valid value for 'relation' option\nHINT: give SCHEMA.TABLE or DATABASE.SCHEMA.TABLE");
+                $"'{text}' is not valid for 'relation' option\nHINT: give SCHEMA.TABLE or DATABASE.SCHEMA.TABLE");
         }
 
         return parts.Length switch

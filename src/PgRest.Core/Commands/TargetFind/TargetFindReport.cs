@@ -41,7 +41,7 @@ internal static class TargetFindReport
         {
             text.Append($"\n    {Time(found.CommitTime)}  xid {found.Xid}  lsn {found.CommitLsn}  timeline {found.Timeline}  ")
                 .Append($"{found.Relation.Schema}.{found.Relation.Name}: {found.Action}\n")
-                .Append("        restore to just before it: ").Append(Command(find, found)).Append('\n');
+                .Append("        restore to just before it: ").Append(Command(find, RestoreOptions(find, found, SetFor(find, found)))).Append('\n');
         }
 
         return text.ToString();
@@ -95,39 +95,41 @@ internal static class TargetFindReport
         return json;
     }
 
-    private static JsonObject Event(TargetFindCommand.FindState find, RelationEvent found) => new()
+    private static JsonObject Event(TargetFindCommand.FindState find, RelationEvent found)
     {
-        ["database"] = JsonValue.Create(found.Relation.Database),
-        ["schema"] = JsonValue.Create(found.Relation.Schema),
-        ["relation"] = JsonValue.Create(found.Relation.Name),
-        ["xid"] = JsonValue.Create(found.Xid),
-        ["time"] = JsonValue.Create(Time(found.CommitTime)),
-        ["lsn"] = JsonValue.Create(found.CommitLsn.ToString()),
-        ["timeline"] = JsonValue.Create(found.Timeline),
-        ["action"] = JsonValue.Create(found.Dropped ? "drop" : found.Truncated ? "truncate" : found.RowsDeleted > 0 ? "delete" : "update"),
-        ["description"] = JsonValue.Create(found.Action),
-        ["rows-deleted"] = JsonValue.Create(found.RowsDeleted),
-        ["rows-updated"] = JsonValue.Create(found.RowsUpdated),
-        ["set"] = JsonValue.CreateOrNull(SetFor(find, found)),
-        ["restore"] = new JsonArray(RestoreOptions(find, found).Select(JsonValue.Create)),
-        ["command"] = JsonValue.Create(Command(find, found)),
-    };
+        var set = SetFor(find, found);
+        var options = RestoreOptions(find, found, set);
+        return new JsonObject
+        {
+            ["database"] = JsonValue.Create(found.Relation.Database),
+            ["schema"] = JsonValue.Create(found.Relation.Schema),
+            ["relation"] = JsonValue.Create(found.Relation.Name),
+            ["xid"] = JsonValue.Create(found.Xid),
+            ["time"] = JsonValue.Create(Time(found.CommitTime)),
+            ["lsn"] = JsonValue.Create(found.CommitLsn.ToString()),
+            ["timeline"] = JsonValue.Create(found.Timeline),
+            ["action"] = JsonValue.Create(found.Dropped ? "drop" : found.Truncated ? "truncate" : found.RowsDeleted > 0 ? "delete" : "update"),
+            ["description"] = JsonValue.Create(found.Action),
+            ["rows-deleted"] = JsonValue.Create(found.RowsDeleted),
+            ["rows-updated"] = JsonValue.Create(found.RowsUpdated),
+            ["set"] = JsonValue.CreateOrNull(set),
+            ["restore"] = new JsonArray(options.Select(JsonValue.Create)),
+            ["command"] = JsonValue.Create(Command(find, options)),
+        };
+    }
 
     private static string? SetFor(TargetFindCommand.FindState find, RelationEvent found) =>
         TargetFindPlanner.BackupBefore(find.BackupInfo, find.BackupInfo.Current[find.Backup.Label].DbId, found.CommitLsn);
 
-    private static IReadOnlyList<string> RestoreOptions(TargetFindCommand.FindState find, RelationEvent found)
-    {
-        var backupTimeline = Postgres.Wal.TimelineOf(find.Backup.ArchiveStart);
-        return TargetFindPlanner.RestoreOptions(find.Context.Stanza, SetFor(find, found), found, backupTimeline);
-    }
+    private static IReadOnlyList<string> RestoreOptions(TargetFindCommand.FindState find, RelationEvent found, string? set) =>
+        TargetFindPlanner.RestoreOptions(find.Context.Stanza, set, found, Postgres.Wal.TimelineOf(find.Backup.ArchiveStart));
 
     /// <summary>What to run: the same program, the options above, with --delta to restore over the stopped cluster.</summary>
-    private static string Command(TargetFindCommand.FindState find, RelationEvent found)
+    private static string Command(TargetFindCommand.FindState find, IReadOnlyList<string> options)
     {
         var config = find.Context.Config.Find(Options.Config) is { } path && find.Context.Config.Source(Options.Config) != OptionSource.Default
             ? $" --config={path}" : "";
-        return $"pgrest{config} " + string.Join(' ', RestoreOptions(find, found)) + " --delta restore";
+        return $"pgrest{config} " + string.Join(' ', options) + " --delta restore";
     }
 
     /// <summary>A commit time as PostgreSQL and restore --target read it: local time, microseconds, zone offset.</summary>

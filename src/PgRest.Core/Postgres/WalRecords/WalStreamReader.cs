@@ -10,7 +10,7 @@ namespace PgRest.Postgres.WalRecords;
 /// </summary>
 public sealed class WalStreamReader : IDisposable
 {
-    private const int PageSize = 8192, ShortHeader = 24, LongHeader = 40;
+    private const int PageSize = 8192, ShortHeader = 24, LongHeader = WalHeader.Size;
     private const ushort ContRecordFlag = 0x0001, LongHeaderFlag = 0x0002;
     private const int MaxRecordSize = 1020 * 1024 * 1024;
 
@@ -104,10 +104,8 @@ public sealed class WalStreamReader : IDisposable
             if (_assembled < _needed)
                 return PageResult.Next;
             offset = Align(header + take);
-            if (!Complete(timeline, onRecord, out var switched))
-                return PageResult.Stop;
-            if (switched)
-                return PageResult.SegmentDone;
+            if (Complete(timeline, onRecord) is var done and not PageResult.Next)
+                return done;
         }
         else if ((info & ContRecordFlag) != 0 && offset == header)
         {
@@ -143,10 +141,8 @@ public sealed class WalStreamReader : IDisposable
             }
 
             offset = Align(offset + total);
-            if (!Complete(timeline, onRecord, out var switched))
-                return PageResult.Stop;
-            if (switched)
-                return PageResult.SegmentDone;
+            if (Complete(timeline, onRecord) is var complete and not PageResult.Next)
+                return complete;
         }
 
         Position = new Lsn(pageLsn + PageSize);
@@ -154,22 +150,22 @@ public sealed class WalStreamReader : IDisposable
     }
 
     /// <summary>A whole record: checked, decoded and handed on; an XLOG_SWITCH ends its segment.</summary>
-    private bool Complete(uint timeline, Func<WalRecord, bool> onRecord, out bool switched)
+    private PageResult Complete(uint timeline, Func<WalRecord, bool> onRecord)
     {
-        switched = false;
+        var switched = false;
         var bytes = _assembly.AsMemory(0, _needed);
         var span = bytes.Span;
         _needed = 0;
         var previous = new Lsn(BinaryPrimitives.ReadUInt64LittleEndian(span[8..]));
         if (Records > 0 && previous != _previousStart)
-            return Stop($"record at {_recordStart} links back to {previous}, not to {_previousStart}");
+            return StopRecord($"record at {_recordStart} links back to {previous}, not to {_previousStart}");
 
         uint crc = Crc32C.Update(Crc32C.Start, span[WalRecordDecoder.HeaderSize..]);
         crc = Crc32C.Finish(Crc32C.Update(crc, span[..20]));
         if (crc != BinaryPrimitives.ReadUInt32LittleEndian(span[20..]))
-            return Stop($"incorrect checksum of the record at {_recordStart}");
+            return StopRecord($"incorrect checksum of the record at {_recordStart}");
         if (!_decoder.TryDecode(bytes, _record))
-            return Stop($"record at {_recordStart} cannot be decoded");
+            return StopRecord($"record at {_recordStart} cannot be decoded");
 
         _record.Start = _recordStart;
         _record.End = new Lsn(_recordStart.Value + (ulong)bytes.Length);
@@ -187,10 +183,16 @@ public sealed class WalStreamReader : IDisposable
         if (!onRecord(_record))
         {
             StoppedByCaller = true;
-            return Stop("stopped by the caller");
+            return StopRecord("stopped by the caller");
         }
 
-        return true;
+        return switched ? PageResult.SegmentDone : PageResult.Next;
+    }
+
+    private PageResult StopRecord(string reason)
+    {
+        StopReason = reason;
+        return PageResult.Stop;
     }
 
     private const byte XlogSwitch = 0x40;
