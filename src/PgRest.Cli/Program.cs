@@ -1,4 +1,3 @@
-using System.Collections;
 using PgRest.Commands;
 using PgRest.Common;
 using PgRest.Config;
@@ -17,7 +16,7 @@ public static class Program
         Configuration config;
         try
         {
-            config = ConfigurationLoader.Load(args, ReadEnvironment());
+            config = ConfigurationLoader.Load(args, ConfigurationLoader.ReadEnvironment());
         }
         catch (PgRestException e)
         {
@@ -40,18 +39,5 @@ public static class Program
             return;
         var thread = new Thread(static () => System.Security.Cryptography.SHA1.HashData(ReadOnlySpan<byte>.Empty)) { IsBackground = true };
         thread.Start();
-    }
-
-    /// <summary>Only <c>PGBACKREST_*</c> variables matter to the configuration.</summary>
-    private static Dictionary<string, string> ReadEnvironment()
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if (entry.Key is string key && key.StartsWith("PGBACKREST_", StringComparison.Ordinal) && entry.Value is string value)
-                result[key] = value;
-        }
-
-        return result;
     }
 }

@@ -16,6 +16,19 @@ public static class ConfigurationLoader
     // Highest pg/repo index (pg256, repo256).
     private const int MaxGroupKey = 256;
 
+    /// <summary>The environment as the configuration sees it: only <c>PGBACKREST_*</c> variables matter.</summary>
+    public static Dictionary<string, string> ReadEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && key.StartsWith("PGBACKREST_", StringComparison.Ordinal) && entry.Value is string value)
+                result[key] = value;
+        }
+
+        return result;
+    }
+
     /// <summary>Loads the configuration; <paramref name="args"/> excludes the program name.</summary>
     public static Configuration Load(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment) =>
         Load(args, environment, ConfigFileDefaults.Standard);

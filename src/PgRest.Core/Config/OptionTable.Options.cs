@@ -408,6 +408,12 @@ public static partial class OptionTable
                 "SCHEMA.TABLE, or DATABASE.SCHEMA.TABLE when several databases have a table of that name (without the "
                 + "database every database of the backup is searched). Names are matched exactly as stored, so give them "
                 + "as PostgreSQL folds them (lower case unless created quoted). A schema-less name means public."),
+        Opt("rehearse-bin-path", OptionType.Path, Rehearse).Optional()
+            .Help(HelpSection.Command, "Directory of the PostgreSQL server binaries.",
+                "Where the postgres binary of the backup's major version is. Without it the binary the cluster running at "
+                + "pg1-path was started from is used, else the first of /usr/lib/postgresql/MAJOR/bin, /usr/pgsql-MAJOR/bin, "
+                + "/usr/local/pgsql-MAJOR/bin, /usr/local/pgsql/bin and the directories of PATH whose postgres --version is "
+                + "that major."),
         Opt("rehearse-path", OptionType.Path, Rehearse).Optional()
             .Help(HelpSection.Command, "Scratch directory of the rehearsal.",
                 "Where the backup is restored and the server started; it must be absent or empty, and is removed at the "

@@ -245,6 +245,9 @@ public static class Options
     /// <summary><c>recurse</c>: Include subpaths (default n).</summary>
     public static readonly BoolOption Recurse = new("recurse");
 
+    /// <summary><c>rehearse-bin-path</c>: Directory of the PostgreSQL server binaries.</summary>
+    public static readonly StringOption RehearseBinPath = new("rehearse-bin-path");
+
     /// <summary><c>rehearse-path</c>: Scratch directory of the rehearsal.</summary>
     public static readonly StringOption RehearsePath = new("rehearse-path");
 

@@ -174,6 +174,48 @@ public sealed class DbClient : IAsyncDisposable
             },
             cancellationToken);
 
+    /// <summary>
+    /// Any query (several statements allowed): the columns and rows of its last result that has columns, each value as
+    /// text (null for SQL NULL). Values of types Npgsql cannot read without the catalog fail: cast them to text in SQL.
+    /// </summary>
+    public Task<DbRows> QueryRowsAsync(string sql, CancellationToken cancellationToken = default) =>
+        QueryAsync(sql, [], async reader =>
+        {
+            var result = new DbRows([], []);
+            do
+            {
+                if (reader.FieldCount == 0)
+                    continue;
+                string[] columns = new string[reader.FieldCount];
+                for (int column = 0; column < columns.Length; column++)
+                    columns[column] = reader.GetName(column);
+                List<string?[]> rows = [];
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var row = new string?[columns.Length];
+                    for (int column = 0; column < columns.Length; column++)
+                        row[column] = reader.IsDBNull(column) ? null : Text(reader.GetValue(column));
+                    rows.Add(row);
+                }
+
+                result = new DbRows(columns, rows);
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+            return result;
+        }, cancellationToken);
+
+    private static string Text(object value) => value switch
+    {
+        bool flag => flag ? "true" : "false",
+        DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>Undoes the pg_catalog search_path of <see cref="ConnectAsync"/>, for a user's own SQL.</summary>
+    public Task UseDefaultSearchPathAsync(CancellationToken cancellationToken = default) => ExecuteAsync("reset search_path", cancellationToken);
+
     public Task<bool> IsInRecoveryAsync(CancellationToken cancellationToken = default) =>
         QuerySingleAsync("select pg_catalog.pg_is_in_recovery()", reader => reader.GetBoolean(0), cancellationToken);
 

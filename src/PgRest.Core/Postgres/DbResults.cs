@@ -33,3 +33,6 @@ public readonly record struct DbTimestamp(long EpochMilliseconds)
 
     public DateTimeOffset Value => DateTimeOffset.FromUnixTimeMilliseconds(EpochMilliseconds);
 }
+
+/// <summary>A query's result as text: column names and rows (a null value is SQL NULL).</summary>
+public sealed record DbRows(IReadOnlyList<string> Columns, IReadOnlyList<string?[]> Rows);

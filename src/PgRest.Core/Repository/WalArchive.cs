@@ -31,6 +31,25 @@ public static class WalArchive
     public static Task SaveInfoAsync(Repo repo, string stanza, ArchiveInfo info, CancellationToken cancellationToken) =>
         InfoStore.SaveAsync(repo, RepositoryLayout.ArchiveInfoPath(stanza), info.Serialize(Config.PgRestVersion.FormatVersion), repo.CipherPass, cancellationToken);
 
+    /// <summary>The archive id of one cluster: the newest archive.info entry with its system id and version.</summary>
+    public static string ArchiveIdOf(ArchiveInfo info, ulong systemId, string version) =>
+        info.History.LastOrDefault(entry => entry.SystemId == systemId && entry.Version == version)?.ArchiveId
+        ?? throw new PgRestException(ErrorCode.ArchiveMismatch, $"archive.info has no archive for PostgreSQL {version}, system id {systemId}");
+
+    /// <summary>The archive id's timeline history files, by timeline (<see cref="TimelineHistory.Path"/> reads them).</summary>
+    public static async Task<Dictionary<uint, string>> LoadHistoriesAsync(Repo repo, string stanza, string archiveId, string? cipherPass, CancellationToken cancellationToken)
+    {
+        Dictionary<uint, string> histories = [];
+        foreach (var name in await new ArchiveWalker(repo, stanza, cancellationToken).HistoryFilesAsync(archiveId).ConfigureAwait(false))
+        {
+            var bytes = await RepoFiles.ReadAllAsync(repo, RepositoryLayout.ArchiveFilePath(stanza, archiveId, name), Filters.CompressType.None, cipherPass, cancellationToken)
+                .ConfigureAwait(false);
+            histories[Wal.TimelineOf(name)] = System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
+        return histories;
+    }
+
     /// <summary>Stored names of segment <paramref name="walName"/>: <c>&lt;name&gt;-&lt;sha1&gt;[.ext]</c>.</summary>
     public static async Task<List<string>> FindSegmentAsync(Repo repo, string stanza, string archiveId, string walName, CancellationToken cancellationToken)
     {

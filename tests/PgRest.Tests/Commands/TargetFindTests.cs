@@ -81,12 +81,12 @@ public class TargetFindTests
             [3] = "1\t0/2000000\tbefore the backup\n",
             [4] = "1\t0/5000000\tno recovery target specified\n2\t0/9000000\tat xid 900\n",
         };
-        var path = TargetFindPlanner.TimelinePath(1, new Lsn(0x3000028), histories);
+        var path = TimelineHistory.Path(1, new Lsn(0x3000028), histories);
 
         Assert.Equal([new TimelineStart(1, Lsn.Invalid), new TimelineStart(2, new Lsn(0x5000000)), new TimelineStart(4, new Lsn(0x9000000))], path);
         const ulong segment = 16 * 1024 * 1024;
-        Assert.Equal([1u, 1u, 2u, 2u, 4u], new ulong[] { 3, 4, 5, 8, 9 }.Select(number => TargetFindPlanner.TimelineOf(path, number, segment)));
-        Assert.Equal([new TimelineStart(1, Lsn.Invalid)], TargetFindPlanner.TimelinePath(1, new Lsn(0x6000000), new Dictionary<uint, string> { [3] = histories[3] }));
+        Assert.Equal([1u, 1u, 2u, 2u, 4u], new ulong[] { 3, 4, 5, 8, 9 }.Select(number => TimelineHistory.TimelineOf(path, number, segment)));
+        Assert.Equal([new TimelineStart(1, Lsn.Invalid)], TimelineHistory.Path(1, new Lsn(0x6000000), new Dictionary<uint, string> { [3] = histories[3] }));
     }
 
     [Fact]

@@ -40,7 +40,10 @@ public static class RestoreCommand
         public string ManifestCopy => Path.Combine(PgPath, RepositoryLayout.ManifestFile);
     }
 
-    public static async Task RunAsync(CommandContext context)
+    public static Task RunAsync(CommandContext context) => RestoreAsync(context);
+
+    /// <summary>The restore, returning the backup set restored and the repository it came from (rehearse reports them).</summary>
+    internal static async Task<(Repo Repo, Manifest Manifest)> RestoreAsync(CommandContext context)
     {
         var restore = new RestoreState(context, Path.GetFullPath(context.PgPath).TrimEnd('/'));
         CheckDestination(restore);
@@ -49,6 +52,7 @@ public static class RestoreCommand
         await WriteFilesAsync(restore).ConfigureAwait(false);
         WriteRecoverySettings(restore);
         await FinishAsync(restore).ConfigureAwait(false);
+        return (restore.Repo, restore.Manifest);
     }
 
     /// <summary>The destination: PostgreSQL not running, and empty unless <c>--delta</c>/<c>--force</c> find a data directory there.</summary>
@@ -204,7 +208,7 @@ public static class RestoreCommand
     /// <c>restore_command</c>: this binary with the command-line options that archive-get also takes (config-file and
     /// environment values are found again by archive-get itself), as pgBackRest builds it.
     /// </summary>
-    internal static string RestoreCommandLine(Configuration config)
+    internal static string RestoreCommandLine(Configuration config, string extraOptions = "")
     {
         // cmd, else the path pgrest was started by (the table's default only names the program).
         var program = config.Source(Options.Cmd) == OptionSource.Default ? CommandLine.StartedAs() : config.Get(Options.Cmd);
@@ -215,6 +219,6 @@ public static class RestoreCommand
 
         foreach (var (name, value) in options)
             builder.Append(" --").Append(name).Append(value.Length == 0 ? "" : "=" + value);
-        return builder.Append(" archive-get %f \"%p\"").ToString();
+        return builder.Append(extraOptions).Append(" archive-get %f \"%p\"").ToString();
     }
 }

@@ -12,7 +12,7 @@ public sealed record WalReadSummary(string FirstSegment, string? LastSegment, in
 
 /// <summary>
 /// Reads the archived segments of one archive id in order from a backup's start, each from the timeline the newest
-/// branch through the backup had at that point (<see cref="TargetFindPlanner.TimelineOf"/>), the next one fetched while
+/// branch through the backup had at that point (<see cref="TimelineHistory.TimelineOf"/>), the next one fetched while
 /// the current one is decoded.
 /// </summary>
 internal sealed class ArchiveSegmentSource(Repo repo, string stanza, string archiveId, string? cipherPass, CancellationToken cancellation)
@@ -26,7 +26,7 @@ internal sealed class ArchiveSegmentSource(Repo repo, string stanza, string arch
             ?? throw new PgRestException(ErrorCode.FileMissing, $"WAL segment {first} of the backup is not in the {repo.Name} archive {archiveId}");
         var header = WalHeader.Read(firstBytes);
         var segmentSize = header.SegmentSize;
-        var path = TargetFindPlanner.TimelinePath(first.Timeline, start, await HistoriesAsync().ConfigureAwait(false));
+        var path = TimelineHistory.Path(first.Timeline, start, await WalArchive.LoadHistoriesAsync(repo, stanza, archiveId, cipherPass, cancellation).ConfigureAwait(false));
         using var reader = new WalStreamReader(header.Version, segmentSize, start);
 
         var number = first.SegmentNumber(segmentSize);
@@ -35,7 +35,7 @@ internal sealed class ArchiveSegmentSource(Repo repo, string stanza, string arch
         var count = 0;
         while (current.Bytes is not null)
         {
-            var next = WalSegmentName.FromSegmentNumber(TargetFindPlanner.TimelineOf(path, number + 1, segmentSize), number + 1, segmentSize);
+            var next = WalSegmentName.FromSegmentNumber(TimelineHistory.TimelineOf(path, number + 1, segmentSize), number + 1, segmentSize);
             var prefetch = FetchAsync(next);
             if (!reader.Feed(current.Bytes, number, current.Name.Timeline, onRecord))
             {
@@ -85,19 +85,6 @@ internal sealed class ArchiveSegmentSource(Repo repo, string stanza, string arch
         if (sha1 != Wal.StoredChecksum(stored, name))
             throw new PgRestException(ErrorCode.Checksum, $"WAL segment {name} in the {repo.Name} archive has checksum {sha1}, not the {Wal.StoredChecksum(stored, name)} of its name");
         return bytes;
-    }
-
-    private async Task<Dictionary<uint, string>> HistoriesAsync()
-    {
-        Dictionary<uint, string> histories = [];
-        foreach (var name in await _walker.HistoryFilesAsync(archiveId).ConfigureAwait(false))
-        {
-            var bytes = await RepoFiles.ReadAllAsync(repo, RepositoryLayout.ArchiveFilePath(stanza, archiveId, name), CompressType.None, cipherPass, cancellation)
-                .ConfigureAwait(false);
-            histories[Wal.TimelineOf(name)] = System.Text.Encoding.UTF8.GetString(bytes);
-        }
-
-        return histories;
     }
 
     private static async Task IgnoreAsync(Task<byte[]?> prefetch)

@@ -149,9 +149,7 @@ public static class TargetFindCommand
     {
         var db = find.BackupInfo.History.FirstOrDefault(entry => entry.Id == find.BackupInfo.Current[find.Backup.Label].DbId)
             ?? throw new PgRestException(ErrorCode.Format, $"backup {find.Backup.Label} names a cluster that backup.info does not list");
-        var archive = find.ArchiveInfo.History.LastOrDefault(entry => entry.SystemId == db.SystemId && entry.Version == db.Version)
-            ?? throw new PgRestException(ErrorCode.ArchiveMismatch, $"archive.info has no archive for PostgreSQL {db.Version}, system id {db.SystemId}");
-        return archive.ArchiveId;
+        return WalArchive.ArchiveIdOf(find.ArchiveInfo, db.SystemId, db.Version);
     }
 }
 
