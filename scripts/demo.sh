@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The "3 pm DROP TABLE" point-in-time recovery of the PITR tutorial, run end to end with pgrest on a throwaway
 # PostgreSQL 15 cluster and a posix repository in a temporary directory: target-find names the transaction that
-# dropped the table and prints the restore that stops just before it. Installs what it needs first.
+# dropped the table and prints the restore that stops just before it, rehearse tries that recovery beside the running
+# cluster, then the restore is run for real. Installs what it needs first.
 # Usage: scripts/demo.sh [--keep]      (--keep leaves the cluster directory for you to inspect)
 set -euo pipefail
 
@@ -81,6 +82,12 @@ found="$(pg --log-level-console=warn --relation=public.orders target-find)"
 echo "$found"
 restore="$(printf '%s\n' "$found" | sed -n 's/^ *restore to just before it: pgrest //p' | tail -n 1)"
 printf '%s\n' "$found" | grep -q "public.orders: DROP" || { say "FAIL: target-find did not name the DROP"; exit 1; }
+
+say "rehearse: the same recovery first, beside the running cluster, in a scratch directory"
+read -r -a rehearsal <<< "$(printf '%s' "$restore" | sed -e 's/ --target-action=promote//' -e 's/ --delta restore$//')"
+rehearsed="$(as_postgres "$pgrest" "${rehearsal[@]}" --log-level-console=warn --rehearse-query='SELECT count(*) FROM orders' rehearse)"
+echo "$rehearsed"
+printf '%s\n' "$rehearsed" | grep -q "status: passed" || { say "FAIL: the rehearsal did not pass"; exit 1; }
 
 say "Stop PostgreSQL and run the restore target-find printed"
 as_postgres "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null

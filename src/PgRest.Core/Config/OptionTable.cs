@@ -181,14 +181,16 @@ public static partial class OptionTable
         "pgrest only (pgBackRest has no such command). Proves that a backup restores and starts: restores it (--set, or "
         + "the one --type/--target need, as restore chooses) into a scratch directory (--rehearse-path, which must be "
         + "empty or absent, and is never pg1-path), with every tablespace inside it; starts PostgreSQL from the binaries "
-        + "of the backup's major version on a free port, listening only on a socket in the scratch directory, with "
+        + "of the backup's major version (--rehearse-bin-path, else those of the running cluster or a usual place) on a "
+        + "free port, listening only on a socket in the scratch directory, with "
         + "archive_mode=off, hot_standby=off and a small shared_buffers, recovering to the target (default: the end of "
         + "the archive) and promoting there; waits up to db-timeout for recovery to end and connections to be accepted; "
         + "runs --rehearse-query (default: a row count of every table of the largest database) in the largest database; "
         + "stops the server and removes the directory. It reports the backup used, the seconds the restore and the "
         + "recovery took, how much WAL was replayed, the query's result and a verdict. When recovery ends before the end "
         + "of the archive (a segment missing or damaged) or before the target, the server does not start, or the query "
-        + "fails, the verdict is failed, the reason is given and the exit code is not zero. Safe to run from cron beside "
+        + "fails, the verdict is failed, the reason is given, the server's log is kept as "
+        + "<log-path>/<stanza>-rehearse-postgresql.log and the exit code is not zero. Safe to run from cron beside "
         + "the production cluster; it must run as the OS user that owns the cluster (not root).";
 
     private const string TargetFindHelp =

@@ -69,6 +69,25 @@ public sealed class RehearseTests(ITestOutputHelper output)
         Assert.Contains($"public.orders     {RowsAtBackup + RowsAfterBackup}", text.StandardOutput);
     }
 
+    [Fact]
+    public async Task A_backup_in_an_s3_repository_rehearses_and_the_archive_gets_no_new_timeline()
+    {
+        var repository = await ObjectStoreRepos.S3Async(1, ObjectStoreRepos.UniquePath("rehearse"));
+        await using var stack = await Stack.CreateAsync(repositoryOptions: repository, globalOptions: ["compress-type=zst"]);
+        await CreateShopAsync(stack, "");
+        await Run(stack, "stanza-create");
+        await Run(stack, "--type=full", "backup");
+        await ExecuteInShopAsync(stack, $"insert into orders select g, 'late' from generate_series({RowsAtBackup + 1}, {RowsAtBackup + RowsAfterBackup}) g");
+        await Run(stack, "check");
+
+        var report = JsonDocument.Parse((await Json(stack, "rehearse")).StandardOutput).RootElement[0];
+        Assert.Equal("passed", report.GetProperty("status").GetString());
+        Assert.Equal((RowsAtBackup + RowsAfterBackup).ToString(), report.GetProperty("query").GetProperty("rows")[1][1].GetString());
+        var archive = await Run(stack, "--recurse", "repo-ls", "archive");
+        Assert.Contains(".zst", archive.StandardOutput);
+        Assert.DoesNotContain(".history", archive.StandardOutput);
+    }
+
     [Theory]
     [InlineData("damaged")]
     [InlineData("missing")]
