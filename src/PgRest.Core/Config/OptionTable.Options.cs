@@ -378,8 +378,9 @@ public static partial class OptionTable
                 + "stored WAL's size and the age of its newest file, the repository size; names follow "
                 + "pgbackrest_exporter's. For a node-exporter textfile collector, see docs/monitoring.md.")
             .On(Rehearse, summary: "Output format.",
-                description: "text is a report for people; json is one object with the backup used, the timings in "
-                + "seconds, the WAL replayed, the query's columns and rows, the verdict and, when it failed, the reason.")
+                description: "text is a report for people; json is an array with one object per stanza: the backup used, "
+                + "the timings in milliseconds, the WAL replayed, the query's columns and rows, the verdict and, when it "
+                + "failed, the error.")
             .On(TargetFind, summary: "Output format.",
                 description: "text lists the transactions with the restore command for each; json is one object per "
                 + "stanza with the relation found (database, oid, relfilenode, backup) and an array of events (xid, time, "
@@ -417,8 +418,9 @@ public static partial class OptionTable
         Opt("rehearse-path", OptionType.Path, Rehearse).Optional()
             .Help(HelpSection.Command, "Scratch directory of the rehearsal.",
                 "Where the backup is restored and the server started; it must be absent or empty, and is removed at the "
-                + "end. Without it a new directory is made in the system's temporary directory. pg1-path and anything "
-                + "inside it are refused."),
+                + "end (emptied when it existed). Without it a new directory is made in the system's temporary directory. "
+                + "Every pgN-path, lock-path, spool-path, log-path and posix repository path, anything inside them and "
+                + "their parents are refused; the file system must have room for the whole backup."),
         Opt("rehearse-query", OptionType.String, Rehearse).Optional()
             .Help(HelpSection.Command, "Query that proves the restore.",
                 "SQL run in the largest database once recovery has ended; its result is reported and an error fails the "

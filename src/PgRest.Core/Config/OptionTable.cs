@@ -180,9 +180,9 @@ public static partial class OptionTable
     private const string RehearseHelp =
         "pgrest only (pgBackRest has no such command). Proves that a backup restores and starts: restores it (--set, or "
         + "the one --type/--target need, as restore chooses) into a scratch directory (--rehearse-path, which must be "
-        + "empty or absent, and is never pg1-path), with every tablespace inside it; starts PostgreSQL from the binaries "
+        + "empty or absent, and is never pg1-path, lock-path, spool-path, log-path or a repository), with every tablespace inside it; starts PostgreSQL from the binaries "
         + "of the backup's major version (--rehearse-bin-path, else those of the running cluster or a usual place) on a "
-        + "free port, listening only on a socket in the scratch directory, with "
+        + "port nothing else uses, listening only on a socket in the scratch directory, with "
         + "archive_mode=off, hot_standby=off and a small shared_buffers, recovering to the target (default: the end of "
         + "the archive) and promoting there; waits up to db-timeout for recovery to end and connections to be accepted; "
         + "runs --rehearse-query (default: a row count of every table of the largest database) in the largest database; "

@@ -175,8 +175,8 @@ public sealed class DbClient : IAsyncDisposable
             cancellationToken);
 
     /// <summary>
-    /// Any query (several statements allowed): the columns and rows of its last result that has columns, each value as
-    /// text (null for SQL NULL). Values of types Npgsql cannot read without the catalog fail: cast them to text in SQL.
+    /// Any query (several statements allowed): the columns and rows of its last result that has columns, every value as
+    /// PostgreSQL prints it (null for SQL NULL), whatever its type.
     /// </summary>
     public Task<DbRows> QueryRowsAsync(string sql, CancellationToken cancellationToken = default) =>
         QueryAsync(sql, [], async reader =>
@@ -194,7 +194,7 @@ public sealed class DbClient : IAsyncDisposable
                 {
                     var row = new string?[columns.Length];
                     for (int column = 0; column < columns.Length; column++)
-                        row[column] = reader.IsDBNull(column) ? null : Text(reader.GetValue(column));
+                        row[column] = reader.IsDBNull(column) ? null : reader.GetString(column);
                     rows.Add(row);
                 }
 
@@ -203,15 +203,7 @@ public sealed class DbClient : IAsyncDisposable
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
             return result;
-        }, cancellationToken);
-
-    private static string Text(object value) => value switch
-    {
-        bool flag => flag ? "true" : "false",
-        DateTime time => time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+        }, cancellationToken, asText: true);
 
     /// <summary>Undoes the pg_catalog search_path of <see cref="ConnectAsync"/>, for a user's own SQL.</summary>
     public Task UseDefaultSearchPathAsync(CancellationToken cancellationToken = default) => ExecuteAsync("reset search_path", cancellationToken);
@@ -422,10 +414,11 @@ public sealed class DbClient : IAsyncDisposable
             return rows;
         }, cancellationToken);
 
+    /// <param name="asText">Every column in PostgreSQL's text form (read with GetString), for results of any type.</param>
     private async Task<T> QueryAsync<T>(
-        string sql, object[] parameters, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken)
+        string sql, object[] parameters, Func<NpgsqlDataReader, Task<T>> read, CancellationToken cancellationToken, bool asText = false)
     {
-        await using NpgsqlCommand command = new(sql, _connection) { CommandTimeout = _commandTimeoutSeconds };
+        await using NpgsqlCommand command = new(sql, _connection) { CommandTimeout = _commandTimeoutSeconds, AllResultTypesAreUnknown = asText };
 
         foreach (object parameter in parameters)
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });

@@ -45,20 +45,9 @@ public static class TimelineHistory
     /// <summary>A history file's lines (parent timeline, switch point, reason), as the path that leads to <paramref name="timeline"/>.</summary>
     public static List<TimelineStart> Parse(string text, uint timeline)
     {
-        List<(uint Parent, Lsn Switch)> lines = [];
-        foreach (var raw in text.Split('\n'))
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#')
-                continue;
-            var fields = line.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length >= 2 && uint.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) && Lsn.TryParse(fields[1], out var at))
-                lines.Add((parent, at));
-        }
-
         List<TimelineStart> path = [];
         var begin = Lsn.Invalid;
-        foreach (var (parent, switchPoint) in lines)
+        foreach (var (parent, switchPoint, _) in Lines(text))
         {
             path.Add(new TimelineStart(parent, begin));
             begin = switchPoint;
@@ -66,5 +55,19 @@ public static class TimelineHistory
 
         path.Add(new TimelineStart(timeline, begin));
         return path;
+    }
+
+    /// <summary>The lines of a history file: the parent timeline, where the child branched from it, and why.</summary>
+    public static IEnumerable<(uint Parent, Lsn Switch, string Reason)> Lines(string text)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#')
+                continue;
+            var fields = line.Split((char[])['\t', ' '], 3, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 2 && uint.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) && Lsn.TryParse(fields[1], out var at))
+                yield return (parent, at, fields.Length > 2 ? fields[2].Trim() : "");
+        }
     }
 }

@@ -162,6 +162,38 @@ public sealed class RehearseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task On_postgresql_12_a_target_the_archive_does_not_reach_fails_although_the_server_promotes()
+    {
+        await using var stack = await Stack.CreateAsync(major: 12);
+        await CreateShopAsync(stack, "");
+        await Run(stack, "stanza-create");
+        await Run(stack, "--type=full", "backup");
+        await Run(stack, "check");
+
+        var beyond = await stack.PgrestAsync("--output=json", "--type=time", $"--target={DateTimeOffset.Now.AddDays(1):yyyy-MM-dd HH:mm:sszzz}", "rehearse");
+        output.WriteLine(beyond.StandardOutput + beyond.StandardError);
+        Assert.Equal(28, beyond.ExitCode);
+        var error = JsonDocument.Parse(beyond.StandardOutput).RootElement[0].GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("without reaching the target", error);
+    }
+
+    [Fact]
+    public async Task An_offline_backup_starts_without_archive_recovery()
+    {
+        await using var stack = await Stack.CreateAsync();
+        await CreateShopAsync(stack, "");
+        await Run(stack, "stanza-create");
+        await stack.Cluster.StopAsync();
+        await Run(stack, "--no-online", "--type=full", "backup");
+
+        var bin = $"--rehearse-bin-path={Path.GetDirectoryName(PgCluster.ServerBin(PgCluster.DefaultMajor, "postgres"))}";
+        var report = JsonDocument.Parse((await Json(stack, bin, "rehearse")).StandardOutput).RootElement[0];
+        Assert.Equal("passed", report.GetProperty("status").GetString());
+        Assert.Equal(RowsAtBackup.ToString(), report.GetProperty("query").GetProperty("rows")[1][1].GetString());
+        Assert.Equal(JsonValueKind.Null, report.GetProperty("recovery").GetProperty("end-lsn").ValueKind);
+    }
+
+    [Fact]
     public async Task It_refuses_pg1_path_and_a_non_empty_directory_and_a_failing_query_fails()
     {
         await using var stack = await Stack.CreateAsync();

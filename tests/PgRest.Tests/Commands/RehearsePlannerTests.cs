@@ -14,16 +14,19 @@ public sealed class RehearsePlannerTests
     [InlineData("/var/lib/postgresql/15/main/rehearsal", "is inside pg1-path")]
     [InlineData("/var/lib/postgresql", "holds pg1-path")]
     [InlineData("/", "holds pg1-path")]
+    [InlineData("/tmp/pgbackrest", "is lock-path")]
+    [InlineData("/var/lib/pgbackrest/rehearsal", "is inside repo1-path")]
     [InlineData("/var/lib/postgresql/15/main2", null)]
     [InlineData("/tmp/rehearsal", null)]
-    public void A_scratch_path_that_is_inside_or_holds_pg1_path_is_refused(string scratch, string? problem)
+    public void A_scratch_path_that_is_inside_or_holds_a_kept_path_is_refused(string scratch, string? problem)
     {
-        var found = RehearsePlanner.ScratchProblem(scratch, "/var/lib/postgresql/15/main");
+        (string, string)[] kept = [("pg1-path", "/var/lib/postgresql/15/main"), ("lock-path", "/tmp/pgbackrest"), ("repo1-path", "/var/lib/pgbackrest")];
+        var found = RehearsePlanner.ScratchProblem(scratch, kept);
         if (problem is null)
             Assert.Null(found);
         else
             Assert.Contains(problem, found);
-        Assert.Null(RehearsePlanner.ScratchProblem(scratch, null));
+        Assert.Null(RehearsePlanner.ScratchProblem("/tmp/rehearsal", []));
     }
 
     [Fact]
@@ -53,13 +56,44 @@ public sealed class RehearsePlannerTests
     }
 
     [Theory]
-    [InlineData("postgres (PostgreSQL) 15.4 (Debian 15.4-1.pgdg120+1)\n", "15")]
-    [InlineData("postgres (PostgreSQL) 18.1\n", "18")]
-    [InlineData("postgres (PostgreSQL) 18beta1\n", "18")]
-    [InlineData("postgres (PostgreSQL) 9.6.24\n", "9.6")]
-    [InlineData("bash: postgres: command not found", null)]
-    public void The_major_is_read_from_postgres_version(string output, string? major) =>
-        Assert.Equal(major, RehearsePlanner.MajorOfVersionOutput(output));
+    [InlineData("postgres (PostgreSQL) 15.4 (Debian 15.4-1.pgdg120+1)\n", "15.4", "15")]
+    [InlineData("postgres (PostgreSQL) 18.1\n", "18.1", "18")]
+    [InlineData("postgres (PostgreSQL) 18beta1\n", "18beta1", "18")]
+    [InlineData("postgres (PostgreSQL) 9.6.24\n", "9.6.24", "9.6")]
+    [InlineData("bash: postgres: command not found", null, null)]
+    public void The_version_and_major_are_read_from_postgres_version(string output, string? version, string? major)
+    {
+        Assert.Equal(version, RehearsePlanner.VersionOfVersionOutput(output));
+        Assert.Equal(major, RehearsePlanner.MajorOf(RehearsePlanner.VersionOfVersionOutput(output)));
+    }
+
+    [Fact]
+    public void Readiness_socket_length_and_space_are_decided_without_a_server()
+    {
+        Assert.True(RehearsePlanner.PostmasterReady("4321\n/s/data\n1700000000\n5999\n/s\n\n  5999001   65538\nready   \n"));
+        Assert.False(RehearsePlanner.PostmasterReady("4321\n/s/data\n1700000000\n5999\n/s\n\n  5999001   65538\nstarting\n"));
+        Assert.False(RehearsePlanner.PostmasterReady("4321\n/s/data\n"));
+        Assert.False(RehearsePlanner.PostmasterReady(null));
+        Assert.True(RehearsePlanner.SocketDirectoryFits("/tmp/pgrest-rehearse-0a1b2c3d4e5f"));
+        Assert.False(RehearsePlanner.SocketDirectoryFits("/" + new string('d', 92)));
+        Assert.True(RehearsePlanner.NotEnoughSpace(10L << 30, 10L << 30));
+        Assert.False(RehearsePlanner.NotEnoughSpace(10L << 30, 12L << 30));
+        Assert.True(RehearsePlanner.NotEnoughSpace(1 << 20, 32 << 20));
+    }
+
+    [Fact]
+    public void Recovery_follows_the_target_timeline_the_backups_own_or_the_latest()
+    {
+        var histories = new Dictionary<uint, string> { [2] = "1\t0/5000100\tno recovery target specified\n" };
+        IReadOnlyList<TimelineStart> latest = [new(1, Lsn.Invalid), new(2, new Lsn(0x5000100))];
+        Assert.Equal(latest, RehearsePlanner.RecoveryTimelines(null, 1, new Lsn(0x3000028), histories));
+        Assert.Equal(latest, RehearsePlanner.RecoveryTimelines("latest", 1, new Lsn(0x3000028), histories));
+        Assert.Equal(latest, RehearsePlanner.RecoveryTimelines("0x2", 1, new Lsn(0x3000028), histories));
+        Assert.Equal([new TimelineStart(1, Lsn.Invalid)], RehearsePlanner.RecoveryTimelines("1", 1, new Lsn(0x3000028), histories));
+        Assert.Equal([new TimelineStart(1, Lsn.Invalid)], RehearsePlanner.RecoveryTimelines("current", 1, new Lsn(0x3000028), histories));
+        // A backup taken on timeline 2 follows it from there.
+        Assert.Equal([new TimelineStart(2, Lsn.Invalid)], RehearsePlanner.RecoveryTimelines(null, 2, new Lsn(0x6000028), histories));
+    }
 
     [Fact]
     public void The_archive_ends_at_the_newest_segment_of_the_newest_timeline_recovery_follows()
@@ -107,6 +141,29 @@ public sealed class RehearsePlannerTests
         // Reaching the last segment is not enough when a file failed to come back on the way.
         Assert.False(RehearsePlanner.Judge("default", new RecoveryEnd(1, new Lsn(0x6000000), 2, ""), last, path, log, Segment).Passed);
         Assert.False(RehearsePlanner.Judge("default", null, last, path, [], Segment).Passed);
+    }
+
+    [Fact]
+    public void Recovery_that_stayed_on_an_old_branch_fails_even_past_the_archives_last_segment_number()
+    {
+        // Timeline 2 left timeline 1 at 0/5000100 and the archive ends at its segment 6; recovery went on along 1.
+        IReadOnlyList<TimelineStart> path = [new(1, Lsn.Invalid), new(2, new Lsn(0x5000100))];
+        var end = WalSegmentName.FromSegmentNumber(2, 6, Segment);
+        var stayed = RehearsePlanner.Judge("default", new RecoveryEnd(1, new Lsn(0x7000000), 3, ""), end, path, [], Segment);
+        Assert.False(stayed.Passed);
+        Assert.True(RehearsePlanner.Judge("default", new RecoveryEnd(2, new Lsn(0x7000000), 3, ""), end, path, [], Segment).Passed);
+        // An offline backup restored without a type starts without archive recovery: nothing to judge.
+        Assert.True(RehearsePlanner.Judge("none", null, null, path, [], Segment).Passed);
+    }
+
+    [Fact]
+    public void An_immediate_target_passes_when_the_server_stopped_at_consistency()
+    {
+        const string stop = "2026-12-03 10:00:00.000 UTC [1] LOG:  recovery stopping after reaching consistency";
+        Assert.True(RehearsePlanner.IsNotable(stop));
+        Assert.False(RehearsePlanner.IsNotable("2026-12-03 10:00:00.000 UTC [1] LOG:  restored log file \"000000010000000000000003\" from archive"));
+        var verdict = RehearsePlanner.Judge("immediate", new RecoveryEnd(1, new Lsn(0x3000100), 2, "reached consistency"), null, [new(1, Lsn.Invalid)], [stop], Segment);
+        Assert.True(verdict.Passed);
     }
 
     [Fact]

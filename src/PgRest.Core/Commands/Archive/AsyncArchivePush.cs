@@ -23,6 +23,8 @@ internal static class AsyncArchivePush
     public static string OutPath(Configuration config, string stanza) =>
         Path.Combine(config.Get(Options.SpoolPath), "archive", stanza, "out");
 
+    private static readonly TimeSpan WorkerRestartInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The archive_command side: succeed once the segment's .ok exists, start the worker when none runs.</summary>
     public static async Task ForegroundAsync(CommandContext context, string walPath)
     {
@@ -36,7 +38,7 @@ internal static class AsyncArchivePush
         Directory.CreateDirectory(outPath);
         var timeout = config.Get(Options.ArchiveTimeout);
         var deadline = DateTime.UtcNow + timeout;
-        var started = false;
+        DateTime? lastStart = null;
         var delay = TimeSpan.FromMilliseconds(10);
         var errorFiles = new[] { Path.Combine(outPath, walName + ".error"), Path.Combine(outPath, GlobalError) };
         while (true)
@@ -56,7 +58,7 @@ internal static class AsyncArchivePush
             // An error file counts once a worker has run for this call (ours, or one that was already running and
             // cleared old errors when it started); one left from an earlier run is retried instead.
             var workerRunning = LockProbe.IsHeld(config, stanza, "archive");
-            if (started || workerRunning)
+            if (lastStart is not null || workerRunning)
             {
                 foreach (var errorFile in errorFiles)
                 {
@@ -67,12 +69,18 @@ internal static class AsyncArchivePush
                 }
             }
 
-            if (!started && !workerRunning)
+            // A worker we started may find the lock taken by another (an archive-get worker shares it) and leave
+            // without pushing: once the lock is free again and no status came, another is started.
+            if (!workerRunning && (lastStart is null || DateTime.UtcNow - lastStart > WorkerRestartInterval))
             {
-                foreach (var errorFile in errorFiles)
-                    File.Delete(errorFile);
+                if (lastStart is null)
+                {
+                    foreach (var errorFile in errorFiles)
+                        File.Delete(errorFile);
+                }
+
                 SpoolStatus.StartWorker(WorkerVariable, Path.GetDirectoryName(walPath)!);
-                started = true;
+                lastStart = DateTime.UtcNow;
             }
 
             if (DateTime.UtcNow >= deadline)

@@ -26,7 +26,20 @@ public static class RehearseCommand
 
         public Configuration Config => Context.Config;
 
+        /// <summary>The restore's own configuration and context (<see cref="LoadRestoreConfiguration"/>).</summary>
+        public Configuration RestoreConfig { get; set; } = null!;
+
+        public CommandContext RestoreContext { get; set; } = null!;
+
+        /// <summary>The recovery type: --type, or none for an offline backup restored without one.</summary>
         public string Type { get; set; } = "default";
+
+        public (Repo Repo, BackupInfo Info, string Label) Chosen { get; set; }
+
+        /// <summary>The chosen backup's PostgreSQL version and size, known before the restore.</summary>
+        public string Major { get; set; } = "";
+
+        public long BackupSize { get; set; }
 
         public string Scratch { get; set; } = "";
 
@@ -54,8 +67,6 @@ public static class RehearseCommand
 
         public RehearseServer? Server { get; set; }
 
-        public IReadOnlyList<string> ServerLog { get; set; } = [];
-
         public TimeSpan? RecoveryTime { get; set; }
 
         public RecoveryEnd? End { get; set; }
@@ -80,14 +91,18 @@ public static class RehearseCommand
     {
         var rehearse = new RehearseState(context);
         CheckRequest(rehearse);
+        LoadRestoreConfiguration(rehearse);
+        CheckScratchPath(rehearse);
+        await SelectBackupAsync(rehearse).ConfigureAwait(false);
+        FindServerBinary(rehearse);
+        CheckFreeSpace(rehearse);
         try
         {
             PrepareScratch(rehearse);
             await RestoreAsync(rehearse).ConfigureAwait(false);
-            FindServerBinary(rehearse);
-            await FindArchiveEndAsync(rehearse).ConfigureAwait(false);
             try
             {
+                await FindArchiveEndAsync(rehearse).ConfigureAwait(false);
                 StartServer(rehearse);
                 await using var db = await WaitForRecoveryAsync(rehearse).ConfigureAwait(false);
                 JudgeRecovery(rehearse);
@@ -113,7 +128,7 @@ public static class RehearseCommand
         return 0;
     }
 
-    /// <summary>Refusals before anything is written: root, a scratch path that is or holds pg1-path, a non-empty one.</summary>
+    /// <summary>The OS user (not root: PostgreSQL refuses it), the type, and the scratch path (not made yet).</summary>
     private static void CheckRequest(RehearseState rehearse)
     {
         var config = rehearse.Config;
@@ -124,10 +139,65 @@ public static class RehearseCommand
                 "rehearse cannot run as root: PostgreSQL refuses to start as root\nHINT: run it as the user that owns the cluster (e.g. sudo -u postgres).");
         }
 
-        if (config.Find(Options.RehearsePath) is not { } path)
-            return;
-        rehearse.Scratch = Path.GetFullPath(path).TrimEnd('/');
-        if (RehearsePlanner.ScratchProblem(rehearse.Scratch, config.Find(Options.PgPath, 1)) is { } problem)
+        if (config.Find(Options.RehearsePath) is { } path)
+        {
+            rehearse.Scratch = Path.GetFullPath(path).TrimEnd('/');
+        }
+        else
+        {
+            rehearse.Scratch = Path.Combine(Path.GetTempPath(), "pgrest-rehearse-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
+            rehearse.ScratchCreated = true;
+        }
+    }
+
+    /// <summary>
+    /// The restore's configuration: loaded again as the restore command, with the rehearsal's overrides on its command
+    /// line so nothing from the configuration's restore sections can point it at the cluster's own directories.
+    /// </summary>
+    private static void LoadRestoreConfiguration(RehearseState rehearse)
+    {
+        List<string> arguments = [];
+        foreach (var (name, value) in rehearse.Config.CommandLineOptionsValidFor(OptionTable.Command(CommandId.Restore), except: [Options.PgPath]))
+            arguments.Add(value.Length == 0 ? "--" + name : $"--{name}={value}");
+        arguments.AddRange(
+        [
+            "--pg1-path=" + rehearse.DataPath, "--tablespace-map-all=" + Path.Combine(rehearse.Scratch, "tablespaces"), "--reset-tablespace-map",
+            "--no-link-all", "--reset-link-map", "--no-delta", "--reset-db-include", "--reset-db-exclude", "--reset-recovery-option", "--archive-mode=off",
+        ]);
+        if (RehearsePlanner.HasTarget(rehearse.Type))
+            arguments.Add("--target-action=promote");
+        rehearse.RestoreConfig = ConfigurationLoader.Load([.. arguments, "restore"], ConfigurationLoader.ReadEnvironment());
+        rehearse.RestoreContext = new CommandContext(rehearse.RestoreConfig, rehearse.Context.Cancellation);
+    }
+
+    /// <summary>
+    /// The scratch path is none of the paths rehearse must not write to or remove (symbolic links resolved), and it is
+    /// absent or empty.
+    /// </summary>
+    private static void CheckScratchPath(RehearseState rehearse)
+    {
+        var (config, restore) = (rehearse.Config, rehearse.RestoreConfig);
+        List<(string Option, string Path)> kept = [];
+        foreach (var index in config.PgIndexes)
+        {
+            if (config.Find(Options.PgPath, index) is { } pgPath)
+                kept.Add((Options.PgPath.IndexedName(index), pgPath));
+        }
+
+        foreach (var option in new[] { Options.LockPath, Options.SpoolPath, Options.LogPath })
+        {
+            if (restore.Accepts(option))
+                kept.Add((option.Definition.Name, restore.Get(option)));
+        }
+
+        foreach (var index in restore.RepoIndexes)
+        {
+            if (restore.Get(Options.RepoType, index) == "posix")
+                kept.Add((Options.RepoPath.IndexedName(index), restore.Get(Options.RepoPath, index)));
+        }
+
+        var resolved = kept.Select(entry => (entry.Option, ResolvedPath(entry.Path))).ToList();
+        if (RehearsePlanner.ScratchProblem(ResolvedPath(rehearse.Scratch), resolved) is { } problem)
             throw new PgRestException(ErrorCode.OptionInvalidValue, problem);
         if (Directory.Exists(rehearse.Scratch) && Directory.EnumerateFileSystemEntries(rehearse.Scratch).Any())
         {
@@ -136,19 +206,70 @@ public static class RehearseCommand
         }
     }
 
-    /// <summary>The scratch directory (new in the temporary directory unless given), owner-only, with the server's access files.</summary>
+    /// <summary><paramref name="path"/> with every symbolic link on the way resolved (as far as it exists).</summary>
+    private static string ResolvedPath(string path)
+    {
+        var result = "/";
+        foreach (var part in Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(result, part);
+            try
+            {
+                var info = new DirectoryInfo(next);
+                result = info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target ? target.FullName : next;
+            }
+            catch (IOException)
+            {
+                result = next;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The set restore will restore, chosen now so that its version and size are checked before a long restore: its
+    /// major must be one pgrest restores (12 or later), and an offline backup starts without archive recovery.
+    /// </summary>
+    private static async Task SelectBackupAsync(RehearseState rehearse)
+    {
+        var chosen = await Restore.RestoreCommand.FindBackupAsync(rehearse.RestoreContext).ConfigureAwait(false);
+        rehearse.Chosen = chosen;
+        var entry = chosen.Info.Current[chosen.Label];
+        var version = chosen.Info.History.FirstOrDefault(history => history.Id == entry.DbId)?.Version ?? chosen.Info.DbVersion;
+        if (PgVersions.VersionNumFromVersion(version) < 120000)
+            throw new PgRestException(ErrorCode.FeatureNotSupported, $"rehearse of PostgreSQL {version} (recovery.conf) is not supported by pgrest yet");
+        (rehearse.Major, rehearse.BackupSize) = (version, (long)entry.Size);
+        rehearse.Type = Restore.RestorePlanner.RecoveryType(rehearse.Type, rehearse.Config.Source(Options.Type) != OptionSource.Default, entry.OptionOnline);
+    }
+
+    /// <summary>The restore needs the backup's size where the scratch directory goes: refuse rather than fill a disk the cluster may share.</summary>
+    private static void CheckFreeSpace(RehearseState rehearse)
+    {
+        var existing = rehearse.Scratch;
+        while (!Directory.Exists(existing))
+            existing = Path.GetDirectoryName(existing) ?? "/";
+        var free = new DriveInfo(existing).AvailableFreeSpace;
+        if (RehearsePlanner.NotEnoughSpace(rehearse.BackupSize, free))
+        {
+            throw new PgRestException(ErrorCode.PathCreate,
+                $"unable to rehearse in '{rehearse.Scratch}': the backup needs {Format.Size(rehearse.BackupSize)} and '{existing}' has {Format.Size(free)} free"
+                + "\nHINT: give a rehearse-path on a file system with room for the whole backup.");
+        }
+    }
+
+    /// <summary>The scratch directory, owner-only, with the server's access files.</summary>
     private static void PrepareScratch(RehearseState rehearse)
     {
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (rehearse.Scratch.Length == 0)
+        if (!Directory.Exists(rehearse.Scratch))
         {
-            rehearse.Scratch = Directory.CreateTempSubdirectory("pgrest-rehearse-").FullName.TrimEnd('/');
+            Directory.CreateDirectory(rehearse.Scratch, ownerOnly);
             rehearse.ScratchCreated = true;
         }
-        else if (!Directory.Exists(rehearse.Scratch))
+        else
         {
-            Directory.CreateDirectory(rehearse.Scratch);
-            rehearse.ScratchCreated = true;
+            rehearse.ScratchCreated = false;
         }
 
         File.SetUnixFileMode(rehearse.Scratch, ownerOnly);
@@ -160,32 +281,14 @@ public static class RehearseCommand
     }
 
     /// <summary>
-    /// restore, loaded again as the restore command with the rehearsal's overrides on its command line so nothing from
-    /// the configuration's restore sections can point it at the cluster's own directories.
+    /// The chosen set restored into the scratch directory. Its restore_command's archive-get never uses the spool of an
+    /// asynchronous archive-get the host may run for a standby, and logs its errors on stderr, where the verdict reads them.
     /// </summary>
     private static async Task RestoreAsync(RehearseState rehearse)
     {
-        var restoreCommand = OptionTable.Command(CommandId.Restore);
-        List<string> arguments = [];
-        foreach (var (name, value) in rehearse.Config.CommandLineOptionsValidFor(restoreCommand, except: [Options.PgPath, Options.RehearsePath]))
-            arguments.Add(value.Length == 0 ? "--" + name : $"--{name}={value}");
-        arguments.AddRange(
-        [
-            "--pg1-path=" + rehearse.DataPath, "--tablespace-map-all=" + Path.Combine(rehearse.Scratch, "tablespaces"), "--reset-tablespace-map",
-            "--no-link-all", "--reset-link-map", "--no-delta", "--reset-db-include", "--reset-db-exclude", "--archive-mode=off",
-        ]);
-        if (RehearsePlanner.HasTarget(rehearse.Type))
-            arguments.Add("--target-action=promote");
-
-        // archive-get never uses the spool of an asynchronous archive-get the host may run for a standby.
-        var environment = ConfigurationLoader.ReadEnvironment();
-        var first = ConfigurationLoader.Load([.. arguments, "restore"], environment);
-        var restoreCommandLine = Restore.RestoreCommand.RestoreCommandLine(first, " --no-archive-async");
-        var config = ConfigurationLoader.Load([.. arguments, "--recovery-option=restore_command=" + restoreCommandLine, "restore"], environment);
-
         var clock = Stopwatch.StartNew();
-        var context = new CommandContext(config, rehearse.Context.Cancellation);
-        (rehearse.Repo, rehearse.Manifest) = await Restore.RestoreCommand.RestoreAsync(context).ConfigureAwait(false);
+        (rehearse.Repo, rehearse.Manifest) = await Restore.RestoreCommand.RestoreAsync(rehearse.RestoreContext, ["--no-archive-async", "--log-level-stderr=warn"], rehearse.Chosen)
+            .ConfigureAwait(false);
         rehearse.RestoreTime = clock.Elapsed;
         rehearse.SegmentSize = PgControl.Read(rehearse.DataPath).WalSegmentSize;
     }
@@ -193,7 +296,7 @@ public static class RehearseCommand
     /// <summary>The <c>postgres</c> of the backup's major: --rehearse-bin-path, the running cluster's, or a usual place.</summary>
     private static void FindServerBinary(RehearseState rehearse)
     {
-        var major = rehearse.Manifest.DbVersion;
+        var major = rehearse.Major;
         IReadOnlyList<string> directories = rehearse.Config.Find(Options.RehearseBinPath) is { } given
             ? [given]
             : RehearsePlanner.BinaryDirectories(major, RunningServerDirectory(rehearse.Config.Find(Options.PgPath, 1)), Environment.GetEnvironmentVariable("PATH"));
@@ -205,9 +308,9 @@ public static class RehearseCommand
                 continue;
             var version = ServerVersionOf(postgres);
             seen.Add($"{postgres} ({version ?? "unreadable version"})");
-            if (version is not null && RehearsePlanner.MajorOfVersionOutput("(PostgreSQL) " + version) == major)
+            if (RehearsePlanner.MajorOf(version) == major)
             {
-                (rehearse.Postgres, rehearse.ServerVersion) = (postgres, version);
+                (rehearse.Postgres, rehearse.ServerVersion) = (postgres, version!);
                 Log.Info($"PostgreSQL {version} from {directory}");
                 return;
             }
@@ -235,7 +338,7 @@ public static class RehearseCommand
         }
     }
 
-    /// <summary>"15.4" from <c>postgres --version</c>; null when it does not run.</summary>
+    /// <summary>"15.4" from <c>postgres --version</c>; null when it does not run or answer within ten seconds.</summary>
     private static string? ServerVersionOf(string postgres)
     {
         try
@@ -244,11 +347,16 @@ public static class RehearseCommand
             using var process = Process.Start(start);
             if (process is null)
                 return null;
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            const string marker = "(PostgreSQL) ";
-            var at = output.IndexOf(marker, StringComparison.Ordinal);
-            return process.ExitCode != 0 || at < 0 ? null : output[(at + marker.Length)..].Split([' ', '\n'], 2)[0].Trim();
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill();
+                return null;
+            }
+
+            return process.ExitCode == 0 && output.Wait(TimeSpan.FromSeconds(1)) && errors.Wait(TimeSpan.FromSeconds(1))
+                ? RehearsePlanner.VersionOfVersionOutput(output.Result) : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
@@ -263,16 +371,13 @@ public static class RehearseCommand
     private static async Task FindArchiveEndAsync(RehearseState rehearse)
     {
         var (repo, stanza, manifest, cancellation) = (rehearse.Repo, rehearse.Context.Stanza, rehearse.Manifest, rehearse.Context.Cancellation);
-        if (manifest.ArchiveStart is null || manifest.LsnStart is null)
+        if (rehearse.Type == "none" || manifest.ArchiveStart is null || manifest.LsnStart is null)
             return;
         var archiveInfo = await WalArchive.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false);
         var archiveId = WalArchive.ArchiveIdOf(archiveInfo, manifest.SystemId, manifest.DbVersion);
         var start = WalSegmentName.Parse(manifest.ArchiveStart);
         var histories = await WalArchive.LoadHistoriesAsync(repo, stanza, archiveId, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
-        var timeline = rehearse.Config.Find(Options.TargetTimeline);
-        rehearse.Timelines = timeline == "current" ? [new TimelineStart(start.Timeline, Lsn.Invalid)]
-            : uint.TryParse(timeline, out var chosen) && histories.TryGetValue(chosen, out var chosenHistory) ? TimelineHistory.Parse(chosenHistory, chosen)
-            : TimelineHistory.Path(start.Timeline, Lsn.Parse(manifest.LsnStart), histories);
+        rehearse.Timelines = RehearsePlanner.RecoveryTimelines(rehearse.Config.Find(Options.TargetTimeline), start.Timeline, Lsn.Parse(manifest.LsnStart), histories);
 
         var walker = new ArchiveWalker(repo, stanza, cancellation);
         var onPath = rehearse.Timelines.Select(entry => entry.Timeline).ToHashSet();
@@ -293,32 +398,32 @@ public static class RehearseCommand
     /// <summary>postgres on a free port, listening only on a socket in the scratch directory (or a short one when that path is too long for a socket).</summary>
     private static void StartServer(RehearseState rehearse)
     {
+        // The server listens on no TCP port, but a preloaded extension connecting to localhost at the server's own
+        // port (pg_cron does) must find nothing there, never another cluster: a port nothing uses now.
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
             probe.Start();
             rehearse.Port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
 
-        // A socket path is at most 107 bytes: <dir>/.s.PGSQL.<port>.
-        rehearse.SocketDirectory = rehearse.Scratch.Length + 20 < 100 ? rehearse.Scratch : Directory.CreateTempSubdirectory("pgrest-rh-").FullName;
+        rehearse.SocketDirectory = RehearsePlanner.SocketDirectoryFits(rehearse.Scratch) ? rehearse.Scratch : Directory.CreateTempSubdirectory("pgrest-rh-").FullName;
         // Debian keeps postgresql.conf in /etc: the restored directory may have none, and postgres needs one.
         var conf = Path.Combine(rehearse.DataPath, "postgresql.conf");
         if (!File.Exists(conf))
             File.WriteAllText(conf, "# written by pgrest rehearse: the backup has no postgresql.conf\n");
 
         var versionNum = PgVersions.VersionNumFromVersion(rehearse.Manifest.DbVersion);
-        if (versionNum < 150000)
-            Directory.CreateDirectory(Path.Combine(rehearse.Scratch, "pg_stat_tmp"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (RehearsePlanner.HasStatsTempDirectory(versionNum))
+            Directory.CreateDirectory(RehearsePlanner.StatsTempDirectory(rehearse.Scratch), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var arguments = RehearsePlanner.ServerArguments(versionNum, rehearse.DataPath, rehearse.Scratch, rehearse.SocketDirectory, rehearse.Port);
         Log.Info($"start PostgreSQL {rehearse.ServerVersion} on port {rehearse.Port}, socket in {rehearse.SocketDirectory}");
-        rehearse.Server = RehearseServer.Start(rehearse.Postgres, arguments, Path.Combine(rehearse.Scratch, "postgresql.log"));
+        rehearse.Server = RehearseServer.Start(rehearse.Postgres, arguments, rehearse.DataPath, Path.Combine(rehearse.Scratch, "postgresql.log"));
     }
 
     private static DbConnectionOptions Connection(RehearseState rehearse, string database) => new()
     {
         SocketPath = rehearse.SocketDirectory,
         Port = rehearse.Port,
-        User = rehearse.Config.Accepts(Options.PgUser) ? rehearse.Config.Find(Options.PgUser, 1) : null,
         Database = database,
         Command = "rehearse",
         QueryTimeout = rehearse.Config.Get(Options.DbTimeout),
@@ -343,8 +448,7 @@ public static class RehearseCommand
         var newest = Directory.EnumerateFiles(walPath, "*.history").Select(Path.GetFileName).Where(name => Wal.IsHistory(name!))
             .OrderByDescending(name => Wal.TimelineOf(name)).FirstOrDefault();
         rehearse.End = newest is null ? null : RehearsePlanner.ParseRecoveryEnd(File.ReadAllText(Path.Combine(walPath, newest)), Wal.TimelineOf(newest));
-        rehearse.ServerLog = rehearse.Server!.Log;
-        rehearse.Verdict = RehearsePlanner.Judge(rehearse.Type, rehearse.End, rehearse.ArchiveEnd, rehearse.Timelines, rehearse.ServerLog, rehearse.SegmentSize);
+        rehearse.Verdict = RehearsePlanner.Judge(rehearse.Type, rehearse.End, rehearse.ArchiveEnd, rehearse.Timelines, rehearse.Server!.Notable, rehearse.SegmentSize);
         if (!rehearse.Verdict.Passed)
         {
             var evidence = rehearse.Verdict.Evidence.Count == 0 ? "" : "\n" + string.Join('\n', rehearse.Verdict.Evidence);
@@ -388,7 +492,6 @@ public static class RehearseCommand
         if (rehearse.Server is not { } server)
             return;
         await server.DisposeAsync().ConfigureAwait(false);
-        rehearse.ServerLog = server.Log;
         if (rehearse.Failure is null)
             return;
         try
@@ -403,28 +506,44 @@ public static class RehearseCommand
         }
     }
 
-    /// <summary>Everything the rehearsal wrote goes: the directory when it made it, else what it put in it.</summary>
+    /// <summary>
+    /// Everything the rehearsal wrote goes: the directory when it made it, else what it put in it; but never from under
+    /// a server that did not stop. A failure to remove is a warning: the verdict stands.
+    /// </summary>
     private static void RemoveScratch(RehearseState rehearse)
     {
-        if (rehearse.Scratch.Length == 0 || !Directory.Exists(rehearse.Scratch))
+        if (!Directory.Exists(rehearse.Scratch))
             return;
-        Log.Info($"remove {rehearse.Scratch}");
-        if (rehearse.ScratchCreated)
+        if (rehearse.Server is { Stopped: false } server)
         {
-            Directory.Delete(rehearse.Scratch, recursive: true);
-        }
-        else
-        {
-            foreach (var entry in new DirectoryInfo(rehearse.Scratch).EnumerateFileSystemInfos())
-            {
-                if (entry is DirectoryInfo { LinkTarget: null } directory)
-                    directory.Delete(recursive: true);
-                else
-                    entry.Delete();
-            }
+            Log.Warn($"PostgreSQL (pid {server.ProcessId}) did not stop: {rehearse.Scratch} is kept; stop it and remove the directory");
+            return;
         }
 
-        if (rehearse.SocketDirectory.Length > 0 && rehearse.SocketDirectory != rehearse.Scratch && Directory.Exists(rehearse.SocketDirectory))
-            Directory.Delete(rehearse.SocketDirectory, recursive: true);
+        Log.Info($"remove {rehearse.Scratch}");
+        try
+        {
+            if (rehearse.ScratchCreated)
+            {
+                Directory.Delete(rehearse.Scratch, recursive: true);
+            }
+            else
+            {
+                foreach (var entry in new DirectoryInfo(rehearse.Scratch).EnumerateFileSystemInfos())
+                {
+                    if (entry is DirectoryInfo { LinkTarget: null } directory)
+                        directory.Delete(recursive: true);
+                    else
+                        entry.Delete();
+                }
+            }
+
+            if (rehearse.SocketDirectory.Length > 0 && rehearse.SocketDirectory != rehearse.Scratch && Directory.Exists(rehearse.SocketDirectory))
+                Directory.Delete(rehearse.SocketDirectory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.Warn($"unable to remove {rehearse.Scratch}: {e.Message}");
+        }
     }
 }

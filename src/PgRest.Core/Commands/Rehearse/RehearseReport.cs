@@ -109,6 +109,7 @@ internal static class RehearseReport
         {
             "default" => "to the end of the archive",
             "immediate" => "to the end of the backup (immediate)",
+            "none" => "none: an offline backup starts without archive recovery",
             var type => $"to {type} {config.Find(Config.Options.Target)}" + (config.Find(Config.Options.TargetExclusive) == true ? " (exclusive)" : ""),
         };
     }

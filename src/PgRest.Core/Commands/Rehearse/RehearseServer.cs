@@ -1,45 +1,48 @@
 using System.Diagnostics;
 using PgRest.Errors;
-using PgRest.Logging;
 using PgRest.Postgres;
 
 namespace PgRest.Commands.Rehearse;
 
 /// <summary>
-/// The PostgreSQL server of a rehearsal, started as a child of pgrest: its log (stderr) kept in memory and in a file
-/// of the scratch directory, readiness polled over its private socket, and a fast shutdown at the end.
+/// The PostgreSQL server of a rehearsal, started as a child of pgrest: its log (stderr) in a file of the scratch
+/// directory, the lines that matter for the verdict kept in memory, readiness read from postmaster.pid (no polling
+/// connections, which would each log a FATAL), and a fast shutdown at the end.
 /// </summary>
 internal sealed class RehearseServer : IAsyncDisposable
 {
-    private const int MaxLogLines = 20000;
     private const int SignalInterrupt = 2, SignalQuit = 3;
 
     private readonly Process _process;
+    private readonly string _dataPath;
     private readonly StreamWriter _logFile;
-    private readonly List<string> _log = [];
-    private bool _closed;
+    private readonly List<string> _notable = [];
+    private readonly Queue<string> _tail = new();
+    private bool _continuesNotable, _closed;
 
-    private RehearseServer(Process process, StreamWriter logFile)
+    private RehearseServer(Process process, string dataPath, StreamWriter logFile)
     {
         _process = process;
+        _dataPath = dataPath;
         _logFile = logFile;
     }
 
     public int ProcessId => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether <see cref="StopAsync"/> saw the postmaster exit: only then may its directory go.</summary>
+    public bool Stopped { get; private set; }
 
-    /// <summary>The server's log lines so far (the first <see cref="MaxLogLines"/>).</summary>
-    public IReadOnlyList<string> Log
+    /// <summary>The log lines the verdict reads (<see cref="RehearsePlanner.IsNotable"/>, with an archive-get error's detail lines).</summary>
+    public IReadOnlyList<string> Notable
     {
         get
         {
-            lock (_log)
-                return _log.ToList();
+            lock (_notable)
+                return _notable.ToList();
         }
     }
 
-    public static RehearseServer Start(string postgres, IReadOnlyList<string> arguments, string logPath)
+    public static RehearseServer Start(string postgres, IReadOnlyList<string> arguments, string dataPath, string logPath)
     {
         var start = new ProcessStartInfo(postgres)
         {
@@ -64,7 +67,7 @@ internal sealed class RehearseServer : IAsyncDisposable
             throw new PgRestException(ErrorCode.Execute, $"unable to start '{postgres}': {e.Message}", e);
         }
 
-        var server = new RehearseServer(process, logFile);
+        var server = new RehearseServer(process, dataPath, logFile);
         process.ErrorDataReceived += (_, line) => server.Append(line.Data);
         process.OutputDataReceived += (_, line) => server.Append(line.Data);
         process.BeginErrorReadLine();
@@ -77,108 +80,141 @@ internal sealed class RehearseServer : IAsyncDisposable
     {
         if (line is null)
             return;
-        lock (_log)
+        lock (_notable)
         {
             if (_closed)
                 return;
-            if (_log.Count < MaxLogLines)
-                _log.Add(line);
             _logFile.WriteLine(line);
+            _continuesNotable = RehearsePlanner.IsNotable(line) || (_continuesNotable && line.StartsWith(' '));
+            if (_continuesNotable && _notable.Count < 1000)
+                _notable.Add(line);
+            _tail.Enqueue(line);
+            if (_tail.Count > 5)
+                _tail.Dequeue();
         }
 
         Logging.Log.Detail("postgres: " + line);
     }
 
     /// <summary>
-    /// Polls until the server accepts connections and is out of recovery (with hot_standby=off it refuses them until
-    /// then); throws when it exits first or <paramref name="timeout"/> passes.
+    /// Waits until the postmaster reports itself ready in postmaster.pid (with hot_standby=off, only once recovery has
+    /// ended), then connects; throws when it exits first or <paramref name="timeout"/> passes.
     /// </summary>
     public async Task<DbClient> WaitUntilRecoveredAsync(DbConnectionOptions options, TimeSpan timeout, CancellationToken cancellation)
     {
-        var deadline = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew();
         string? lastFailure = null;
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
             if (_process.HasExited)
-            {
-                await _process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-                throw new PgRestException(ErrorCode.Execute, $"PostgreSQL exited with code {_process.ExitCode} before recovery ended" + Fatal());
-            }
-
-            if (deadline.Elapsed > timeout)
+                throw new PgRestException(ErrorCode.Execute, $"PostgreSQL exited with code {ExitCode()} before recovery ended" + WhyItStopped());
+            if (clock.Elapsed > timeout)
             {
                 throw new PgRestException(ErrorCode.DbConnect,
                     $"PostgreSQL did not end recovery and accept connections within {(long)timeout.TotalSeconds}s (db-timeout)" + (lastFailure is null ? "" : ": " + lastFailure));
             }
 
-            try
+            if (RehearsePlanner.PostmasterReady(ReadPidFile()))
             {
-                var client = await DbClient.ConnectAsync(options, cancellation).ConfigureAwait(false);
-                if (!await client.IsInRecoveryAsync(cancellation).ConfigureAwait(false))
-                    return client;
-                await client.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (PgRestException e) when (e.Code is ErrorCode.DbConnect or ErrorCode.DbQuery)
-            {
-                lastFailure = e.Message;
+                try
+                {
+                    var client = await DbClient.ConnectAsync(options, cancellation).ConfigureAwait(false);
+                    if (!await client.IsInRecoveryAsync(cancellation).ConfigureAwait(false))
+                        return client;
+                    await client.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (PgRestException e) when (e.Code is ErrorCode.DbConnect or ErrorCode.DbQuery)
+                {
+                    lastFailure = e.Message;
+                }
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellation).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Why the server stopped: its FATAL, PANIC and archive-get error lines (not the refusals our own polling got), else its last lines.</summary>
-    private string Fatal()
+    private string? ReadPidFile()
     {
-        var log = Log;
-        var lines = log.Where(line => (line.Contains("FATAL:", StringComparison.Ordinal) || line.Contains("PANIC:", StringComparison.Ordinal)
-            || line.Contains("ERROR: [", StringComparison.Ordinal)) && !line.Contains("the database system is ", StringComparison.Ordinal)).TakeLast(5).ToList();
-        if (lines.Count == 0)
-            lines = log.TakeLast(5).ToList();
+        try
+        {
+            return File.ReadAllText(Path.Combine(_dataPath, "postmaster.pid"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private string ExitCode()
+    {
+        _process.WaitForExit(TimeSpan.FromSeconds(5));
+        return _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Why the server stopped: its FATAL, PANIC and archive-get error lines, else its last lines.</summary>
+    private string WhyItStopped()
+    {
+        List<string> lines;
+        lock (_notable)
+        {
+            lines = _notable.Where(line => !line.Contains("recovery stopping", StringComparison.Ordinal)).TakeLast(5).ToList();
+            if (lines.Count == 0)
+                lines = [.. _tail];
+        }
+
         return lines.Count == 0 ? "" : ":\n" + string.Join('\n', lines);
     }
 
-    /// <summary>Fast shutdown (SIGINT); after a minute immediate (SIGQUIT), then a kill.</summary>
+    /// <summary>
+    /// Fast shutdown (SIGINT); after a minute immediate (SIGQUIT), after ten more seconds a kill. Exit is polled, not
+    /// awaited on the pipes, which a surviving child could hold open; every signal is sent only while the postmaster
+    /// has not exited, so a reused pid is never signalled.
+    /// </summary>
     public async Task StopAsync()
     {
         if (!_process.HasExited)
         {
             Logging.Log.Info($"stop PostgreSQL (pid {_process.Id})");
             Control.LockSystemCalls.Kill(_process.Id, SignalInterrupt);
-            if (!await ExitedWithinAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false))
+            if (!await ExitedWithinAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false) && !_process.HasExited)
             {
                 Control.LockSystemCalls.Kill(_process.Id, SignalQuit);
-                if (!await ExitedWithinAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+                if (!await ExitedWithinAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false) && !_process.HasExited)
                     _process.Kill(entireProcessTree: true);
+                await ExitedWithinAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             }
         }
 
-        await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        Stopped = _process.HasExited;
+        // The last lines, bounded: a child holding the pipes must not hold the rehearsal.
+        using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _process.WaitForExitAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task<bool> ExitedWithinAsync(TimeSpan wait)
     {
-        using var timeout = new CancellationTokenSource(wait);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        var clock = Stopwatch.StartNew();
+        while (!_process.HasExited && clock.Elapsed < wait)
+            await Task.Delay(50).ConfigureAwait(false);
+        return _process.HasExited;
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        lock (_log)
+        lock (_notable)
         {
             _closed = true;
             _logFile.Dispose();
         }
+
         _process.Dispose();
     }
 }

@@ -19,8 +19,14 @@ public static class RestoreCommand
     private const string ControlFile = "pg_data/global/pg_control";
 
     /// <summary>What the steps of one restore share.</summary>
-    private sealed class RestoreState(CommandContext context, string pgPath)
+    private sealed class RestoreState(CommandContext context, string pgPath, IReadOnlyList<string> archiveGetOptions)
     {
+        /// <summary>The backup set when the caller chose it (rehearse checks it before restoring).</summary>
+        public (Repo Repo, BackupInfo Info, string Label)? Chosen { get; init; }
+
+        /// <summary>Options added to archive-get's command line in restore_command (rehearse's own).</summary>
+        public IReadOnlyList<string> ArchiveGetOptions { get; } = archiveGetOptions;
+
         public CommandContext Context { get; } = context;
 
         public Configuration Config => Context.Config;
@@ -40,12 +46,17 @@ public static class RestoreCommand
         public string ManifestCopy => Path.Combine(PgPath, RepositoryLayout.ManifestFile);
     }
 
-    public static Task RunAsync(CommandContext context) => RestoreAsync(context);
+    public static Task RunAsync(CommandContext context) => RestoreAsync(context, [], null);
 
-    /// <summary>The restore, returning the backup set restored and the repository it came from (rehearse reports them).</summary>
-    internal static async Task<(Repo Repo, Manifest Manifest)> RestoreAsync(CommandContext context)
+    /// <summary>
+    /// The restore, returning the backup set restored and the repository it came from (rehearse reports them);
+    /// <paramref name="archiveGetOptions"/> go on archive-get's command line in restore_command; <paramref name="chosen"/>,
+    /// when given, is the set to restore (from <see cref="FindBackupAsync"/>).
+    /// </summary>
+    internal static async Task<(Repo Repo, Manifest Manifest)> RestoreAsync(CommandContext context, IReadOnlyList<string> archiveGetOptions,
+        (Repo Repo, BackupInfo Info, string Label)? chosen)
     {
-        var restore = new RestoreState(context, Path.GetFullPath(context.PgPath).TrimEnd('/'));
+        var restore = new RestoreState(context, Path.GetFullPath(context.PgPath).TrimEnd('/'), archiveGetOptions) { Chosen = chosen };
         CheckDestination(restore);
         await SelectBackupAsync(restore).ConfigureAwait(false);
         await PrepareAsync(restore).ConfigureAwait(false);
@@ -82,10 +93,19 @@ public static class RestoreCommand
         }
     }
 
-    /// <summary>The backup set (<see cref="RestorePlanner.SelectBackup"/>) from the first repository that has one.</summary>
+    /// <summary>The backup set chosen (<see cref="FindBackupAsync"/>, unless the caller chose it) and its manifest.</summary>
     private static async Task SelectBackupAsync(RestoreState restore)
     {
-        var (config, context) = (restore.Config, restore.Context);
+        var context = restore.Context;
+        var (repo, info, label) = restore.Chosen ?? await FindBackupAsync(context).ConfigureAwait(false);
+        restore.Repo = repo;
+        restore.Manifest = await BackupStore.LoadManifestAsync(repo, context.Stanza, label, info, context.Cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>The backup set (<see cref="RestorePlanner.SelectBackup"/>) from the first repository that has one.</summary>
+    internal static async Task<(Repo Repo, BackupInfo Info, string Label)> FindBackupAsync(CommandContext context)
+    {
+        var config = context.Config;
         var set = config.Get(Options.Set);
         var type = config.Get(Options.Type);
         var target = config.Find(Options.Target);
@@ -115,9 +135,8 @@ public static class RestoreCommand
                     Log.Warn($"{repo.Name}: [BackupSetInvalidError] no backup sets to restore");
                 continue;
             }
-            restore.Repo = repo;
-            restore.Manifest = await BackupStore.LoadManifestAsync(repo, context.Stanza, label, info, context.Cancellation).ConfigureAwait(false);
-            return;
+
+            return (repo, info, label);
         }
 
         throw RestorePlanner.NoBackupFound(set, type, target);
@@ -168,7 +187,7 @@ public static class RestoreCommand
         if (PgVersions.VersionNumFromVersion(restore.Manifest.DbVersion) < 120000)
             throw new PgRestException(ErrorCode.FeatureNotSupported, $"restore of PostgreSQL {restore.Manifest.DbVersion} (recovery.conf) is not supported by pgrest yet");
 
-        var settings = RecoverySettings.Build(config, RestoreCommandLine(config));
+        var settings = RecoverySettings.Build(config, RestoreCommandLine(config, restore.ArchiveGetOptions));
         var autoConf = Path.Combine(pgPath, "postgresql.auto.conf");
         var existing = File.Exists(autoConf) ? File.ReadAllText(autoConf) : "";
         File.WriteAllText(autoConf, RecoverySettings.UpdateAutoConf(existing, settings, DateTime.Now));
@@ -208,7 +227,7 @@ public static class RestoreCommand
     /// <c>restore_command</c>: this binary with the command-line options that archive-get also takes (config-file and
     /// environment values are found again by archive-get itself), as pgBackRest builds it.
     /// </summary>
-    internal static string RestoreCommandLine(Configuration config, string extraOptions = "")
+    internal static string RestoreCommandLine(Configuration config, IReadOnlyList<string> extraOptions)
     {
         // cmd, else the path pgrest was started by (the table's default only names the program).
         var program = config.Source(Options.Cmd) == OptionSource.Default ? CommandLine.StartedAs() : config.Get(Options.Cmd);
@@ -219,6 +238,8 @@ public static class RestoreCommand
 
         foreach (var (name, value) in options)
             builder.Append(" --").Append(name).Append(value.Length == 0 ? "" : "=" + value);
-        return builder.Append(extraOptions).Append(" archive-get %f \"%p\"").ToString();
+        foreach (var option in extraOptions)
+            builder.Append(' ').Append(option);
+        return builder.Append(" archive-get %f \"%p\"").ToString();
     }
 }

@@ -59,7 +59,7 @@ public static class AzureListing
                 }
             }
         }
-        catch (XmlException e)
+        catch (Exception e) when (e is XmlException or FormatException or OverflowException)
         {
             throw new PgRestException(ErrorCode.Format, "unable to parse Azure list answer: " + e.Message, e);
         }

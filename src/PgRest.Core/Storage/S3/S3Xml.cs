@@ -31,7 +31,9 @@ public static class S3Xml
     };
 
     /// <summary>Parses a ListBucketResult (list-type=2): <c>Contents</c> become objects, <c>CommonPrefixes</c> prefixes.</summary>
-    public static S3ListPage ParseListPage(string xml)
+    public static S3ListPage ParseListPage(string xml) => Parsed("list answer", xml, ReadListPage, showAnswer: true);
+
+    private static S3ListPage ReadListPage(string xml)
     {
         var entries = new List<ObjectEntry>();
         string? token = null;
@@ -90,7 +92,9 @@ public static class S3Xml
     }
 
     /// <summary>The UploadId of an InitiateMultipartUploadResult.</summary>
-    public static string ParseUploadId(string xml)
+    public static string ParseUploadId(string xml) => Parsed("multipart upload answer", xml, ReadUploadId, showAnswer: true);
+
+    private static string ReadUploadId(string xml)
     {
         using var reader = Open(xml);
         ExpectRoot(reader, "InitiateMultipartUploadResult", xml);
@@ -117,7 +121,9 @@ public static class S3Xml
     }
 
     /// <summary>The keys a DeleteObjects answer (DeleteResult) reports as not deleted.</summary>
-    public static IReadOnlyList<S3Error> ParseDeleteErrors(string xml)
+    public static IReadOnlyList<S3Error> ParseDeleteErrors(string xml) => Parsed("delete answer", xml, ReadDeleteErrors, showAnswer: true);
+
+    private static IReadOnlyList<S3Error> ReadDeleteErrors(string xml)
     {
         var errors = new List<S3Error>();
         if (string.IsNullOrWhiteSpace(xml))
@@ -177,7 +183,9 @@ public static class S3Xml
     }
 
     /// <summary>The credentials of an STS AssumeRoleWithWebIdentity answer.</summary>
-    public static S3TemporaryCredentials ParseAssumeRoleWithWebIdentity(string xml)
+    public static S3TemporaryCredentials ParseAssumeRoleWithWebIdentity(string xml) => Parsed("AssumeRoleWithWebIdentity answer", xml, ReadAssumeRoleWithWebIdentity, showAnswer: false);
+
+    private static S3TemporaryCredentials ReadAssumeRoleWithWebIdentity(string xml)
     {
         string? accessKey = null, secret = null, token = null, expiration = null;
         using var reader = Open(xml);
@@ -217,13 +225,29 @@ public static class S3Xml
         }
 
         if (accessKey is null || secret is null || token is null || expiration is null)
-            throw new PgRestException(ErrorCode.Format, "AssumeRoleWithWebIdentity answer has no credentials: " + Shorten(xml));
+            throw new PgRestException(ErrorCode.Format, "AssumeRoleWithWebIdentity answer has no credentials"); // the answer holds secrets: not shown
         return new S3TemporaryCredentials(accessKey, secret, token, ParseTime(expiration));
     }
 
     /// <summary>S3 times (<c>2026-11-21T16:30:00.000Z</c>) and STS/metadata times (<c>2026-11-21T16:30:00Z</c>).</summary>
     public static DateTimeOffset ParseTime(string text) =>
         DateTimeOffset.Parse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>
+    /// A malformed answer (broken XML, a number or time that does not parse) is a format error with the answer's start,
+    /// not an exception type the user never heard of; answers that carry secrets are not shown.
+    /// </summary>
+    private static T Parsed<T>(string what, string xml, Func<string, T> parse, bool showAnswer)
+    {
+        try
+        {
+            return parse(xml);
+        }
+        catch (Exception e) when (e is XmlException or FormatException or OverflowException)
+        {
+            throw new PgRestException(ErrorCode.Format, $"unable to parse S3 {what}: {e.Message}" + (showAnswer ? ": " + Shorten(xml) : ""), e);
+        }
+    }
 
     internal static string Shorten(string text) => text.Length > 300 ? text[..300] + "..." : text;
 
