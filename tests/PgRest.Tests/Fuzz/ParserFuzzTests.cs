@@ -105,6 +105,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         string Text(byte[] input) => Encoding.UTF8.GetString(input);
         var config = File.ReadAllBytes(Path.Combine(RepositoryFiles.Root(), "samples", "pgbackrest.conf"));
         var configDirectory = Directory.CreateTempSubdirectory("pgrest-fuzz-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(configDirectory, recursive: true);
         var segment = FixtureRepositories.Segments("pg15-block-plain", "15-1").First().Bytes;
         var walStart = segment[..(64 * 1024)];
         var wal = WalHeader.Read(segment);
@@ -129,7 +130,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
             new("backup.info", Files("backup*.info"), input => Resealed(Text(input), text => BackupInfo.Parse(text))),
             new("archive.info", Files("archive*.info"), input => Resealed(Text(input), text => ArchiveInfo.Parse(text))),
             new("backup.manifest", Files("*.manifest"), input => Resealed(Text(input), text => Manifest.Parse(text))),
-            new("json", [.. Files("backup.info").Select(_ => Encoding.UTF8.GetBytes("""{"a":[1,-2.5e3,"x\u00e9\n",true,null,{"b":{}}],"c":"18446744073709551615"}"""))],
+            new("json", [Utf8("""{"a":[1,-2.5e3,"x\u00e9\n",true,null,{"b":{}}],"c":"18446744073709551615"}""")],
                 input => JsonReader.Parse(Text(input))),
             new("block map", [map.Encode()], input => BlockMapCodec.Decode(input, 8192, 16)),
             new("wal page header", [segment[..8192]], input => WalHeader.Read(input)),

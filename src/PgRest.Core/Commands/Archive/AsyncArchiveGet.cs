@@ -29,9 +29,8 @@ internal static class AsyncArchiveGet
         Directory.CreateDirectory(inPath);
         var timeout = config.Get(Options.ArchiveTimeout);
         var deadline = DateTime.UtcNow + timeout;
-        var started = false;
         var delay = TimeSpan.FromMilliseconds(10);
-        var errorFiles = new[] { Path.Combine(inPath, walName + ".error"), Path.Combine(inPath, SpoolStatus.GlobalError) };
+        var launcher = new WorkerLauncher(WorkerVariable, walName, [Path.Combine(inPath, walName + ".error"), Path.Combine(inPath, SpoolStatus.GlobalError)]);
         while (true)
         {
             var prefetched = Path.Combine(inPath, walName);
@@ -52,20 +51,7 @@ internal static class AsyncArchiveGet
                 return ArchiveGetCommand.NotFoundExitCode;
             }
 
-            var workerRunning = LockProbe.IsHeld(config, stanza, "archive");
-            if (started || workerRunning)
-            {
-                foreach (var errorFile in errorFiles.Where(File.Exists))
-                    throw SpoolStatus.ToException(errorFile);
-            }
-
-            if (!started && !workerRunning)
-            {
-                foreach (var errorFile in errorFiles)
-                    File.Delete(errorFile);
-                SpoolStatus.StartWorker(WorkerVariable, walName);
-                started = true;
-            }
+            launcher.Step(config, stanza);
 
             if (DateTime.UtcNow >= deadline)
             {

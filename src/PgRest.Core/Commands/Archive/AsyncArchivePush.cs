@@ -23,8 +23,6 @@ internal static class AsyncArchivePush
     public static string OutPath(Configuration config, string stanza) =>
         Path.Combine(config.Get(Options.SpoolPath), "archive", stanza, "out");
 
-    private static readonly TimeSpan WorkerRestartInterval = TimeSpan.FromSeconds(1);
-
     /// <summary>The archive_command side: succeed once the segment's .ok exists, start the worker when none runs.</summary>
     public static async Task ForegroundAsync(CommandContext context, string walPath)
     {
@@ -38,9 +36,8 @@ internal static class AsyncArchivePush
         Directory.CreateDirectory(outPath);
         var timeout = config.Get(Options.ArchiveTimeout);
         var deadline = DateTime.UtcNow + timeout;
-        DateTime? lastStart = null;
         var delay = TimeSpan.FromMilliseconds(10);
-        var errorFiles = new[] { Path.Combine(outPath, walName + ".error"), Path.Combine(outPath, GlobalError) };
+        var launcher = new WorkerLauncher(WorkerVariable, Path.GetDirectoryName(walPath)!, [Path.Combine(outPath, walName + ".error"), Path.Combine(outPath, GlobalError)]);
         while (true)
         {
             var ok = Path.Combine(outPath, walName + ".ok");
@@ -55,33 +52,7 @@ internal static class AsyncArchivePush
                 return;
             }
 
-            // An error file counts once a worker has run for this call (ours, or one that was already running and
-            // cleared old errors when it started); one left from an earlier run is retried instead.
-            var workerRunning = LockProbe.IsHeld(config, stanza, "archive");
-            if (lastStart is not null || workerRunning)
-            {
-                foreach (var errorFile in errorFiles)
-                {
-                    if (File.Exists(errorFile))
-                    {
-                        throw SpoolStatus.ToException(errorFile);
-                    }
-                }
-            }
-
-            // A worker we started may find the lock taken by another (an archive-get worker shares it) and leave
-            // without pushing: once the lock is free again and no status came, another is started.
-            if (!workerRunning && (lastStart is null || DateTime.UtcNow - lastStart > WorkerRestartInterval))
-            {
-                if (lastStart is null)
-                {
-                    foreach (var errorFile in errorFiles)
-                        File.Delete(errorFile);
-                }
-
-                SpoolStatus.StartWorker(WorkerVariable, Path.GetDirectoryName(walPath)!);
-                lastStart = DateTime.UtcNow;
-            }
+            launcher.Step(config, stanza);
 
             if (DateTime.UtcNow >= deadline)
             {

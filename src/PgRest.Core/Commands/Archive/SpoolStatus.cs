@@ -61,3 +61,42 @@ internal static class SpoolStatus
         File.Move(temp, path, overwrite: true);
     }
 }
+
+/// <summary>
+/// When a foreground archive-push or archive-get starts the background worker: when no worker holds the stanza's
+/// archive lock, and again once the lock is free a second after a start that brought no status. Push and get workers
+/// share that lock, so the worker started may have found it taken and left. An error file counts once a worker has
+/// run for this call (ours, or one already running that cleared old errors when it started); one left from an
+/// earlier run is removed before the first start and retried.
+/// </summary>
+internal sealed class WorkerLauncher(string variable, string value, IReadOnlyList<string> errorFiles)
+{
+    private static readonly TimeSpan RestartInterval = TimeSpan.FromSeconds(1);
+
+    private DateTime? _lastStart;
+
+    /// <summary>Throws the error a worker recorded for this call, else starts a worker when none runs.</summary>
+    public void Step(Configuration config, string stanza)
+    {
+        var workerRunning = Control.LockProbe.IsHeld(config, stanza, "archive");
+        if (_lastStart is not null || workerRunning)
+        {
+            foreach (var errorFile in errorFiles)
+            {
+                if (File.Exists(errorFile))
+                    throw SpoolStatus.ToException(errorFile);
+            }
+        }
+
+        if (workerRunning || (_lastStart is { } last && DateTime.UtcNow - last <= RestartInterval))
+            return;
+        if (_lastStart is null)
+        {
+            foreach (var errorFile in errorFiles)
+                File.Delete(errorFile);
+        }
+
+        SpoolStatus.StartWorker(variable, value);
+        _lastStart = DateTime.UtcNow;
+    }
+}

@@ -49,8 +49,6 @@ public static class RehearseCommand
 
         public string SocketDirectory { get; set; } = "";
 
-        public Repo Repo { get; set; } = null!;
-
         public Manifest Manifest { get; set; } = null!;
 
         public TimeSpan RestoreTime { get; set; }
@@ -72,8 +70,6 @@ public static class RehearseCommand
         public RecoveryEnd? End { get; set; }
 
         public uint SegmentSize { get; set; } = WalSegmentName.DefaultSegmentSize;
-
-        public RecoveryVerdict? Verdict { get; set; }
 
         public string? Database { get; set; }
 
@@ -287,7 +283,7 @@ public static class RehearseCommand
     private static async Task RestoreAsync(RehearseState rehearse)
     {
         var clock = Stopwatch.StartNew();
-        (rehearse.Repo, rehearse.Manifest) = await Restore.RestoreCommand.RestoreAsync(rehearse.RestoreContext, ["--no-archive-async", "--log-level-stderr=warn"], rehearse.Chosen)
+        rehearse.Manifest = await Restore.RestoreCommand.RestoreAsync(rehearse.RestoreContext, ["--no-archive-async", "--log-level-stderr=warn"], rehearse.Chosen)
             .ConfigureAwait(false);
         rehearse.RestoreTime = clock.Elapsed;
         rehearse.SegmentSize = PgControl.Read(rehearse.DataPath).WalSegmentSize;
@@ -370,7 +366,7 @@ public static class RehearseCommand
     /// </summary>
     private static async Task FindArchiveEndAsync(RehearseState rehearse)
     {
-        var (repo, stanza, manifest, cancellation) = (rehearse.Repo, rehearse.Context.Stanza, rehearse.Manifest, rehearse.Context.Cancellation);
+        var (repo, stanza, manifest, cancellation) = (rehearse.Chosen.Repo, rehearse.Context.Stanza, rehearse.Manifest, rehearse.Context.Cancellation);
         if (rehearse.Type == "none" || manifest.ArchiveStart is null || manifest.LsnStart is null)
             return;
         var archiveInfo = await WalArchive.LoadInfoAsync(repo, stanza, cancellation).ConfigureAwait(false);
@@ -448,11 +444,11 @@ public static class RehearseCommand
         var newest = Directory.EnumerateFiles(walPath, "*.history").Select(Path.GetFileName).Where(name => Wal.IsHistory(name!))
             .OrderByDescending(name => Wal.TimelineOf(name)).FirstOrDefault();
         rehearse.End = newest is null ? null : RehearsePlanner.ParseRecoveryEnd(File.ReadAllText(Path.Combine(walPath, newest)), Wal.TimelineOf(newest));
-        rehearse.Verdict = RehearsePlanner.Judge(rehearse.Type, rehearse.End, rehearse.ArchiveEnd, rehearse.Timelines, rehearse.Server!.Notable, rehearse.SegmentSize);
-        if (!rehearse.Verdict.Passed)
+        var verdict = RehearsePlanner.Judge(rehearse.Type, rehearse.End, rehearse.ArchiveEnd, rehearse.Timelines, rehearse.Server!.Notable, rehearse.SegmentSize);
+        if (!verdict.Passed)
         {
-            var evidence = rehearse.Verdict.Evidence.Count == 0 ? "" : "\n" + string.Join('\n', rehearse.Verdict.Evidence);
-            throw new PgRestException(ErrorCode.FileInvalid, rehearse.Verdict.Reason + evidence);
+            var evidence = verdict.Evidence.Count == 0 ? "" : "\n" + string.Join('\n', verdict.Evidence);
+            throw new PgRestException(ErrorCode.FileInvalid, verdict.Reason + evidence);
         }
     }
 

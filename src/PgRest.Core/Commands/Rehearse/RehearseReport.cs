@@ -20,7 +20,7 @@ internal static class RehearseReport
             text.Append("    reason: [").Append(failure.ExitCode.ToString("D3", CultureInfo.InvariantCulture)).Append("] ").Append(Indent(failure.Message)).Append('\n');
         if (rehearse.KeptServerLog is { } kept)
             text.Append("    server log: ").Append(kept).Append('\n');
-        text.Append($"    backup: {manifest.Label} ({manifest.Type.ToText()}) from {rehearse.Repo.Name}, {Format.Size(manifest.Files.Sum(file => (long)file.Size))}")
+        text.Append($"    backup: {manifest.Label} ({manifest.Type.ToText()}) from {rehearse.Chosen.Repo.Name}, {Format.Size(manifest.Files.Sum(file => (long)file.Size))}")
             .Append($" restored in {Seconds(rehearse.RestoreTime)}\n");
         if (rehearse.ServerVersion.Length > 0)
             text.Append($"    server: PostgreSQL {rehearse.ServerVersion} ({rehearse.Postgres}), port {rehearse.Port}, socket only\n");
@@ -77,7 +77,7 @@ internal static class RehearseReport
             {
                 ["label"] = JsonValue.Create(manifest.Label),
                 ["type"] = JsonValue.Create(manifest.Type.ToText()),
-                ["repo"] = JsonValue.Create(rehearse.Repo.Index),
+                ["repo"] = JsonValue.Create(rehearse.Chosen.Repo.Index),
                 ["size"] = JsonValue.Create(manifest.Files.Sum(file => (long)file.Size)),
             },
             ["restore"] = new JsonObject { ["ms"] = JsonValue.Create((long)rehearse.RestoreTime.TotalMilliseconds) },

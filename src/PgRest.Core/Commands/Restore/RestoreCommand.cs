@@ -49,11 +49,11 @@ public static class RestoreCommand
     public static Task RunAsync(CommandContext context) => RestoreAsync(context, [], null);
 
     /// <summary>
-    /// The restore, returning the backup set restored and the repository it came from (rehearse reports them);
+    /// The restore, returning the manifest of the backup set restored (rehearse reports it);
     /// <paramref name="archiveGetOptions"/> go on archive-get's command line in restore_command; <paramref name="chosen"/>,
     /// when given, is the set to restore (from <see cref="FindBackupAsync"/>).
     /// </summary>
-    internal static async Task<(Repo Repo, Manifest Manifest)> RestoreAsync(CommandContext context, IReadOnlyList<string> archiveGetOptions,
+    internal static async Task<Manifest> RestoreAsync(CommandContext context, IReadOnlyList<string> archiveGetOptions,
         (Repo Repo, BackupInfo Info, string Label)? chosen)
     {
         var restore = new RestoreState(context, Path.GetFullPath(context.PgPath).TrimEnd('/'), archiveGetOptions) { Chosen = chosen };
@@ -63,7 +63,7 @@ public static class RestoreCommand
         await WriteFilesAsync(restore).ConfigureAwait(false);
         WriteRecoverySettings(restore);
         await FinishAsync(restore).ConfigureAwait(false);
-        return (restore.Repo, restore.Manifest);
+        return restore.Manifest;
     }
 
     /// <summary>The destination: PostgreSQL not running, and empty unless <c>--delta</c>/<c>--force</c> find a data directory there.</summary>
