@@ -26,11 +26,13 @@ public sealed class ProgressMeterTests
         using (var meter = new ProgressMeter("backup", 1000, 2, draw: false, report: (total, done) => { lock (reports) reports.Add((total, done)); }))
         {
             meter.FileDone(400);
-            for (var wait = 0; wait < 40; wait++)
+            // The first report may come before FileDone when this thread is held up past the first tick: wait for the
+            // one that counts it (reports come once a second).
+            for (var wait = 0; wait < 100; wait++)
             {
                 lock (reports)
                 {
-                    if (reports.Count > 0)
+                    if (reports.Contains((1000L, 400L)))
                         break;
                 }
 
