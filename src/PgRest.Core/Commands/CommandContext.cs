@@ -63,7 +63,7 @@ public sealed class CommandContext
                     $"{Config.Command} command requires option: {Options.RepoCipherPass.IndexedName(index)}\nHINT: set the passphrase in the configuration file or in {Options.RepoCipherPass.Definition.EnvironmentName(index)}.");
         }
 
-        return new Repo(index, StorageFactory.Create(Config, index, path), path, cipherPass);
+        return new Repo(index, CrashPointStorage.WrapWhenEnabled(StorageFactory.Create(Config, index, path)), path, cipherPass);
     }
 
     /// <summary>The <c>pg1-path</c> (data directory) of the stanza.</summary>

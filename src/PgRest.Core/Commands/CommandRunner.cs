@@ -78,6 +78,7 @@ public static class CommandRunner
 
         foreach (var warning in config.Warnings)
             Log.Warn(warning);
+        CrashPoint.SetRole(role is null ? config.Command : config.Command + ":async");
 
         var stopwatch = Stopwatch.StartNew();
         var level = row.LogLevelDefault;

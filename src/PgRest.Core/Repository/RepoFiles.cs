@@ -94,7 +94,9 @@ public static class RepoFiles
                         $"'{repo.Display(path)}' has checksum {pipeline.Sha1Hex} but its name says {expectedSha1}: the repository file is corrupt");
                 }
 
+                CrashPoint.Reach("file-move", destination);
                 File.Move(temp, destination, overwrite: true);
+                CrashPoint.Reach("file-moved", destination);
                 Native.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
             }
             catch

@@ -55,6 +55,8 @@ public sealed class ParitySweepTests(ParitySweepTests.SweepFixture fixture, ITes
         ["archive-push without a segment"] = new(["archive-push"]),
         ["archive-push of a missing file"] = new(["archive-push", "/nonexistent/000000010000000000000099"]),
         ["archive-push of a relative path without pg1-path"] = new(["--pg1-path=", "archive-push", "pg_wal/000000010000000000000099"]),
+        ["archive-push of a relative path run outside pg1-path"] = new(["archive-push", "pg_wal/000000010000000000000099"]),
+        ["archive-get to a relative path run outside pg1-path"] = new(["archive-get", "000000010000000000000001", "pg_wal/RECOVERYXLOG"]),
         ["archive-push with two segments"] = new(["archive-push", "000000010000000000000098", "000000010000000000000099"]),
         ["archive-get with one argument"] = new(["archive-get", "000000010000000000000001"]),
         ["archive-get with three arguments"] = new(["archive-get", "000000010000000000000001", "{work}/RECOVERYXLOG", "extra"]),

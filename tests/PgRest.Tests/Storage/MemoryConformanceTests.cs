@@ -69,3 +69,11 @@ public sealed class MemoryConformanceTests : StorageConformanceTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 }
+
+/// <summary>The conformance suite through <see cref="CrashPointStorage"/>: the crash-safety suite's decorator changes nothing a caller sees.</summary>
+public sealed class CrashPointStorageConformanceTests : StorageConformanceTests
+{
+    protected override Task<IStorage> CreateStorageAsync(string root) => Task.FromResult<IStorage>(new CrashPointStorage(new MemoryStorage()));
+
+    protected override Task<IStorage?> CreateStorageWithWrongCredentialsAsync(string root) => Task.FromResult<IStorage?>(null);
+}

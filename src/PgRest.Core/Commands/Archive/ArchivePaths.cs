@@ -12,6 +12,15 @@ internal static class ArchivePaths
             return path;
         if (!context.Config.IsSet(Options.PgPath, 1))
             throw new PgRestException(ErrorCode.OptionRequired, $"option 'pg1-path' must be specified when relative wal paths are used");
-        return Path.Combine(context.PgPath, path);
+        // As pgBackRest: run from anywhere else, pg1-path is probably not the cluster that asked.
+        var pgPath = context.PgPath.Length > 1 ? context.PgPath.TrimEnd('/') : context.PgPath;
+        var workingDirectory = Environment.CurrentDirectory;
+        if (workingDirectory != pgPath)
+        {
+            throw new PgRestException(ErrorCode.OptionInvalidValue,
+                $"PostgreSQL working directory '{workingDirectory}' is not the same as option pg1-path '{pgPath}'\nHINT: is the PostgreSQL data_directory configured the same as the pg1-path option?");
+        }
+
+        return Path.Combine(pgPath, path);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PgRest.Commands.Control;
+using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Logging;
@@ -37,7 +38,9 @@ internal static class AsyncArchiveGet
             if (File.Exists(prefetched))
             {
                 StopFile.ThrowIfStopped(config, stanza);
+                CrashPoint.Reach("file-move", destination);
                 File.Move(prefetched, destination, overwrite: true);
+                CrashPoint.Reach("file-moved", destination);
                 Log.Info($"found {walName} in the archive asynchronously");
                 return 0;
             }

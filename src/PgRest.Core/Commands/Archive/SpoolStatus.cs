@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
 
@@ -58,6 +59,7 @@ internal static class SpoolStatus
         var path = Path.Combine(directory, name);
         var temp = path + ".pgbackrest.tmp";
         File.WriteAllText(temp, content);
+        CrashPoint.Reach("file-move", path);
         File.Move(temp, path, overwrite: true);
     }
 }

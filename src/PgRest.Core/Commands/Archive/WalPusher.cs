@@ -70,6 +70,10 @@ internal sealed class WalPusher
             {
                 errors.Add((repo, e));
             }
+            catch (StoreFailedException e)
+            {
+                errors.Add((repo, e.Error));
+            }
         }
         else
         {
@@ -88,6 +92,10 @@ internal sealed class WalPusher
                 catch (PgRestException e)
                 {
                     errors.Add((valid[index].Repo, e));
+                }
+                catch (StoreFailedException e)
+                {
+                    errors.Add((valid[index].Repo, e.Error));
                 }
             }
         }
@@ -148,8 +156,24 @@ internal sealed class WalPusher
         }
 
         var path = RepositoryLayout.ArchiveFilePath(_stanza, archiveId, storedName);
-        await RepoFiles.StoreFileAsync(repo, path, walPath, compressType, _compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+        try
+        {
+            await RepoFiles.StoreFileAsync(repo, path, walPath, compressType, _compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+        }
+        catch (PgRestException e)
+        {
+            // As pgBackRest, a repository that cannot take the write (full, read-only, unreachable) is reported per
+            // repository under [104], even when it is the only one.
+            throw new StoreFailedException(e);
+        }
+
         return null;
+    }
+
+    /// <summary>An error of the write itself, as opposed to the checks before it.</summary>
+    private sealed class StoreFailedException(PgRestException error) : Exception(error.Message, error)
+    {
+        public PgRestException Error { get; } = error;
     }
 
     private static (string Sha1, WalHeader? Header) HashWalFile(string walPath, bool readHeader)

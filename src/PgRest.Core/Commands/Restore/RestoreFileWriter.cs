@@ -161,6 +161,7 @@ internal sealed class RestoreFileWriter
         File.SetUnixFileMode(writePath, mode);
         File.SetLastWriteTimeUtc(writePath, timestamp);
         SetOwner(writePath, _manifest.EffectiveUser(file), _manifest.EffectiveGroup(file));
+        CrashPoint.Reach("restore-file", local);
         if (isControl)
             File.Move(writePath, local, overwrite: true);
 
