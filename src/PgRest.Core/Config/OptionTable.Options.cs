@@ -516,7 +516,7 @@ public static partial class OptionTable
             .Help(HelpSection.General, "Use umask 0000.",
                 "pgBackRest sets its umask to 0000, so that files and directories get exactly the modes it asks for "
                 + "(0640 and 0750) whatever umask the caller has; --no-neutral-umask keeps the caller's umask.\n\n"
-                + "pgrest does not change its umask: it sets the mode of every repository file it writes (0640) itself, "
+                + "pgrest does not change its umask: it sets the mode of every repository file (0640) and path (0750) it creates itself, "
                 + "so the option is accepted but changes nothing."),
 
         GlobalOpt("process-max", OptionType.Integer, ArchiveGet | ArchivePush | Backup | Rehearse | Restore | Verify).Def("1")

@@ -17,28 +17,6 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
 {
     private const int KilledExitCode = 128 + 9;
 
-    private int _runs;
-
-    /// <summary>One point a command reached: its role (command), number in the process, name and detail (a path).</summary>
-    private sealed record Point(string Role, int Number, string Name, string Detail)
-    {
-        /// <summary>The target that kills a later run of the command at the same step: the detail's part after a
-        /// backup label or a stored segment's name, so that it names the same file of the next backup, or the first
-        /// segment of the next run.</summary>
-        public string Target
-        {
-            get
-            {
-                var named = StoredName().Match(Detail);
-                return $"{Role}@{Name}@{(named.Success ? Detail[(named.Index + named.Length)..] : Detail)}";
-            }
-        }
-
-        public override string ToString() => $"{Role} {Name} {Detail}";
-    }
-
-    private sealed record CrashRun(ProcessResult Result, bool Killed, IReadOnlyList<Point> Points);
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -271,7 +249,7 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
         var extra = free.Dequeue();
         Assert.Equal(0, (await RunInStanzaAsync(stack, null, extra, "stanza-create")).Result.ExitCode);
         List<string> deleted = [.. stanzas[1..5], extra];
-        List<Point>? deletePoints = null;
+        List<CrashPoint>? deletePoints = null;
         for (var index = 0; index < deleted.Count; index++)
         {
             var stanza = deleted[index];
@@ -343,7 +321,7 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
         var files = learned.Points.Where(point => point.Name == "restore-file").ToList();
         var controlAt = files.FindIndex(point => point.Detail == control);
         Assert.True(controlAt >= 0, "pg_control is restored");
-        List<Point> chosen = [files[0], files[files.Count / 3], files[2 * files.Count / 3], files[controlAt]];
+        List<CrashPoint> chosen = [files[0], files[files.Count / 3], files[2 * files.Count / 3], files[controlAt]];
         var kills = 0;
         foreach (var point in chosen)
         {
@@ -411,9 +389,9 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
     /// files, the latest link, expire's removals), before and after the copy of the table the test changes (copied by
     /// every backup), and the first copied file.
     /// </summary>
-    private static List<Point> ChooseBackupPoints(IReadOnlyList<Point> points, string tableFile)
+    private static List<CrashPoint> ChooseBackupPoints(IReadOnlyList<CrashPoint> points, string tableFile)
     {
-        static bool Copied(Point point) => point.Name is "repo-write" or "repo-written"
+        static bool Copied(CrashPoint point) => point.Name is "repo-write" or "repo-written"
             && (point.Detail.Contains("/pg_data/", StringComparison.Ordinal) || point.Detail.Contains("/bundle/", StringComparison.Ordinal));
         var copied = points.Where(Copied).ToList();
         var chosen = points.Where(point => !Copied(point)).DistinctBy(point => point.Target).ToList();
@@ -431,34 +409,13 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
     }
 
     /// <summary>At most <paramref name="count"/> of the points, spread evenly, the first and last included.</summary>
-    private static List<Point> Spread(List<Point> points, int count) =>
+    private static List<CrashPoint> Spread(List<CrashPoint> points, int count) =>
         points.Count <= count ? points : [.. Enumerable.Range(0, count).Select(i => points[i * (points.Count - 1) / (count - 1)]).Distinct()];
 
-    /// <summary>Runs pgrest with the crash points on: killed at <paramref name="target"/> when given, its points logged.</summary>
-    private Task<CrashRun> RunAsync(Stack stack, string? target, params string[] arguments) => RunInStanzaAsync(stack, target, stack.Stanza, arguments);
+    private Task<CrashRun> RunAsync(Stack stack, string? target, params string[] arguments) => CrashPoints.RunAsync(stack, output, target, stack.Stanza, arguments);
 
-    private async Task<CrashRun> RunInStanzaAsync(Stack stack, string? target, string stanza, params string[] arguments)
-    {
-        var directory = Directory.Exists(stack.Work.Combine("crash")) ? stack.Work.Combine("crash") : stack.Work.CreateSubdirectory("crash");
-        var run = (++_runs).ToString(CultureInfo.InvariantCulture);
-        var (log, mark) = (Path.Combine(directory, $"points-{run}"), Path.Combine(directory, $"killed-{run}"));
-        var environment = new Dictionary<string, string?> { ["PGREST_TEST_CRASH_LOG"] = log };
-        if (target is not null)
-            (environment["PGREST_TEST_CRASH_AT"], environment["PGREST_TEST_CRASH_MARK"]) = (target, mark);
-        var result = await ProcessRunner.RunAsync(Tools.Pgrest, [$"--config={stack.ConfigPath}", $"--stanza={stanza}", .. arguments], PgCluster.OsUser, environment, TimeSpan.FromMinutes(3));
-        output.WriteLine($"$ pgrest {string.Join(' ', arguments)}{(target is null ? "" : $"  [kill at {target}]")} -> {result.ExitCode}{(File.Exists(mark) ? " (killed)" : "")}\n{result.StandardError}");
-        List<Point> points = [];
-        if (File.Exists(log))
-        {
-            foreach (var line in await File.ReadAllLinesAsync(log))
-            {
-                var parts = line.Split(' ', 4);
-                points.Add(new Point(parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture), parts[2], parts.Length > 3 ? parts[3] : ""));
-            }
-        }
-
-        return new CrashRun(result, File.Exists(mark), points);
-    }
+    private Task<CrashRun> RunInStanzaAsync(Stack stack, string? target, string stanza, params string[] arguments) =>
+        CrashPoints.RunAsync(stack, output, target, stanza, arguments);
 
     /// <summary>Runs pgrest and kills it (SIGKILL, with any worker it started) after <paramref name="delay"/>; true when it was still running.</summary>
     private async Task<bool> KillAfterAsync(Stack stack, TimeSpan delay, params string[] arguments)
@@ -531,7 +488,4 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
         return string.Join('\n', lines);
     }
 
-    /// <summary>A backup label, a stored segment's name with its checksum, or a backup history file's name up to <c>.backup</c>.</summary>
-    [GeneratedRegex(@"\d{8}-\d{6}F(_\d{8}-\d{6}[DI])?|[0-9A-F]{24}(-[0-9a-f]{40}|\.[0-9A-F]{8})")]
-    private static partial Regex StoredName();
 }

@@ -64,7 +64,27 @@ public sealed class StanzaRekeyTests(ITestOutputHelper output)
             await ExpectAllUnderAsync(repo2, New2);
         }
 
-        output.WriteLine($"one rekey took {duration.TotalMilliseconds:0} ms; after {Trials} kills the info files were (o = old, n = new passphrase; " +
+        // And at each of its crash points: just before and just after each file is replaced.
+        await CopyAsync(pristine1, stack.RepoPath);
+        await CopyAsync(pristine2, repo2);
+        var learned = await CrashPoints.RunAsync(stack, output, null, stack.Stanza, "stanza-rekey");
+        Assert.Equal(0, learned.Result.ExitCode);
+        var points = learned.Points.Where(point => point.Role == "stanza-rekey").ToList();
+        Assert.Equal(16, points.Count); // four info files per repository, each written and then visible
+        foreach (var point in points)
+        {
+            await CopyAsync(pristine1, stack.RepoPath);
+            await CopyAsync(pristine2, repo2);
+            var run = await CrashPoints.RunAsync(stack, output, $"stanza-rekey@{point.Number}", stack.Stanza, "stanza-rekey");
+            Assert.True(run.Killed, $"{point} was not reached");
+            var state = (await StateAsync(stack.RepoPath, Old1, New1)) + " " + (await StateAsync(repo2, Old2, New2));
+            states[state] = states.GetValueOrDefault(state) + 1;
+            await stack.ExpectAsync(output, "pgrest", "stanza-rekey");
+            await ExpectAllUnderAsync(stack.RepoPath, New1);
+            await ExpectAllUnderAsync(repo2, New2);
+        }
+
+        output.WriteLine($"one rekey took {duration.TotalMilliseconds:0} ms; after {Trials} kills at random moments and {points.Count} at its crash points the info files were (o = old, n = new passphrase; " +
             $"archive.info, .copy, backup.info, .copy per repository):\n" + string.Join('\n', states.Select(s => $"  {s.Key}: {s.Value}")));
 
         stack.WriteConfig(Options(New1, New2));

@@ -73,7 +73,7 @@ public static class CheckCommand
         if (!archiveCommand.Contains("pgbackrest", StringComparison.Ordinal) && !archiveCommand.Contains("pgrest", StringComparison.Ordinal))
         {
             throw new PgRestException(ErrorCode.ArchiveCommandInvalid,
-                $"archive_command '{(string.IsNullOrEmpty(archiveCommand) ? "[null]" : archiveCommand)}' must contain pgbackrest or pgrest");
+                $"archive_command '{archiveCommand}' must contain pgbackrest or pgrest");
         }
     }
 }

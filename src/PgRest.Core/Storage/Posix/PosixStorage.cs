@@ -204,6 +204,9 @@ public sealed class PosixStorage : IStorage
             if (parent is not null && !Directory.Exists(parent))
                 EnsureDirectory(parent);
             Directory.CreateDirectory(directory, _pathMode);
+            // mkdir applies the umask (PostgreSQL's archiver runs with 077): the mode is set, as pgBackRest's
+            // neutral umask makes it, whoever started the command.
+            File.SetUnixFileMode(directory, _pathMode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
