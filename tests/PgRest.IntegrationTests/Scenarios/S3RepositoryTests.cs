@@ -140,6 +140,30 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         Assert.Contains("HINT:", all);
     }
 
+    [Fact]
+    public async Task An_untrusted_certificate_is_refused_like_pgbackrest_unless_verification_is_turned_off()
+    {
+        // The server's certificate is self-signed: without repo1-storage-ca-file nothing vouches for it.
+        var options = (await RepositoryOptionsAsync(UniquePath("untrusted"))).Where(option => !option.StartsWith("repo1-storage-ca-file=", StringComparison.Ordinal)).ToList();
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, ["log-level-console=warn"], start: false, stanza: "orders", repositoryOptions: options);
+        foreach (var command in new[] { "info", "repo-ls" })
+        {
+            // info reports the repository's error as the stanza's status and exits 0; repo-ls fails with it.
+            var ours = await stack.PgrestAsync(command);
+            var theirs = await stack.PgbackrestAsync(command);
+            output.WriteLine($"pgrest {command} -> {ours.ExitCode}: {ours.StandardOutput}{ours.StandardError}\npgbackrest {command} -> {theirs.ExitCode}: {theirs.StandardOutput}{theirs.StandardError}");
+            Assert.Equal(theirs.ExitCode, ours.ExitCode);
+            Assert.Contains("unable to verify certificate presented by '127.0.0.1:", ours.StandardOutput + ours.StandardError, StringComparison.Ordinal);
+            Assert.Equal(command == "info" ? 0 : 95, ours.ExitCode);
+        }
+
+        foreach (var tool in new[] { "pgrest", "pgbackrest" })
+        {
+            var unverified = await Stack.RunToolAsync(stack, tool, "--no-repo1-storage-verify-tls", "info");
+            Assert.True(unverified.ExitCode == 0, $"{tool} with verification off: {unverified.StandardError}");
+        }
+    }
+
     private static void EmptyDirectory(string directory)
     {
         foreach (var entry in Directory.GetFileSystemEntries(directory))

@@ -441,15 +441,17 @@ internal sealed class RepoReport
         var report = new RepoReport(repo);
         var cancellation = context.Cancellation;
         report.BackupLock = Control.LockProbe.Holder(context.Config, stanza, "backup");
-        if (await repo.Storage.InfoAsync(RepositoryLayout.BackupPath(stanza), cancellation).ConfigureAwait(false) is null
-            && await repo.Storage.InfoAsync(RepositoryLayout.ArchivePath(stanza), cancellation).ConfigureAwait(false) is null)
-        {
-            (report.StatusCode, report.StatusMessage) = (1, "missing stanza path");
-            return report;
-        }
-
         try
         {
+            // As pgBackRest, a repository that cannot be reached (refused, untrusted certificate) is the stanza's
+            // "error (other)" with its cause, and info goes on.
+            if (await repo.Storage.InfoAsync(RepositoryLayout.BackupPath(stanza), cancellation).ConfigureAwait(false) is null
+                && await repo.Storage.InfoAsync(RepositoryLayout.ArchivePath(stanza), cancellation).ConfigureAwait(false) is null)
+            {
+                (report.StatusCode, report.StatusMessage) = (1, "missing stanza path");
+                return report;
+            }
+
             BackupInfo? backupInfo;
             ArchiveInfo? archiveInfo;
             try

@@ -24,6 +24,9 @@ public sealed class HttpTransport : IDisposable
     private readonly HttpClient _client;
     private readonly string _baseAddress;
 
+    /// <summary>Why the last certificate was refused, for the error (the handshake's exception does not say).</summary>
+    private volatile string? _certificateProblem;
+
     public HttpTransport(HttpEndpoint endpoint)
     {
         Log.Timing("http: transport");
@@ -36,7 +39,14 @@ public sealed class HttpTransport : IDisposable
             UseCookies = false,
             AllowAutoRedirect = false,
         };
-        handler.SslOptions.RemoteCertificateValidationCallback = CertificateValidator(endpoint);
+        var validator = CertificateValidator(endpoint);
+        handler.SslOptions.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+        {
+            if (validator(sender, certificate, chain, errors))
+                return true;
+            _certificateProblem = DescribeCertificateProblem(chain, errors);
+            return false;
+        };
         // Without this, each small request waits on Nagle/delayed ACK (seen with Ceph RGW: 40 ms per GET).
         handler.ConnectCallback = ConnectWithNoDelayAsync;
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -100,7 +110,8 @@ public sealed class HttpTransport : IDisposable
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsTransient(e))
             {
-                if (!again)
+                // A refused certificate stays refused: no retry.
+                if (!again || IsCertificateRejected(e))
                     throw Failure(e, request);
                 Log.Detail($"retry {attempt}: {request.Method} {request.RequestUri?.AbsolutePath} failed: {Describe(e)}");
             }
@@ -160,10 +171,45 @@ public sealed class HttpTransport : IDisposable
         if (e is OperationCanceledException)
             return new PgRestException(ErrorCode.Protocol,
                 $"timeout after {Endpoint.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms waiting for {request.Method} {request.RequestUri?.AbsolutePath} on '{target}'\nHINT: raise io-timeout if the object store is slow.", e);
+        if (IsCertificateRejected(e))
+        {
+            // As pgBackRest: a certificate that cannot be verified is CryptoError, and is not retried.
+            return new PgRestException(ErrorCode.Crypto,
+                $"unable to verify certificate presented by '{target}': {_certificateProblem ?? Describe(e)}\nHINT: is the server certificate trusted (repo-storage-ca-file, repo-storage-ca-path), or should repo-storage-verify-tls=n be set for a test server?", e);
+        }
+
         if (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
             return new PgRestException(ErrorCode.HostConnect,
                 $"unable to establish TLS with '{target}': {Describe(e)}\nHINT: is the server certificate trusted (repo-storage-ca-file, repo-storage-ca-path), or should repo-storage-verify-tls=n be set for a test server?", e);
         return new PgRestException(ErrorCode.Protocol, $"{request.Method} {request.RequestUri?.AbsolutePath} on '{target}' failed: {Describe(e)}", e);
+    }
+
+    private static string DescribeCertificateProblem(X509Chain? chain, SslPolicyErrors errors)
+    {
+        List<string> problems = [];
+        if ((errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+            problems.Add("no certificate presented");
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            problems.Add("the certificate is not for this host name");
+        foreach (var status in chain?.ChainStatus ?? [])
+        {
+            if (status.StatusInformation.Trim() is { Length: > 0 } text && !problems.Contains(text))
+                problems.Add(text);
+        }
+
+        return problems.Count > 0 ? string.Join("; ", problems) : "the certificate chain is not trusted";
+    }
+
+    /// <summary>Whether the TLS handshake failed because this side refused the server's certificate.</summary>
+    private static bool IsCertificateRejected(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+                return true;
+        }
+
+        return false;
     }
 
     private static SocketException? FindSocketError(Exception? e)
