@@ -188,8 +188,13 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var result = await _stack.PgrestAsync("archive-push", wal);
             output.WriteLine(result.StandardError);
-            Assert.NotEqual(0, result.ExitCode);
-            Assert.Matches(@"ERROR: \[0(47|41)\]", result.StandardError);
+            // As pgBackRest: the write's error under [104], per repository.
+            Assert.Equal(104, result.ExitCode);
+            Assert.Matches(@"ERROR: \[104\]: [^\n]*\n\s*repo1: \[(PathCreate|FileOpen)Error\]", result.StandardError);
+            Assert.Empty(Directory.EnumerateFiles(archive, "*", SearchOption.AllDirectories));
+            var upstream = await _stack.PgbackrestAsync("archive-push", wal);
+            output.WriteLine(upstream.StandardError);
+            Assert.Equal(upstream.ExitCode, result.ExitCode);
         }
         finally
         {

@@ -130,14 +130,23 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         var options = (await RepositoryOptionsAsync(UniquePath("wrong"))).Select(option =>
             option.StartsWith("repo1-s3-key-secret=", StringComparison.Ordinal) ? "repo1-s3-key-secret=not-the-secret" : option).ToList();
         await using var stack = await Stack.CreateAsync(Archiver.Pgrest, ["log-level-console=warn"], start: false, stanza: "orders", repositoryOptions: options);
-        var result = await stack.PgrestAsync("info");
-        output.WriteLine(result.StandardOutput + result.StandardError);
+        var result = await stack.PgrestAsync("repo-ls");
+        var upstream = await stack.PgbackrestAsync("repo-ls");
+        output.WriteLine($"pgrest -> {result.ExitCode}: {result.StandardOutput}{result.StandardError}\npgbackrest -> {upstream.ExitCode}: {upstream.StandardOutput}{upstream.StandardError}");
         Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(upstream.ExitCode, result.ExitCode);
         var all = result.StandardOutput + result.StandardError;
         Assert.Contains("[039]", all);
         Assert.Contains("HTTP request failed with 403 (Forbidden)", all);
         Assert.Contains("SignatureDoesNotMatch", all);
         Assert.Contains("HINT:", all);
+
+        // info shows the same as the stanza's status, and exits as pgBackRest's does.
+        var info = await stack.PgrestAsync("info");
+        var upstreamInfo = await stack.PgbackrestAsync("info");
+        output.WriteLine($"pgrest info -> {info.ExitCode}: {info.StandardOutput}{info.StandardError}\npgbackrest info -> {upstreamInfo.ExitCode}: {upstreamInfo.StandardOutput}{upstreamInfo.StandardError}");
+        Assert.Equal(upstreamInfo.ExitCode, info.ExitCode);
+        Assert.Contains("SignatureDoesNotMatch", info.StandardOutput + info.StandardError);
     }
 
     [Fact]
