@@ -343,6 +343,7 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"restore: {chosen.Count + 2} kills tried, {kills} killed ({learned.Points.Count} points learned)");
+        await ExpectCleanAsync(stack);
 
         async Task ExpectRestoredAsync(string option)
         {
