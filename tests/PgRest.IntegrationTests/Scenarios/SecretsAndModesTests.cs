@@ -46,7 +46,8 @@ public sealed class SecretsAndModesTests(ITestOutputHelper output)
         await ExpectAsync("--type=incr", "backup");
         await ExpectAsync("info");
         await ExpectAsync("--output=json", "info");
-        await ExpectAsync("verify");
+        var verify = await RunAsync(null, "--output=text", "--verbose", "verify");
+        Assert.Contains("\nstatus: ok\n", verify.StandardOutput, StringComparison.Ordinal);
         await ExpectAsync("archive-get", "000000010000000000000002", stack.Work.Combine("RECOVERYXLOG"));
         var wrong = await RunAsync(new Dictionary<string, string?> { ["PGBACKREST_REPO1_CIPHER_PASS"] = WrongPassphrase }, "info");
         Assert.Contains("passphrase", wrong.StandardOutput + wrong.StandardError, StringComparison.Ordinal);
