@@ -135,6 +135,15 @@ public sealed class Stack : IAsyncDisposable
     public static Task<ProcessResult> RunRawAsync(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null) =>
         ProcessRunner.RunAsync(tool, arguments, PgCluster.OsUser, environment, timeout: TimeSpan.FromMinutes(2));
 
+    /// <summary>Writes a little, ends the WAL segment being written and returns its name.</summary>
+    public async Task<string> SwitchSegmentAsync()
+    {
+        await Cluster.ExecuteAsync("create table if not exists filler (x text); insert into filler select repeat('x', 100) from generate_series(1, 500)");
+        var name = await Cluster.QueryScalarAsync<string>("select pg_walfile_name(pg_current_wal_lsn())");
+        await Cluster.ExecuteAsync("select pg_switch_wal()");
+        return name!;
+    }
+
     /// <summary>Waits until a promoted cluster accepts writes (recovery finished).</summary>
     public Task WaitForPromotionAsync(TimeSpan? timeout = null) => Cluster.WaitForPromotionAsync(timeout);
 

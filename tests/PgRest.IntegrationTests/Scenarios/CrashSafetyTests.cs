@@ -31,7 +31,7 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
 
         async Task<string> NextSegmentAsync()
         {
-            var name = await SwitchSegmentAsync(stack);
+            var name = await stack.SwitchSegmentAsync();
             pushed[name] = await File.ReadAllBytesAsync(Path.Combine(stack.Cluster.DataDirectory, "pg_wal", name));
             return Path.Combine(stack.Cluster.DataDirectory, "pg_wal", name);
         }
@@ -84,7 +84,7 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
         var original = new Dictionary<string, byte[]>();
         for (var i = 0; i < 8; i++)
         {
-            var name = await SwitchSegmentAsync(stack);
+            var name = await stack.SwitchSegmentAsync();
             original[name] = await File.ReadAllBytesAsync(Path.Combine(stack.Cluster.DataDirectory, "pg_wal", name));
         }
 
@@ -436,15 +436,6 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Writes a little, ends the segment being written and returns its name.</summary>
-    private static async Task<string> SwitchSegmentAsync(Stack stack)
-    {
-        await stack.Cluster.ExecuteAsync("create table if not exists filler (x text); insert into filler select repeat('x', 100) from generate_series(1, 500)");
-        var name = await stack.Cluster.QueryScalarAsync<string>("select pg_walfile_name(pg_current_wal_lsn())");
-        await stack.Cluster.ExecuteAsync("select pg_switch_wal()");
-        return name!;
-    }
-
     private async Task ExpectPushedAsync(Stack stack, string segment)
     {
         var again = await RunAsync(stack, null, "archive-push", segment);
@@ -463,7 +454,7 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
                 $"{tool} verify: {verify.StandardError}{verify.StandardOutput}");
             var info = await RunToolAsync(stack, tool, stanza, "info", "--output=json");
             Assert.True(info.ExitCode == 0, $"{tool} info: {info.StandardError}");
-            summaries.Add(Summary(info.StandardOutput));
+            summaries.Add(InfoSummary.Of(info.StandardOutput));
         }
 
         Assert.Equal(summaries[1], summaries[0]);
@@ -473,22 +464,6 @@ public sealed partial class CrashSafetyTests(ITestOutputHelper output)
     {
         var path = tool switch { "pgrest" => Tools.Pgrest, "pgbackrest" => Tools.Pgbackrest, _ => Tools.PgbackrestNewer };
         return ProcessRunner.RunAsync(path, [$"--config={stack.ConfigPath}", $"--stanza={stanza ?? stack.Stanza}", .. arguments], PgCluster.OsUser, timeout: TimeSpan.FromMinutes(3));
-    }
-
-    /// <summary>What a DBA reads in info: the stanza's status, each backup's label, type, prior and WAL range, the archive's range.</summary>
-    private static string Summary(string json)
-    {
-        var lines = new List<string>();
-        foreach (var stanza in JsonNode.Parse(json)!.AsArray())
-        {
-            lines.Add($"{stanza!["name"]} status {stanza["status"]!["code"]} {stanza["status"]!["message"]}");
-            foreach (var backup in stanza["backup"]!.AsArray())
-                lines.Add($"backup {backup!["label"]} {backup["type"]} prior {backup["prior"]} wal {backup["archive"]!["start"]}-{backup["archive"]!["stop"]}");
-            foreach (var archive in stanza["archive"]!.AsArray())
-                lines.Add($"archive {archive!["id"]} {archive["min"]}-{archive["max"]}");
-        }
-
-        return string.Join('\n', lines);
     }
 
 }

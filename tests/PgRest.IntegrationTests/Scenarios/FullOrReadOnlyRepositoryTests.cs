@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PgRest.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -33,7 +32,7 @@ public sealed partial class FullOrReadOnlyRepositoryTests(ITestOutputHelper outp
 
         // archive-push of a segment that does not fit: no part of it may be left under its name.
         await disk.RemountAsync(bytes: disk.Used + 8 * MiB);
-        var segment = await SwitchSegmentAsync(stack);
+        var segment = await stack.SwitchSegmentAsync();
         var original = await File.ReadAllBytesAsync(Path.Combine(stack.Cluster.DataDirectory, "pg_wal", segment));
         await ExpectSameFailureAsync(stack, () => Assert.DoesNotContain(RepositoryFiles(stack), file => file.Contains(segment, StringComparison.Ordinal)),
             "archive-push", Path.Combine(stack.Cluster.DataDirectory, "pg_wal", segment));
@@ -76,7 +75,7 @@ public sealed partial class FullOrReadOnlyRepositoryTests(ITestOutputHelper outp
 
         Assert.Equal(await InfoSummaryAsync(stack, "pgbackrest"), await InfoSummaryAsync(stack, "pgrest"));
         await ExpectVerifiedAsync(stack);
-        var segment = await SwitchSegmentAsync(stack);
+        var segment = await stack.SwitchSegmentAsync();
         await ExpectSameFailureAsync(stack, () => { }, "archive-push", Path.Combine(stack.Cluster.DataDirectory, "pg_wal", segment));
         await ExpectSameFailureAsync(stack, () => { }, "--no-archive-check", "--type=incr", "backup");
 
@@ -137,29 +136,11 @@ public sealed partial class FullOrReadOnlyRepositoryTests(ITestOutputHelper outp
         }
     }
 
-    private static async Task<string> SwitchSegmentAsync(Stack stack)
-    {
-        await stack.Cluster.ExecuteAsync("create table if not exists filler (x text); insert into filler select repeat('x', 100) from generate_series(1, 500)");
-        var name = await stack.Cluster.QueryScalarAsync<string>("select pg_walfile_name(pg_current_wal_lsn())");
-        await stack.Cluster.ExecuteAsync("select pg_switch_wal()");
-        return name!;
-    }
-
     /// <summary>The stanza's status, backups and archive range as info --output=json gives them.</summary>
     private async Task<string> InfoSummaryAsync(Stack stack, string tool)
     {
         var info = await stack.ExpectAsync(output, tool, "info", "--output=json");
-        var lines = new List<string>();
-        foreach (var stanza in JsonNode.Parse(info.StandardOutput)!.AsArray())
-        {
-            lines.Add($"{stanza!["name"]} status {stanza["status"]!["code"]}");
-            foreach (var backup in stanza["backup"]!.AsArray())
-                lines.Add($"backup {backup!["label"]} {backup["type"]} wal {backup["archive"]!["start"]}-{backup["archive"]!["stop"]}");
-            foreach (var archive in stanza["archive"]!.AsArray())
-                lines.Add($"archive {archive!["id"]} {archive["min"]}-{archive["max"]}");
-        }
-
-        return string.Join('\n', lines);
+        return InfoSummary.Of(info.StandardOutput);
     }
 
     [GeneratedRegex(@"ERROR: \[\d{3}\]: ")]
