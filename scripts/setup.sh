@@ -22,7 +22,8 @@ source "$root/scripts/packages.sh"
 # zlib1g-dev and gcc: the Native AOT build links against them.
 packages=(postgresql-15 liblz4-1 libzstd1 libbz2-1.0 util-linux zlib1g-dev gcc)
 # python3-prometheus-client: the metrics test parses info --output=prometheus with the reference parser.
-if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps curl python3-prometheus-client); fi
+# libssh2-1: pgBackRest 2.55.1's SFTP driver (the SFTP tests run it against the test sshd).
+if [[ $demo == 0 ]]; then packages+=(pgbackrest lz4 zstd bzip2 openssl procps curl python3-prometheus-client libssh2-1); fi
 install_missing setup "${packages[@]}"
 
 # A pgBackRest newer than 2.45 (block incremental is GA from 2.46): Debian trixie's 2.55.1, whose binary runs on
@@ -66,7 +67,7 @@ if [[ $demo == 0 ]]; then
   install_postgres_major 18 18.4.0-beta.17 795d587bb466423385db256dc81e61f2ee40c9e10efde21e881f3e997dd1bdb2
 fi
 
-# The object-store servers the tests run (Ceph RGW, Azurite, the GCS emulator); the tests start them.
+# The servers the tests run (Ceph RGW, Azurite, the GCS emulator, OpenSSH's sshd); the tests start them.
 for server in "$root"/scripts/servers/*.sh; do
   [[ $demo == 1 ]] && break
   [[ "$(basename "$server")" == tls.sh ]] && continue

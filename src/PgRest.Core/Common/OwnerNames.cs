@@ -16,6 +16,24 @@ public static class OwnerNames
 
     public static uint? GroupId(string name) => GroupIds.Value.TryGetValue(name, out var id) ? id : null;
 
+    /// <summary>The home directory /etc/passwd gives the user running the command, as OpenSSH and pgBackRest take
+    /// it for <c>~/.ssh</c> (not $HOME); $HOME only when the user is not listed.</summary>
+    public static string HomeDirectory()
+    {
+        var uid = Native.GetEffectiveUserId().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (File.Exists("/etc/passwd"))
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var fields = line.Split(':');
+                if (fields.Length > 5 && fields[2] == uid && fields[5].Length > 0)
+                    return fields[5];
+            }
+        }
+
+        return Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+    }
+
     private static Dictionary<uint, string> Load(string path)
     {
         var result = new Dictionary<uint, string>();

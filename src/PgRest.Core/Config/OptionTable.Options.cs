@@ -113,6 +113,7 @@ public static partial class OptionTable
             .. RepoS3Options(),
             .. RepoStorageOptions(),
             .. RepoObjectStoreOptions(),
+            .. RepoSftpOptions(),
             .. RepoHostOptions(),
         ];
         Array.Sort(options, static (left, right) => string.CompareOrdinal(left.Name, right.Name));
@@ -1058,7 +1059,7 @@ public static partial class OptionTable
                 + "The space needed is hard to know in advance. Take a few backups, note the size of full, diff and incr "
                 + "backups and how much WAL a day brings, and plan from there, leaving room for growth."),
 
-        RepoOpt("repo-type", OptionType.StringId).Def("posix").Allow("azure", "cifs", "gcs", "posix", "s3")
+        RepoOpt("repo-type", OptionType.StringId).Def("posix").Allow("azure", "cifs", "gcs", "posix", "s3", "sftp")
             .Deprecated("repo-type")
             .Help(HelpSection.Repository, "Storage type of the repository.",
                 "Where the repository lives:\n\n"
@@ -1067,10 +1068,10 @@ public static partial class OptionTable
                 + "exactly like posix\n"
                 + "* gcs - Google Cloud Storage\n"
                 + "* posix - a local or mounted POSIX file system (the default)\n"
-                + "* s3 - Amazon S3 or an S3-compatible object store\n\n"
+                + "* s3 - Amazon S3 or an S3-compatible object store\n"
+                + "* sftp - a path on another host reached over SFTP (pgBackRest 2.46+; the repo-sftp-* options)\n\n"
                 + "An NFS mount can be used as posix when it meets what PostgreSQL requires of file systems (see \"File "
-                + "Systems\" under \"Creating a Database Cluster\" in its documentation). sftp came after pgBackRest 2.45 "
-                + "and is not a valid type."),
+                + "Systems\" under \"Creating a Database Cluster\" in its documentation)."),
     ];
 
     /// <summary>repoN-retention-*: what expire keeps.</summary>
@@ -1358,6 +1359,64 @@ public static partial class OptionTable
     ];
 
     /// <summary>repoN-host-*: a repository reached through another host, which pgrest does not implement yet.</summary>
+    private const string SftpTilde = " A leading ~/ stands for the home directory of the user running the command.";
+
+    /// <summary>repoN-sftp-*: a repository on another host reached over SFTP (pgBackRest 2.46+, known hosts 2.48+).</summary>
+    private static OptionDefinition[] RepoSftpOptions() =>
+    [
+        RepoOpt("repo-sftp-host", OptionType.String).DependsOn("repo-type", "sftp")
+            .Help(HelpSection.Repository, "SFTP repository host.",
+                "Host name or address of the SSH server holding the repository; repo-path is the repository's path on that "
+                + "server."),
+
+        RepoOpt("repo-sftp-host-fingerprint", OptionType.String).Optional().DependsOn("repo-sftp-host-key-check-type", "fingerprint", "strict")
+            .Help(HelpSection.Repository, "SFTP server host key fingerprint.",
+                "Lowercase hex of the repo-sftp-host-key-hash-type hash of the server's host key, e.g. from\n"
+                + "awk '{print $2}' /etc/ssh/ssh_host_ed25519_key.pub | base64 -d | sha256sum\n"
+                + "Required by repo-sftp-host-key-check-type=fingerprint; accepted and ignored with strict, as in pgBackRest."),
+
+        RepoOpt("repo-sftp-host-key-check-type", OptionType.StringId).Def("strict").Allow("accept-new", "fingerprint", "none", "strict")
+            .DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP host key check type.",
+                "How the server's host key is checked:\n\n"
+                + "* strict - it must be in the known hosts files (the default)\n"
+                + "* accept-new - as strict, but a host not in them yet is added to ~/.ssh/known_hosts; a changed key is "
+                + "still refused\n"
+                + "* fingerprint - it must hash to repo-sftp-host-fingerprint\n"
+                + "* none - no check (not recommended: anyone in between can pose as the server)"),
+
+        RepoOpt("repo-sftp-host-key-hash-type", OptionType.StringId).Allow("md5", "sha1", "sha256").DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP host key hash type.",
+                "Hash of the host key that repo-sftp-host-fingerprint holds. Required, as in pgBackRest, whatever the "
+                + "check type."),
+
+        RepoOpt("repo-sftp-host-port", OptionType.Integer).Def("22").Between(1, 65535).DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP repository host port.", "TCP port of the SSH server."),
+
+        RepoOpt("repo-sftp-host-user", OptionType.String).DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP repository host user.", "User to log in as on the SSH server."),
+
+        RepoOpt("repo-sftp-known-host", OptionType.List).Optional().DependsOn("repo-sftp-host-key-check-type", "accept-new", "strict")
+            .Help(HelpSection.Repository, "SFTP known hosts file.",
+                "A known_hosts file (OpenSSH format, hashed names included) to look the server's key up in; may be "
+                + "repeated. When none is given: ~/.ssh/known_hosts, ~/.ssh/known_hosts2, /etc/ssh/ssh_known_hosts and "
+                + "/etc/ssh/ssh_known_hosts2." + SftpTilde),
+
+        RepoOpt("repo-sftp-private-key-file", OptionType.String).DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP private key file.",
+                "Private key to authenticate with (OpenSSH, PEM or PuTTY format; RSA, ECDSA or Ed25519). Public key "
+                + "authentication is the only method, as in pgBackRest." + SftpTilde),
+
+        RepoOpt("repo-sftp-private-key-passphrase", OptionType.String).MarkSecure().Optional().DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP private key passphrase.",
+                "Passphrase of repo-sftp-private-key-file when it is encrypted."),
+
+        RepoOpt("repo-sftp-public-key-file", OptionType.String).Optional().DependsOn("repo-sftp-host")
+            .Help(HelpSection.Repository, "SFTP public key file.",
+                "Accepted for pgBackRest's configurations; pgrest derives the public key from the private key file."
+                + SftpTilde),
+    ];
+
     private static OptionDefinition[] RepoHostOptions() =>
     [
         RepoOpt("repo-host", OptionType.String).Optional().DependsOn("repo-local", "n").Deprecated("backup-host")

@@ -425,6 +425,36 @@ public static class Options
     /// <summary><c>repoN-s3-uri-style</c>: S3 URI style (default host).</summary>
     public static readonly ChoiceOption RepoS3UriStyle = new("repo-s3-uri-style");
 
+    /// <summary><c>repoN-sftp-host</c>: SFTP repository host.</summary>
+    public static readonly StringOption RepoSftpHost = new("repo-sftp-host");
+
+    /// <summary><c>repoN-sftp-host-fingerprint</c>: SFTP server host key fingerprint.</summary>
+    public static readonly StringOption RepoSftpHostFingerprint = new("repo-sftp-host-fingerprint");
+
+    /// <summary><c>repoN-sftp-host-key-check-type</c>: SFTP host key check type (default strict).</summary>
+    public static readonly ChoiceOption RepoSftpHostKeyCheckType = new("repo-sftp-host-key-check-type");
+
+    /// <summary><c>repoN-sftp-host-key-hash-type</c>: SFTP host key hash type.</summary>
+    public static readonly ChoiceOption RepoSftpHostKeyHashType = new("repo-sftp-host-key-hash-type");
+
+    /// <summary><c>repoN-sftp-host-port</c>: SFTP repository host port (default 22).</summary>
+    public static readonly IntegerOption RepoSftpHostPort = new("repo-sftp-host-port");
+
+    /// <summary><c>repoN-sftp-host-user</c>: SFTP repository host user.</summary>
+    public static readonly StringOption RepoSftpHostUser = new("repo-sftp-host-user");
+
+    /// <summary><c>repoN-sftp-known-host</c>: SFTP known hosts file.</summary>
+    public static readonly ListOption RepoSftpKnownHost = new("repo-sftp-known-host");
+
+    /// <summary><c>repoN-sftp-private-key-file</c>: SFTP private key file.</summary>
+    public static readonly StringOption RepoSftpPrivateKeyFile = new("repo-sftp-private-key-file");
+
+    /// <summary><c>repoN-sftp-private-key-passphrase</c>: SFTP private key passphrase.</summary>
+    public static readonly StringOption RepoSftpPrivateKeyPassphrase = new("repo-sftp-private-key-passphrase");
+
+    /// <summary><c>repoN-sftp-public-key-file</c>: SFTP public key file.</summary>
+    public static readonly StringOption RepoSftpPublicKeyFile = new("repo-sftp-public-key-file");
+
     /// <summary><c>repoN-storage-ca-file</c>: CA file for the storage service.</summary>
     public static readonly StringOption RepoStorageCaFile = new("repo-storage-ca-file");
 

@@ -20,13 +20,14 @@ public static class StorageFactory
         };
     }
 
-    // Kept apart so that a posix archive-push never loads the HTTP stack: start-up is its hot path.
+    // Kept apart so that a posix archive-push never loads the HTTP or SSH stack: start-up is its hot path.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IStorage CreateObjectStorage(Configuration config, int index, string path, string type) => type switch
     {
         "s3" => S3.S3Storage.Create(config, index, path),
         "azure" => Azure.AzureStorage.Create(config, index, path),
         "gcs" => Gcs.GcsStorage.Create(config, index, path),
+        "sftp" => Sftp.SftpStorage.Create(config, index, path),
         _ => throw new PgRestException(ErrorCode.FeatureNotSupported, $"repo{index}-type={type} is not supported by pgrest"),
     };
 }

@@ -5,7 +5,8 @@ namespace PgRest.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The <c>repoN-*</c> lines of a pgbackrest.conf that put repository N on one of the test servers, as a user would
-/// write them (credentials in the file, TLS verified against the server's certificate).
+/// write them (credentials in the file, TLS verified against the server's certificate, SSH host keys against
+/// known_hosts).
 /// </summary>
 public static class ObjectStoreRepos
 {
@@ -46,6 +47,26 @@ public static class ObjectStoreRepos
             $"repo{n}-azure-uri-style=path",
             $"repo{n}-storage-port={port?.ToString(CultureInfo.InvariantCulture) ?? server["PORT"]}",
             $"repo{n}-storage-ca-file={server.CertificateFile}",
+        ];
+    }
+
+    /// <summary>SFTP to the test sshd as the postgres user, the host key checked against the known_hosts file
+    /// ssh-keyscan wrote; <paramref name="path"/> is below the server's repository root.</summary>
+    public static async Task<IReadOnlyList<string>> SftpAsync(int index, string path)
+    {
+        var server = await TestServer.GetAsync("sshd");
+        var n = index.ToString(CultureInfo.InvariantCulture);
+        return
+        [
+            $"repo{n}-type=sftp",
+            $"repo{n}-path={server["ROOT"]}{path}",
+            $"repo{n}-sftp-host={server["HOST"]}",
+            $"repo{n}-sftp-host-port={server["PORT"]}",
+            $"repo{n}-sftp-host-user={server["USER"]}",
+            $"repo{n}-sftp-private-key-file={server["KEY"]}",
+            $"repo{n}-sftp-public-key-file={server["KEY_PUB"]}",
+            $"repo{n}-sftp-host-key-hash-type=sha1",
+            $"repo{n}-sftp-known-host={server["KNOWN_HOSTS"]}",
         ];
     }
 

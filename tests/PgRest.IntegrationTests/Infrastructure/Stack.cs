@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace PgRest.IntegrationTests.Infrastructure;
 
 /// <summary>Which program PostgreSQL's archive_command runs.</summary>
-public enum Archiver { Pgrest, Pgbackrest }
+public enum Archiver { Pgrest, Pgbackrest, PgbackrestNewer }
 
 /// <summary>
 /// A real PostgreSQL cluster (15 unless told otherwise) archiving into a posix repository through pgrest or pgBackRest, with a
@@ -49,7 +49,7 @@ public sealed class Stack : IAsyncDisposable
     {
         var work = new TempDirectory("pgrest-stack");
         var configPath = work.Combine("pgbackrest.conf");
-        var tool = archiver == Archiver.Pgrest ? Tools.Pgrest : Tools.Pgbackrest;
+        var tool = archiver switch { Archiver.Pgrest => Tools.Pgrest, Archiver.PgbackrestNewer => Tools.PgbackrestNewer, _ => Tools.Pgbackrest };
         var cluster = await PgCluster.CreateAsync(new PgClusterOptions
         {
             ArchiveCommand = $"{tool} --config={configPath} --stanza={stanza} archive-push %p",
@@ -121,14 +121,28 @@ public sealed class Stack : IAsyncDisposable
     /// Runs <c>pgrest</c> or <c>pgbackrest</c> (by name), shows the command and its output in the test log, and fails
     /// the test, with both outputs and the PostgreSQL log, unless the tool succeeded.
     /// </summary>
+    /// A <c>verify</c> must also find the repository clean: it runs with <c>--output=text --verbose</c> (unless the
+    /// test chose an output) and every <c>status:</c> line must say ok, since both tools exit 0 when verify finds damage.
     public async Task<ProcessResult> ExpectAsync(ITestOutputHelper output, string tool, params string[] arguments)
     {
+        var verifying = arguments.Contains("verify");
+        if (verifying && !arguments.Any(argument => argument.StartsWith("--output", StringComparison.Ordinal)))
+            arguments = [.. arguments, "--output=text", .. arguments.Contains("--verbose") ? Array.Empty<string>() : ["--verbose"]];
         var result = await RunToolAsync(this, tool, arguments);
         var shown = result.StandardOutput.Length > 6000 ? result.StandardOutput[..6000] + "\n..." : result.StandardOutput;
         output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{shown}{result.StandardError}");
         Assert.True(result.ExitCode == 0,
             $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{ReadLog()}");
+        if (verifying && arguments.Contains("--output=text"))
+            AssertVerifiedClean(tool, result.StandardOutput);
         return result;
+    }
+
+    /// <summary>Fails unless verify's text output names at least one stanza and every stanza's status is ok.</summary>
+    public static void AssertVerifiedClean(string tool, string verifyOutput)
+    {
+        var statuses = verifyOutput.Split('\n').Where(line => line.StartsWith("status:", StringComparison.Ordinal)).ToList();
+        Assert.True(statuses.Count > 0 && statuses.All(line => line == "status: ok"), $"{tool} verify did not find the repository clean:\n{verifyOutput}");
     }
 
     /// <summary>Runs a tool without the stack's --config/--stanza (for bad-input tests).</summary>

@@ -39,6 +39,18 @@ public sealed partial class TempDirectory : IDisposable
         return path;
     }
 
+    /// <summary>Removes everything inside a directory (a data directory before a restore); links are removed, not followed.</summary>
+    public static void Empty(string directory)
+    {
+        foreach (var entry in System.IO.Directory.GetFileSystemEntries(directory))
+        {
+            if (System.IO.Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null)
+                System.IO.Directory.Delete(entry, recursive: true);
+            else
+                File.Delete(entry);
+        }
+    }
+
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose()

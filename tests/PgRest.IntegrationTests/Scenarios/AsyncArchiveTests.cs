@@ -29,8 +29,7 @@ public sealed partial class AsyncArchiveTests(ITestOutputHelper output)
 
         var spool = Path.Combine(stack.Work.Combine("spool"), "archive", Stack.StanzaName, "out");
         Assert.Empty(Directory.GetFiles(spool, "*.error"));
-        var verify = await stack.PgbackrestAsync("verify");
-        Assert.True(verify.ExitCode == 0, verify.StandardError + verify.StandardOutput);
+        await stack.ExpectAsync(output, "pgbackrest", "verify");
     }
 
     [Fact]
@@ -106,10 +105,6 @@ public sealed partial class AsyncArchiveTests(ITestOutputHelper output)
 
     private static Task PgbenchAsync(Stack stack, params string[] arguments) => stack.Cluster.PgbenchAsync(arguments);
 
-    private async Task Expect(Stack stack, params string[] arguments)
-    {
-        var result = await stack.PgrestAsync(["--log-level-console=info", .. arguments]);
-        output.WriteLine($"$ pgrest {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"pgrest {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\n{stack.ReadLog()}");
-    }
+    private Task Expect(Stack stack, params string[] arguments) =>
+        stack.ExpectAsync(output, "pgrest", ["--log-level-console=info", .. arguments]);
 }

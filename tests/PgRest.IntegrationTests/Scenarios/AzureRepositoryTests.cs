@@ -106,7 +106,6 @@ public sealed class AzureRepositoryTests(ITestOutputHelper output)
         var text = await Run(stack, Tool.Pgbackrest, "info");
         Assert.Contains("full backup: " + backup.GetProperty("label").GetString(), text.StandardOutput);
         var verify = await Run(stack, Tool.Pgbackrest, "--log-level-console=info", "verify");
-        Assert.DoesNotContain("invalid", verify.StandardOutput, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("verify command end: completed successfully", verify.StandardOutput);
 
         // pgBackRest restores into a new directory; the copy starts in place of the stopped original (same port and

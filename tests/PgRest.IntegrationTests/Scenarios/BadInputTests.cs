@@ -212,7 +212,9 @@ public sealed class BadInputTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>A copy of a real segment of this cluster, outside pg_wal.</summary>
     private async Task<string> AnySegmentCopyAsync()
     {
-        await _stack.Cluster.ExecuteAsync("select pg_switch_wal()");
+        // check switches WAL and waits until the archiver has pushed it, so PostgreSQL's own archive_command never races
+        // the pushes the test makes of the same segment.
+        await _stack.ExpectAsync(output, "pgrest", "check");
         var source = Directory.GetFiles(Path.Combine(_stack.Cluster.DataDirectory, "pg_wal"), "0000000100000000000000*").Order().First();
         var copy = _stack.Work.Combine(Path.GetFileName(source));
         File.Copy(source, copy, overwrite: true);

@@ -62,8 +62,7 @@ public sealed class BlockIncrBackupTests(ITestOutputHelper output)
         foreach (var size in stored.Skip(1))
             Assert.InRange(size, 1, stored[0] * 3 / 10);
 
-        var verify = await ExpectAsync(stack, "pgbackrest-2.55", "--log-level-console=info", "verify", "--verbose");
-        Assert.Contains("status: ok", verify.StandardOutput, StringComparison.Ordinal);
+        var verify = await ExpectAsync(stack, "pgbackrest-2.55", "--log-level-console=info", "verify");
         Assert.DoesNotContain("WARN", verify.StandardOutput + verify.StandardError, StringComparison.Ordinal);
         // info: the same backups, sizes and map sizes as pgBackRest 2.55.1 shows for the same repository.
         using (var ours = System.Text.Json.JsonDocument.Parse((await ExpectAsync(stack, "pgrest", "info", "--output=json")).StandardOutput))

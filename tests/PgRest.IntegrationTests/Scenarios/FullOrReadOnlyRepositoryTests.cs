@@ -108,7 +108,7 @@ public sealed partial class FullOrReadOnlyRepositoryTests(ITestOutputHelper outp
     private async Task ExpectVerifiedAsync(Stack stack)
     {
         foreach (var tool in new[] { "pgrest", "pgbackrest" })
-            Assert.Contains("\nstatus: ok\n", (await stack.ExpectAsync(output, tool, "--output=text", "--verbose", "verify")).StandardOutput, StringComparison.Ordinal);
+            await stack.ExpectAsync(output, tool, "verify");
     }
 
     /// <summary>Every file in the repository, temporary ones included.</summary>

@@ -79,13 +79,8 @@ public abstract class PgbackrestCompatibilityTests(ITestOutputHelper output)
 
     protected enum Tool { Pgrest, Pgbackrest }
 
-    protected async Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments)
-    {
-        var result = tool == Tool.Pgrest ? await stack.PgrestAsync(arguments) : await stack.PgbackrestAsync(arguments);
-        output.WriteLine($"$ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
-        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}\n{result.StandardOutput}\nPostgreSQL log:\n{stack.ReadLog()}");
-        return result;
-    }
+    protected Task<ProcessResult> Expect(Stack stack, Tool tool, params string[] arguments) =>
+        stack.ExpectAsync(output, tool == Tool.Pgrest ? "pgrest" : "pgbackrest", arguments);
 }
 
 /// <summary>pgrest writes (stanza-create, archive-push, full backup); the real pgBackRest 2.45 lists, verifies, restores.</summary>
@@ -138,8 +133,7 @@ public sealed class PgbackrestWritesPgrestReadsTests(ITestOutputHelper output) :
         Assert.Equal(await InfoJson(stack, Tool.Pgbackrest), await InfoJson(stack, Tool.Pgrest));
         var text = await Expect(stack, Tool.Pgrest, "info");
         Assert.Contains("full backup: ", text.StandardOutput);
-        var verify = await Expect(stack, Tool.Pgrest, "verify", "--output=text", "--verbose");
-        Assert.Contains("status: ok", verify.StandardOutput);
+        await Expect(stack, Tool.Pgrest, "verify");
 
         await RestoreInPlaceAndCheck(stack, Tool.Pgrest, expectedRows: 6000);
     }

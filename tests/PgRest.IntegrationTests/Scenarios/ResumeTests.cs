@@ -41,7 +41,7 @@ public sealed class ResumeTests(ITestOutputHelper output)
         await ExpectAsync(stack, "pgbackrest", "verify");
 
         await stack.Cluster.StopAsync();
-        EmptyDirectory(stack.Cluster.DataDirectory);
+        TempDirectory.Empty(stack.Cluster.DataDirectory);
         var restore = await ExpectAsync(stack, "pgrest", "--log-level-console=info", "restore");
         Assert.Contains($"restore backup set {label}", restore.StandardOutput);
         await stack.Cluster.StartAsync();
@@ -80,7 +80,7 @@ public sealed class ResumeTests(ITestOutputHelper output)
         foreach (var tool in new[] { "pgrest", "pgbackrest-2.55" })
         {
             await stack.Cluster.StopAsync();
-            EmptyDirectory(stack.Cluster.DataDirectory);
+            TempDirectory.Empty(stack.Cluster.DataDirectory);
             await ExpectAsync(stack, tool, "--type=immediate", "--target-action=promote", "restore");
             await stack.Cluster.StartAsync();
             await stack.WaitForPromotionAsync();
@@ -202,16 +202,6 @@ public sealed class ResumeTests(ITestOutputHelper output)
         return string.Join('/', parts);
     }
 
-    private static void EmptyDirectory(string directory)
-    {
-        foreach (var entry in Directory.GetFileSystemEntries(directory))
-        {
-            if (Directory.Exists(entry) && new FileInfo(entry).LinkTarget is null)
-                Directory.Delete(entry, recursive: true);
-            else
-                File.Delete(entry);
-        }
-    }
 
     private Task<ProcessResult> ExpectAsync(Stack stack, string tool, params string[] arguments) =>
         stack.ExpectAsync(output, tool, arguments);

@@ -90,7 +90,7 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
             line => Assert.Equal("missing: 0, checksum invalid: 0, size invalid: 0, other: 0", line.Trim()));
 
         await using var copy = await PgCluster.CreateAsync(new PgClusterOptions { Start = false });
-        EmptyDirectory(copy.DataDirectory);
+        TempDirectory.Empty(copy.DataDirectory);
         await Pgbackrest(stack, $"--pg1-path={copy.DataDirectory}", "--log-level-console=info", "restore");
         await copy.StartAsync();
         await copy.WaitForPromotionAsync();
@@ -113,11 +113,10 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         var info = await Pgrest(stack, "info");
         Assert.Contains("status: ok", info.StandardOutput);
         Assert.Contains("full backup: ", info.StandardOutput);
-        var verify = await Pgrest(stack, "verify", "--output=text", "--verbose");
-        Assert.Contains("status: ok", verify.StandardOutput);
+        await Pgrest(stack, "verify");
 
         await stack.Cluster.StopAsync();
-        EmptyDirectory(stack.Cluster.DataDirectory);
+        TempDirectory.Empty(stack.Cluster.DataDirectory);
         await Pgrest(stack, "--log-level-console=info", "restore");
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
@@ -173,16 +172,6 @@ public sealed class S3RepositoryTests(ITestOutputHelper output)
         }
     }
 
-    private static void EmptyDirectory(string directory)
-    {
-        foreach (var entry in Directory.GetFileSystemEntries(directory))
-        {
-            if (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null)
-                Directory.Delete(entry, recursive: true);
-            else
-                File.Delete(entry);
-        }
-    }
 
     private Task<ProcessResult> Pgrest(Stack stack, params string[] arguments) => Expect(stack, pgrest: true, arguments);
 

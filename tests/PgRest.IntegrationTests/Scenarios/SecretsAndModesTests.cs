@@ -47,7 +47,7 @@ public sealed class SecretsAndModesTests(ITestOutputHelper output)
         await ExpectAsync("info");
         await ExpectAsync("--output=json", "info");
         var verify = await RunAsync(null, "--output=text", "--verbose", "verify");
-        Assert.Contains("\nstatus: ok\n", verify.StandardOutput, StringComparison.Ordinal);
+        Stack.AssertVerifiedClean("pgrest", verify.StandardOutput);
         await ExpectAsync("archive-get", "000000010000000000000002", stack.Work.Combine("RECOVERYXLOG"));
         var wrong = await RunAsync(new Dictionary<string, string?> { ["PGBACKREST_REPO1_CIPHER_PASS"] = WrongPassphrase }, "info");
         Assert.Contains("passphrase", wrong.StandardOutput + wrong.StandardError, StringComparison.Ordinal);

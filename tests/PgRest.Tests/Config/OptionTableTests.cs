@@ -82,14 +82,14 @@ public class OptionTableTests
     }
 
     [Fact]
-    public void SecureOptionsAreTheSecretsOf245()
+    public void SecureOptionsAreTheSecretsOfPgbackrest()
     {
-        // 2.45 has no SFTP repository yet, so no repo-sftp-* secrets. repo-s3-sse-customer-key comes from a later
-        // pgBackRest release and is a secret there too; repo-cipher-pass-new (stanza-rekey) is pgrest's own.
+        // Those of 2.45, plus two from later releases that are secrets there too: repo-s3-sse-customer-key and
+        // repo-sftp-private-key-passphrase (2.46); repo-cipher-pass-new (stanza-rekey) is pgrest's own.
         Assert.Equal(
         [
             "repo-azure-account", "repo-azure-endpoint", "repo-azure-key", "repo-cipher-pass", "repo-cipher-pass-new", "repo-gcs-key", "repo-s3-key",
-            "repo-s3-key-secret", "repo-s3-sse-customer-key", "repo-s3-token",
+            "repo-s3-key-secret", "repo-s3-sse-customer-key", "repo-s3-token", "repo-sftp-private-key-passphrase",
         ], OptionTable.Options.Where(option => option.Secure).Select(option => option.Name));
     }
 
