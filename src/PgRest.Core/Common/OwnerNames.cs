@@ -3,8 +3,9 @@ namespace PgRest.Common;
 /// <summary>User and group names by id, read from /etc/passwd and /etc/group once (names are what manifests store).</summary>
 public static class OwnerNames
 {
-    private static readonly Lazy<Dictionary<uint, string>> Users = new(() => Load("/etc/passwd"));
-    private static readonly Lazy<Dictionary<uint, string>> Groups = new(() => Load("/etc/group"));
+    private static readonly Lazy<Dictionary<uint, string>> Users = new(() => Load("/etc/passwd", 0));
+    private static readonly Lazy<Dictionary<uint, string>> Homes = new(() => Load("/etc/passwd", 5));
+    private static readonly Lazy<Dictionary<uint, string>> Groups = new(() => Load("/etc/group", 0));
     private static readonly Lazy<Dictionary<string, uint>> UserIds = new(() => Users.Value.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key));
     private static readonly Lazy<Dictionary<string, uint>> GroupIds = new(() => Groups.Value.GroupBy(p => p.Value).ToDictionary(g => g.Key, g => g.First().Key));
 
@@ -18,23 +19,13 @@ public static class OwnerNames
 
     /// <summary>The home directory /etc/passwd gives the user running the command, as OpenSSH and pgBackRest take
     /// it for <c>~/.ssh</c> (not $HOME); $HOME only when the user is not listed.</summary>
-    public static string HomeDirectory()
-    {
-        var uid = Native.GetEffectiveUserId().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (File.Exists("/etc/passwd"))
-        {
-            foreach (var line in File.ReadLines("/etc/passwd"))
-            {
-                var fields = line.Split(':');
-                if (fields.Length > 5 && fields[2] == uid && fields[5].Length > 0)
-                    return fields[5];
-            }
-        }
+    public static string HomeDirectory() =>
+        Homes.Value.TryGetValue(Native.GetEffectiveUserId(), out var home) && home.Length > 0
+            ? home
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-        return Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-    }
-
-    private static Dictionary<uint, string> Load(string path)
+    /// <summary>Field <paramref name="field"/> of each line by its id (the third field), the first line of an id winning.</summary>
+    private static Dictionary<uint, string> Load(string path, int field)
     {
         var result = new Dictionary<uint, string>();
         if (!File.Exists(path))
@@ -42,8 +33,8 @@ public static class OwnerNames
         foreach (var line in File.ReadLines(path))
         {
             var fields = line.Split(':');
-            if (fields.Length > 2 && uint.TryParse(fields[2], out var id))
-                result.TryAdd(id, fields[0]);
+            if (fields.Length > Math.Max(2, field) && uint.TryParse(fields[2], out var id))
+                result.TryAdd(id, fields[field]);
         }
 
         return result;

@@ -20,6 +20,10 @@ public static class StorageFactory
         };
     }
 
+    /// <summary><c>io-timeout</c> for the network drivers; 60 s for a command that has no such option.</summary>
+    internal static TimeSpan IoTimeout(Configuration config) =>
+        config.Accepts(Options.IoTimeout) ? config.Get(Options.IoTimeout) : TimeSpan.FromSeconds(60);
+
     // Kept apart so that a posix archive-push never loads the HTTP or SSH stack: start-up is its hot path.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IStorage CreateObjectStorage(Configuration config, int index, string path, string type) => type switch

@@ -39,7 +39,7 @@ public sealed record HttpEndpoint(
             config.Get(Options.RepoStorageVerifyTls, index),
             config.Find(Options.RepoStorageCaFile, index),
             config.Find(Options.RepoStorageCaPath, index),
-            config.Accepts(Options.IoTimeout) ? config.Get(Options.IoTimeout) : TimeSpan.FromSeconds(60),
+            StorageFactory.IoTimeout(config),
             connectHost);
     }
 }

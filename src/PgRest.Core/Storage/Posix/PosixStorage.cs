@@ -11,6 +11,15 @@ public sealed class PosixStorage : IStorage
     /// <summary>pgBackRest writes through a temp name and renames; a reader never sees a partial file.</summary>
     public const string TempSuffix = ".pgbackrest.tmp";
 
+    private static int _tempSequence;
+
+    /// <summary>A temp name beside <paramref name="path"/>, unique per process and write: two writers of one file
+    /// (PostgreSQL retrying a push that is still running) must not write through the same temp file, or one rename
+    /// could publish the other's half-written bytes.</summary>
+    public static string UniqueTempPath(string path) =>
+        path + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-"
+        + Interlocked.Increment(ref _tempSequence).ToString(System.Globalization.CultureInfo.InvariantCulture) + TempSuffix;
+
     private readonly string _root;
     private readonly UnixFileMode _fileMode;
     private readonly UnixFileMode _pathMode;
@@ -219,7 +228,6 @@ public sealed class PosixStorage : IStorage
     {
         private readonly string _path;
         private readonly string _tempPath;
-        private static int _sequence;
         private readonly BlockingFileStream _stream;
         private readonly bool _durable;
         private bool _committed;
@@ -228,9 +236,7 @@ public sealed class PosixStorage : IStorage
         {
             _path = path;
             _durable = durable;
-            // Unique per process: two writers of one file (PostgreSQL retrying a push that is still running) must not
-            // write through the same temp file, or one rename could publish the other's half-written bytes.
-            _tempPath = path + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture) + TempSuffix;
+            _tempPath = UniqueTempPath(path);
             try
             {
                 _stream = BlockingFileStream.Create(_tempPath, mode);

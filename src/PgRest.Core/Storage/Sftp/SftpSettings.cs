@@ -16,18 +16,18 @@ public sealed record SftpSettings(
     public static readonly IReadOnlyList<string> DefaultKnownHostFiles =
         ["~/.ssh/known_hosts", "~/.ssh/known_hosts2", "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"];
 
+    /// <summary>The option values of <see cref="HostKeyCheck"/>, in its order.</summary>
+    private static readonly string[] CheckNames = ["strict", "accept-new", "fingerprint", "none"];
+
+    /// <summary><see cref="Check"/> as the option writes it, for messages.</summary>
+    public string CheckName => CheckNames[(int)Check];
+
     public string Endpoint => Host + ":" + Port.ToString(CultureInfo.InvariantCulture);
 
     public static SftpSettings FromConfiguration(Configuration config, int index)
     {
         var prefix = "repo" + index.ToString(CultureInfo.InvariantCulture);
-        var check = config.Get(Options.RepoSftpHostKeyCheckType, index) switch
-        {
-            "accept-new" => HostKeyCheck.AcceptNew,
-            "fingerprint" => HostKeyCheck.Fingerprint,
-            "none" => HostKeyCheck.None,
-            _ => HostKeyCheck.Strict,
-        };
+        var check = (HostKeyCheck)Array.IndexOf(CheckNames, config.Get(Options.RepoSftpHostKeyCheckType, index));
         var fingerprint = config.Find(Options.RepoSftpHostFingerprint, index);
         // pgBackRest accepts a missing fingerprint here and then checks nothing; a DBA who asked for a fingerprint
         // check gets one or an error.
@@ -46,7 +46,7 @@ public sealed record SftpSettings(
             config.Get(Options.RepoSftpHostKeyHashType, index),
             fingerprint,
             knownHosts.Select(ExpandHome).ToList(),
-            config.Accepts(Options.IoTimeout) ? config.Get(Options.IoTimeout) : TimeSpan.FromSeconds(60),
+            StorageFactory.IoTimeout(config),
             prefix);
     }
 

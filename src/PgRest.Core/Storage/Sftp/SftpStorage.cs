@@ -27,7 +27,6 @@ public sealed class SftpStorage : IStorage, IDisposable
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private SftpClient? _client;
     private string? _hostKeyProblem;
-    private static int _sequence;
 
     public SftpStorage(string root, SftpSettings settings)
     {
@@ -79,9 +78,7 @@ public sealed class SftpStorage : IStorage, IDisposable
     public async Task<StorageWriteStream> OpenWriteAsync(string path, bool durable = true, CancellationToken cancellationToken = default)
     {
         var full = FullPath(path);
-        // Unique per process and write, as on posix: a retried push never writes through another writer's temp file.
-        var temp = full + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-"
-            + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture) + PosixStorage.TempSuffix;
+        var temp = PosixStorage.UniqueTempPath(full);
         var client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         SftpFileStream stream;
         try
@@ -477,14 +474,9 @@ public sealed class SftpStorage : IStorage, IDisposable
     /// key exchange failed.</summary>
     private bool TrustHostKey(byte[] hostKey, List<string> knownHosts)
     {
+        Log.Timing("sftp: host key received");
         var host = _settings.Host;
-        var check = _settings.Check switch
-        {
-            HostKeyCheck.AcceptNew => "accept-new",
-            HostKeyCheck.Fingerprint => "fingerprint",
-            HostKeyCheck.None => "none",
-            _ => "strict",
-        };
+        var check = _settings.CheckName;
         switch (_settings.Check)
         {
             case HostKeyCheck.None:
@@ -499,7 +491,6 @@ public sealed class SftpStorage : IStorage, IDisposable
             }
         }
 
-        Log.Timing("sftp: host key received");
         var match = KnownHosts.Check(knownHosts, host, _settings.Port, hostKey);
         if (match == KnownHostMatch.Match)
             return true;
@@ -555,19 +546,8 @@ public sealed class SftpStorage : IStorage, IDisposable
 
     /// <summary>Asks first for the host key types known_hosts has for this host, as OpenSSH's client does, so that a
     /// server with several host keys is checked against the one the DBA recorded.</summary>
-    private static void PreferKnownKeyTypes(ConnectionInfo connection, IReadOnlyList<string> knownTypes)
-    {
-        if (knownTypes.Count == 0)
-            return;
-        var algorithms = connection.HostKeyAlgorithms;
-        var preferred = algorithms.Where(pair => knownTypes.Any(type => AlgorithmUsesKeyType(pair.Key, type))).ToList();
-        if (preferred.Count == 0)
-            return;
-        var rest = algorithms.Where(pair => !preferred.Contains(pair)).ToList();
-        algorithms.Clear();
-        foreach (var pair in preferred.Concat(rest))
-            algorithms.Add(pair.Key, pair.Value);
-    }
+    private static void PreferKnownKeyTypes(ConnectionInfo connection, IReadOnlyList<string> knownTypes) =>
+        MoveToFront(connection.HostKeyAlgorithms, algorithm => knownTypes.Any(type => AlgorithmUsesKeyType(algorithm, type)) ? 0 : null);
 
     /// <summary>ML-KEM hybrid first where the server has it (OpenSSH 9.9+), then curve25519 (what libssh2, and so
     /// pgBackRest, uses): SSH.NET's own order puts sntrup761 before curve25519, and its managed sntrup761 costs about
@@ -575,9 +555,15 @@ public sealed class SftpStorage : IStorage, IDisposable
     private static void PreferFastKeyExchange(ConnectionInfo connection)
     {
         string[] first = ["mlkem768x25519-sha256", "curve25519-sha256", "curve25519-sha256@libssh.org"];
-        var algorithms = connection.KeyExchangeAlgorithms;
-        var ordered = first.Where(algorithms.ContainsKey).Select(name => new KeyValuePair<string, Func<Renci.SshNet.Security.IKeyExchange>>(name, algorithms[name]))
-            .Concat(algorithms.Where(pair => !first.Contains(pair.Key))).ToList();
+        MoveToFront(connection.KeyExchangeAlgorithms, algorithm => Array.IndexOf(first, algorithm) is >= 0 and var rank ? rank : null);
+    }
+
+    /// <summary>Reorders one of SSH.NET's algorithm tables (whose order is the client's preference): the entries
+    /// <paramref name="rank"/> gives a rank come first, by rank, the others after them in their own order.</summary>
+    private static void MoveToFront<T>(IDictionary<string, T> algorithms, Func<string, int?> rank)
+    {
+        var ordered = algorithms.Select((pair, position) => (Pair: pair, Rank: rank(pair.Key), Position: position))
+            .OrderBy(entry => entry.Rank ?? int.MaxValue).ThenBy(entry => entry.Position).Select(entry => entry.Pair).ToList();
         algorithms.Clear();
         foreach (var pair in ordered)
             algorithms.Add(pair.Key, pair.Value);
