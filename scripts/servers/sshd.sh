@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# OpenSSH's sshd (Debian's openssh-server), for repo-type=sftp tests: a second host reached over SSH on loopback.
+# OpenSSH's sshd (Debian's openssh-server), for repo-type=sftp and repository-host tests: a second host reached over
+# SSH on loopback. Two OS users stand for the two hosts: postgres (the database host) and pgrest-repo (the repository
+# host, which owns the repositories there).
 #   sshd.sh install     installs openssh-server (the system service is left stopped; this script runs its own daemon)
+#                       and creates the pgrest-repo user
 #   sshd.sh start DIR   serves SSH on 127.0.0.1:<free port> with its own config and host keys in DIR, public-key
-#                       authentication only, for the postgres OS user; prints PORT=, HOST=, USER=, ROOT= (an empty
+#                       authentication only, for the postgres and pgrest-repo OS users; prints PORT=, HOST=, USER=, ROOT= (an empty
 #                       directory the user owns, for repositories), KEY= and KEY_PUB= (an unencrypted ed25519 key),
 #                       KEY_ENCRYPTED= and KEY_PASSPHRASE= (an RSA key under a passphrase), KNOWN_HOSTS= (the host's
 #                       keys as ssh-keyscan sees them) and FINGERPRINT_SHA1=/FINGERPRINT_MD5=/FINGERPRINT_SHA256= (hex of
-#                       the hash of the ed25519 host key, as repo-sftp-host-fingerprint takes it)
+#                       the hash of the ed25519 host key, as repo-sftp-host-fingerprint takes it); REPO_USER= (the
+#                       repository host's user), REPO_HOST_ROOT= (an empty directory it owns) and SSH_CMD= (an ssh client
+#                       for the postgres user that logs in with KEY and checks KNOWN_HOSTS, for cmd-ssh)
 #   sshd.sh stop DIR    stops it
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 user=postgres
+repo_user=pgrest-repo
 
 install() {
   source "$here/../packages.sh"
   install_missing sshd openssh-server openssh-client
+  ensure_repo_user
+}
+
+ensure_repo_user() {
+  id -u "$repo_user" >/dev/null 2>&1 || useradd --system --create-home --home-dir "/var/lib/$repo_user" --shell /bin/bash "$repo_user"
 }
 
 free_port() {
@@ -29,6 +40,7 @@ blob_hash() {
 
 start() {
   local dir="$1" port
+  ensure_repo_user
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd)"
   port="$(free_port)"
@@ -44,13 +56,29 @@ start() {
   mkdir -p "$dir/root"
   chown "$user:" "$dir/root"
   chmod 0750 "$dir/root"
+  mkdir -p "$dir/repo-host"
+  chown "$repo_user:" "$dir/repo-host"
+  chmod 0750 "$dir/repo-host"
+  # What a DBA puts in ~/.ssh/config, kept beside the server instead: the key, and host keys checked strictly.
+  cat > "$dir/ssh_config" <<EOF
+Host *
+  IdentityFile $dir/client_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $dir/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+  BatchMode yes
+EOF
+  printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$dir/ssh_config" > "$dir/ssh"
+  chmod 0755 "$dir/ssh"
+  chmod 0644 "$dir/ssh_config"
   cat > "$dir/sshd_config" <<EOF
 Port $port
 ListenAddress 127.0.0.1
 HostKey $dir/host_ed25519
 PidFile $dir/sshd.pid
 AuthorizedKeysFile $dir/authorized_keys
-AllowUsers $user
+AllowUsers $user $repo_user
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -84,6 +112,9 @@ EOF
   echo "KEY_PASSPHRASE=sftp key passphrase"
   echo "KNOWN_HOSTS=$dir/known_hosts"
   echo "LOG=$dir/sshd.log"
+  echo "REPO_USER=$repo_user"
+  echo "REPO_HOST_ROOT=$dir/repo-host"
+  echo "SSH_CMD=$dir/ssh"
   echo "FINGERPRINT_MD5=$(blob_hash md5 "$dir/host_ed25519.pub")"
   echo "FINGERPRINT_SHA1=$(blob_hash sha1 "$dir/host_ed25519.pub")"
   echo "FINGERPRINT_SHA256=$(blob_hash sha256 "$dir/host_ed25519.pub")"

@@ -6,8 +6,9 @@ using PgRest.Storage;
 namespace PgRest.Commands;
 
 /// <summary>What every command gets: the resolved configuration, its repositories, cancellation.</summary>
-public sealed class CommandContext
+public sealed class CommandContext : IAsyncDisposable
 {
+    private readonly List<PgRest.Remote.RemoteStorage> _remotes = [];
     private IReadOnlyList<Repo>? _repos;
 
     public CommandContext(Configuration config, CancellationToken cancellation)
@@ -53,20 +54,47 @@ public sealed class CommandContext
 
     private Repo OpenRepo(int index)
     {
+        if (Config.Accepts(Options.RepoHost) && Config.Find(Options.RepoHost, index) is not null)
+            return OpenRemoteRepo(index);
         var path = Config.Get(Options.RepoPath, index);
-        string? cipherPass = null;
-        if (Config.Get(Options.RepoCipherType, index) != "none")
-        {
-            cipherPass = Config.Find(Options.RepoCipherPass, index);
-            if (string.IsNullOrEmpty(cipherPass))
-                throw new PgRestException(ErrorCode.OptionRequired,
-                    $"{Config.Command} command requires option: {Options.RepoCipherPass.IndexedName(index)}\nHINT: set the passphrase in the configuration file or in {Options.RepoCipherPass.Definition.EnvironmentName(index)}.");
-        }
+        return new Repo(index, CrashPointStorage.WrapWhenEnabled(StorageFactory.Create(Config, index, path)), path, LocalCipherPass(index));
+    }
 
-        return new Repo(index, CrashPointStorage.WrapWhenEnabled(StorageFactory.Create(Config, index, path)), path, cipherPass);
+    /// <summary>
+    /// Repository N on its own host: the storage is pgrest running there. Its passphrase comes from this host's
+    /// configuration when set here, otherwise from the repository host's (asked over the connection, as pgBackRest does).
+    /// </summary>
+    private Repo OpenRemoteRepo(int index)
+    {
+        var storage = PgRest.Remote.SshTransport.RepoStorage(Config, index);
+        _remotes.Add(storage);
+        var cipherPass = Config.Get(Options.RepoCipherType, index) != "none"
+            ? new Lazy<string?>(LocalCipherPass(index))
+            : new Lazy<string?>(() => storage.Identity.CipherType is "none" or null ? null : storage.Identity.CipherPass);
+        return new Repo(index, CrashPointStorage.WrapWhenEnabled(storage), new Lazy<string>(() => storage.Identity.RepoPath), cipherPass);
+    }
+
+    /// <summary>This host's passphrase of repository N; null when it is not encrypted.</summary>
+    private string? LocalCipherPass(int index)
+    {
+        if (Config.Get(Options.RepoCipherType, index) == "none")
+            return null;
+        var cipherPass = Config.Find(Options.RepoCipherPass, index);
+        if (string.IsNullOrEmpty(cipherPass))
+            throw new PgRestException(ErrorCode.OptionRequired,
+                $"{Config.Command} command requires option: {Options.RepoCipherPass.IndexedName(index)}\nHINT: set the passphrase in the configuration file or in {Options.RepoCipherPass.Definition.EnvironmentName(index)}.");
+        return cipherPass;
     }
 
     /// <summary>The <c>pg1-path</c> (data directory) of the stanza.</summary>
     public string PgPath => Config.Find(Options.PgPath, 1) ?? throw new PgRestException(ErrorCode.OptionRequired,
         $"{Config.Command} command requires option: pg1-path");
+
+    /// <summary>Ends the connections to repository hosts (each remote exits when told, rather than on a broken pipe).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var remote in _remotes)
+            await remote.DisposeAsync().ConfigureAwait(false);
+        _remotes.Clear();
+    }
 }

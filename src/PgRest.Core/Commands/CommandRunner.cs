@@ -89,7 +89,7 @@ public static class CommandRunner
         try
         {
             RemoteHosts.Refuse(config);
-            var context = new CommandContext(config, run.Cancellation.Token);
+            await using var context = new CommandContext(config, run.Cancellation.Token);
             var busy = false;
             if (run.Lock is null && TakeLock(row, role, context) is var (taken, lockBusy))
                 (run.Lock, busy) = (taken, lockBusy);

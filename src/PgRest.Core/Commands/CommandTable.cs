@@ -87,6 +87,7 @@ internal static class CommandTable
         new(CommandId.TargetFind, Completed(TargetFind.TargetFindCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.Verify, VerifyCommand.RunAsync),
         new(CommandId.Version, Completed(VersionCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
+        new(CommandId.Remote, Remote.RemoteCommand.RunAsync) { LogFile = false, LogLevelDefault = LogLevel.Debug },
     ];
 
     public static IReadOnlyList<CommandRow> All => Rows;

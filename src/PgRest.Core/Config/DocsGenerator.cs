@@ -60,6 +60,8 @@ public static class DocsGenerator
 
         foreach (var command in OptionTable.CommandArray)
         {
+            if (command.Internal)
+                continue;
             text.Append("### ").Append(command.Name).Append("\n\n")
                 .Append(command.Summary).Append("\n\n")
                 .Append(command.Description).Append("\n\n");
@@ -156,7 +158,7 @@ public static class DocsGenerator
     {
         foreach (var rule in option.CommandRules)
         {
-            if (rule.Internal == true)
+            if (rule.Internal == true || rule.Command.Internal)
                 continue;
 
             var parts = new List<string>();

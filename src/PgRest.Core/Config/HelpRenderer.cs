@@ -45,6 +45,8 @@ public sealed class HelpRenderer(Configuration? configuration = null)
 
         foreach (var command in OptionTable.CommandArray)
         {
+            if (command.Internal)
+                continue;
             text.Append("    ").Append(command.Name).Append(' ', width - command.Name.Length + 2)
                 .Append(Wrap(command.Summary, width + 6, indentFirst: false)).Append('\n');
         }

@@ -92,6 +92,7 @@ public enum CommandId
     TargetFind,
     Verify,
     Version,
+    Remote,
 }
 
 /// <summary>Lock a command takes when it starts.</summary>
@@ -141,6 +142,9 @@ public sealed class CommandDefinition
     public string Summary { get; }
 
     public string Description { get; }
+
+    /// <summary>Started by pgrest itself (the remote): help and the documentation leave it out.</summary>
+    public bool Internal { get; init; }
 
     public override string ToString() => Name;
 }
@@ -298,7 +302,7 @@ public sealed class OptionDefinition
 
         foreach (var command in OptionTable.CommandArray)
         {
-            if (IsValidFor(command))
+            if (IsValidFor(command) && !command.Internal)
                 names.Add(command.Name);
         }
 

@@ -8,15 +8,17 @@ public static partial class OptionTable
     // Time options are held in milliseconds.
     private const long Seconds = 1000;
 
-    private const uint AllCommands = (1u << 23) - 1;
+    private const uint AllCommands = (1u << 24) - 1;
 
     // Shapes shared by many options (main role of pgBackRest 2.45).
     private const uint Runnable = AllCommands & ~(HelpCommand | VersionCommand);
     private const uint Networked = Runnable & ~(Start | Stop);
     private const uint RepoCommands = Networked & ~(Server | ServerPing);
-    private const uint RepoHostCommands = RepoCommands & ~(Backup | Expire);
+    private const uint RepoHostCommands = RepoCommands & ~Remote;
     private const uint RemoteCommands = ArchiveGet | ArchivePush | Backup | Check | Info | RepoGet | RepoLs | Restore
         | StanzaCreate | StanzaDelete | StanzaUpgrade | Verify;
+    // Every command that opens repositories may reach one on a repository host (pgBackRest 2.55's role split).
+    private const uint RepoClientCommands = RemoteCommands | Annotate | Expire | Rehearse | StanzaRekey | TargetFind;
     private const uint ProtocolCommands = RemoteCommands | Annotate;
     private const uint DbTimeoutCommands = ArchiveGet | ArchivePush | Backup | Check | RepoGet | RepoLs | StanzaCreate
         | StanzaDelete | StanzaUpgrade;
@@ -67,12 +69,16 @@ public static partial class OptionTable
     private const string PgHostOnly = "Only used together with pgN-host, which pgrest does not implement yet: a command "
         + "that finds a pgN-host set fails with [067] FeatureNotSupported.";
 
-    private const string RepoHostMissing = "pgrest does not implement remote repository hosts yet: a command that finds a "
-        + "repoN-host set fails with [067] FeatureNotSupported before it takes a lock or writes anything. Run pgrest where "
-        + "the repository can be reached directly (a local or mounted path, or an object store) instead.";
+    private const string RepoHostMissing = "The command starts pgrest on that host over SSH (cmd-ssh, repo-host-user, "
+        + "repo-host-cmd) and does every storage operation through it, on the repository that host's configuration file "
+        + "names with the same index (repoN-path, repoN-type, ...). Compression and encryption stay on this host, so only "
+        + "stored bytes cross the network. All commands can run this way, backup and expire included (pgBackRest 2.55's "
+        + "rule; 2.45 ran those on the repository host only). Both hosts must run the same pgrest version. "
+        + "repo-host-type=tls (the server command) is not implemented yet and fails with [067].";
 
-    private const string RepoHostOnly = "Only used together with repoN-host, which pgrest does not implement yet: a "
-        + "command that finds a repoN-host set fails with [067] FeatureNotSupported.";
+    private const string RepoHostOnly = "Only used together with repoN-host.";
+
+    private const string RepoHostTlsOnly = "Only used with repo-host-type=tls, which pgrest does not implement yet ([067]).";
 
     private const string ServerMissing = "The server and server-ping commands are not implemented in pgrest yet; both "
         + "fail with [067] FeatureNotSupported.";
@@ -219,7 +225,7 @@ public static partial class OptionTable
             .Help(HelpSection.Command, "Include subpaths.",
                 "Lists the whole tree below the path, each name relative to the listed path."),
 
-        Opt("repo", OptionType.Integer, RepoSelectCommands).Optional().Between(1, 256)
+        Opt("repo", OptionType.Integer, RepoSelectCommands | Remote).Optional().Between(1, 256)
             .Help(HelpSection.Repository, "Repository to use.",
                 "Index of the repository a command works on (the N of repoN-*), e.g. to restore from repo2 instead of "
                 + "letting the program choose. Without it, backup writes to repo1; restore and archive-get take the first "
@@ -234,7 +240,7 @@ public static partial class OptionTable
                 + "* none - as the storage returns them, unsorted"),
 
         Opt("stanza", OptionType.String, StanzaCommands)
-            .On(Info | RepoGet | RepoLs | Start | Stop, required: false)
+            .On(Info | RepoGet | RepoLs | Start | Stop | Remote, required: false)
             .Help(HelpSection.General, "Stanza to work on.",
                 "A stanza is the configuration of one PostgreSQL cluster: where its data directory is, how to reach it, "
                 + "and how it is backed up and archived. Its options go in a [name] section of the configuration file, and "
@@ -268,7 +274,7 @@ public static partial class OptionTable
         Opt("process", OptionType.Integer, 0).Optional().Between(0, 1024).MarkInternal()
             .Help(HelpSection.General, "Helper process number.", "Number of a helper process."),
 
-        Opt("remote-type", OptionType.StringId, 0).Optional().Allow("pg", "repo").MarkInternal()
+        Opt("remote-type", OptionType.StringId, Remote).Optional().Allow("pg", "repo").MarkInternal()
             .Help(HelpSection.General, "Kind of remote process.", "Whether a remote serves a cluster or a repository."),
     ];
 
@@ -815,24 +821,26 @@ public static partial class OptionTable
                 "The program restore writes into restore_command. Defaults to the path pgrest was started by, as typed: a "
                 + "symlink stays a symlink. pgrest's own background workers are started from the running binary."),
 
-        GlobalOpt("cmd-ssh", OptionType.String, RemoteCommands).Def("ssh")
+        GlobalOpt("cmd-ssh", OptionType.String, RepoClientCommands).Def("ssh")
             .Help(HelpSection.General, "SSH client.",
-                "Client used to reach remote hosts over SSH, when ssh is not on the path or another client is wanted. "
-                + "pgrest does not implement remote hosts (pgN-host, repoN-host) yet, so it never starts this client."),
+                "Client used to reach a repository host (repoN-host) over SSH, when ssh is not on the path or another "
+                + "client is wanted. It is started as pgBackRest starts it: -o LogLevel=error -o Compression=no "
+                + "-o PasswordAuthentication=no [-p port] user@host, then the remote command; keys, known hosts and other "
+                + "settings come from the user's SSH configuration (~/.ssh/config)."),
 
         GlobalOpt("compress-level-network", OptionType.Integer, ProtocolCommands).Def("3").Between(0, 9)
             .Help(HelpSection.General, "Compression level for network transfer.",
                 "In pgBackRest, the gz level for data exchanged with a remote host when the files themselves are stored "
                 + "uncompressed (compress-type=none); 0 turns network compression off. With any other compress-type the "
                 + "file is compressed once, at compress-level, and sent as it is.\n\n"
-                + "pgrest does not implement remote hosts yet, so it only records the value in the backup manifest."),
+                + "pgrest sends files to and from a repository host as they are stored (compressed and encrypted on the "
+                + "database host), so it does not compress again; it records the value in the backup manifest."),
 
         GlobalOpt("protocol-timeout", OptionType.Time, ProtocolCommands | Server).Def("1830").Between(100, 604800 * Seconds)
             .Help(HelpSection.General, "Timeout for replies from helper processes.",
-                "In pgBackRest, how many seconds a local or remote helper process waits for the next message before it "
-                + "gives up, so that a lost process cannot hang a command. Must be greater than db-timeout.\n\n"
-                + "pgrest runs its parallel work inside the command's process and has no remote hosts yet, so it only "
-                + "checks the value against db-timeout."),
+                "How many seconds a command waits for the next message from pgrest on a repository host before it "
+                + "gives up and ends that connection, so that a lost host cannot hang a command (archive_command "
+                + "included). Must be greater than db-timeout."),
 
         GlobalOpt("sck-block", OptionType.Boolean, Networked).Def("n").MarkInternal()
             .Help(HelpSection.General, "Blocking sockets.", "Uses blocking socket operations."),
@@ -1420,27 +1428,23 @@ public static partial class OptionTable
     private static OptionDefinition[] RepoHostOptions() =>
     [
         RepoOpt("repo-host", OptionType.String).Optional().DependsOn("repo-local", "n").Deprecated("backup-host")
-            .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "Host of a remote repository.",
                 "Set on a database host to use a repository that lives on another host, a dedicated backup host. Not "
                 + "needed for a repository on a local or mounted file system or in an object store.\n\n" + RepoHostMissing),
 
         RepoOpt("repo-host-ca-file", OptionType.String).Optional().DependsOn("repo-host-type", "tls")
-            .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "CA file for the repository host's TLS certificate.",
                 "Certificate authorities used to verify the TLS server of the repository host, instead of the system's. "
-                + RepoHostOnly),
+                + RepoHostTlsOnly),
 
         RepoOpt("repo-host-ca-path", OptionType.String).Optional().DependsOn("repo-host-type", "tls")
-            .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "CA path for the repository host's TLS certificate.",
                 "Directory of certificate authorities used to verify the TLS server of the repository host, instead of the "
-                + "system's. " + RepoHostOnly),
+                + "system's. " + RepoHostTlsOnly),
 
         RepoOpt("repo-host-cert-file", OptionType.String).DependsOn("repo-host-type", "tls")
-            .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "Client certificate for the repository host.",
-                "Certificate presented to the repository host's TLS server to prove who the client is. " + RepoHostOnly),
+                "Certificate presented to the repository host's TLS server to prove who the client is. " + RepoHostTlsOnly),
 
         RepoOpt("repo-host-cmd", OptionType.String, RepoHostCommands).Optional().Def(PgRestVersion.Executable)
             .DependsOn("repo-host").Deprecated("backup-cmd")
@@ -1466,9 +1470,8 @@ public static partial class OptionTable
                 + "somewhere else than the local one. " + RepoHostOnly),
 
         RepoOpt("repo-host-key-file", OptionType.String).DependsOn("repo-host-type", "tls")
-            .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "Client key for the repository host.",
-                "Private key of repo-host-cert-file, proving the client owns the certificate. " + RepoHostOnly),
+                "Private key of repo-host-cert-file, proving the client owns the certificate. " + RepoHostTlsOnly),
 
         RepoOpt("repo-host-port", OptionType.Integer, RepoHostCommands).Optional().Between(0, 65535).DependsOn("repo-host")
             .Deprecated("backup-ssh-port")
@@ -1477,7 +1480,6 @@ public static partial class OptionTable
                 + RepoHostOnly),
 
         RepoOpt("repo-host-type", OptionType.StringId).Def("ssh").Allow("ssh", "tls").DependsOn("repo-local", "n")
-            .On(Backup | Expire, isInternal: true)
             .Help(HelpSection.Repository, "Protocol used to reach the repository host.",
                 "How the repository host is reached:" + HostTypes + "\n\n" + RepoHostOnly),
 

@@ -11,7 +11,7 @@ public static partial class OptionTable
         Expire = 1u << 5, HelpCommand = 1u << 6, Info = 1u << 7, Rehearse = 1u << 8, RepoGet = 1u << 9, RepoLs = 1u << 10,
         Restore = 1u << 11, Server = 1u << 12, ServerPing = 1u << 13, StanzaCreate = 1u << 14, StanzaDelete = 1u << 15,
         StanzaRekey = 1u << 16, StanzaUpgrade = 1u << 17, Start = 1u << 18, Stop = 1u << 19, TargetFind = 1u << 20,
-        Verify = 1u << 21, VersionCommand = 1u << 22;
+        Verify = 1u << 21, VersionCommand = 1u << 22, Remote = 1u << 23;
 
     // Arrays for allocation-free loops; initialized in this order because options refer to commands.
     internal static readonly CommandDefinition[] CommandArray = BuildCommands();
@@ -175,6 +175,10 @@ public static partial class OptionTable
         new(22, "version", false,
             "Show the version.",
             "Prints the program name and version."),
+        new(23, "remote", false,
+            "Serve this host's repository to pgrest on another host.",
+            "Started over SSH by pgrest on a database host whose repoN-host names this host; it serves the repository "
+            + "--repo of this host's configuration over stdin and stdout. Not for users.") { Internal = true },
     ];
 
     private const string RehearseHelp =

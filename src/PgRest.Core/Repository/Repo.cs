@@ -5,12 +5,22 @@ namespace PgRest.Repository;
 /// <summary>One configured repository (<c>repoN-*</c>): its storage and its encryption settings.</summary>
 public sealed class Repo
 {
+    private readonly Lazy<string> _displayRoot;
+    private readonly Lazy<string?> _cipherPass;
+
     public Repo(int index, IStorage storage, string displayRoot, string? cipherPass)
+        : this(index, storage, new Lazy<string>(displayRoot), new Lazy<string?>(cipherPass))
+    {
+    }
+
+    /// <summary>A repository whose root and passphrase are learnt on first use (one on another host: connecting is
+    /// deferred until a command touches it, so info can report an unreachable host as that repository's status).</summary>
+    public Repo(int index, IStorage storage, Lazy<string> displayRoot, Lazy<string?> cipherPass)
     {
         Index = index;
         Storage = storage;
-        DisplayRoot = displayRoot;
-        CipherPass = cipherPass;
+        _displayRoot = displayRoot;
+        _cipherPass = cipherPass;
     }
 
     /// <summary>The N of repoN.</summary>
@@ -21,10 +31,10 @@ public sealed class Repo
     public IStorage Storage { get; }
 
     /// <summary>How paths are shown in messages (the repo path for posix).</summary>
-    public string DisplayRoot { get; }
+    public string DisplayRoot => _displayRoot.Value;
 
     /// <summary>The user's passphrase (<c>repoN-cipher-pass</c>) when the repo is encrypted; null otherwise.</summary>
-    public string? CipherPass { get; }
+    public string? CipherPass => _cipherPass.Value;
 
     public bool Encrypted => CipherPass is not null;
 

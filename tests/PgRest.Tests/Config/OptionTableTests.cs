@@ -21,10 +21,11 @@ public class OptionTableTests
         [
             "annotate", "archive-get", "archive-push", "backup", "check", "expire", "help", "info", "rehearse", "repo-get", "repo-ls",
             "restore", "server", "server-ping", "stanza-create", "stanza-delete", "stanza-rekey", "stanza-upgrade", "start", "stop",
-            "target-find", "verify", "version",
+            "target-find", "verify", "version", "remote",
         ];
 
-        // rehearse, stanza-rekey and target-find are pgrest's own; the others are 2.45's, in its (alphabetical) order.
+        // rehearse, stanza-rekey and target-find are pgrest's own; the others are 2.45's, in its (alphabetical) order;
+        // remote (internal, what another host's pgrest starts over SSH) comes last.
 
         Assert.Equal(expected, OptionTable.Commands.Select(command => command.Name));
         Assert.All(OptionTable.Commands, command => Assert.False(string.IsNullOrWhiteSpace(command.Summary + command.Description)));

@@ -1,0 +1,57 @@
+using Microsoft.Win32.SafeHandles;
+using PgRest.Config;
+using PgRest.Errors;
+using PgRest.Remote;
+using PgRest.Storage;
+
+namespace PgRest.Commands.Remote;
+
+/// <summary>
+/// The <c>remote</c> command: what another host's pgrest starts here over SSH (<c>repoN-host</c>). It serves this
+/// host's repository <c>--repo</c>, configured in this host's own configuration file, over stdin and stdout until the
+/// client is done. Not for users: help does not list it.
+/// </summary>
+internal static class RemoteCommand
+{
+    public static async Task<int> RunAsync(CommandContext context)
+    {
+        var config = context.Config;
+        if (config.Find(Options.RemoteType) is not "repo")
+            throw new PgRestException(ErrorCode.FeatureNotSupported, "remote-type=pg (a PostgreSQL host served to a repository host) is not implemented by this version of pgrest yet");
+        var index = config.IsSet(Options.Repo) ? (int)config.Get(Options.Repo) : 1;
+        if (config.Find(Options.RepoHost, index) is { } host)
+        {
+            throw new PgRestException(ErrorCode.HostInvalid, $"repo{index} is on host '{host}' in this host's configuration too"
+                + "\nHINT: the repository host's own configuration must name a local repository (repo-path), not another host.");
+        }
+
+        var path = config.Get(Options.RepoPath, index);
+        var storage = CrashPointStorage.WrapWhenEnabled(StorageFactory.Create(config, index, path));
+        var input = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+        var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        var server = new RemoteServer(storage, wantCipher => Identity(config, index, path, storage, wantCipher), input, output);
+        try
+        {
+            await server.RunAsync(context.Cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            (storage as IDisposable)?.Dispose();
+        }
+
+        return 0;
+    }
+
+    private static RemoteRepoIdentity Identity(Configuration config, int index, string path, IStorage storage, bool wantCipher)
+    {
+        if (!wantCipher)
+            return new RemoteRepoIdentity(storage.Features, path, null, null);
+        var cipherType = config.Get(Options.RepoCipherType, index);
+        if (cipherType == "none")
+            return new RemoteRepoIdentity(storage.Features, path, cipherType, null);
+        var pass = config.Find(Options.RepoCipherPass, index);
+        if (string.IsNullOrEmpty(pass))
+            throw new PgRestException(ErrorCode.OptionRequired, $"remote command requires option: {Options.RepoCipherPass.IndexedName(index)}");
+        return new RemoteRepoIdentity(storage.Features, path, cipherType, pass);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using PgRest.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace PgRest.IntegrationTests.Scenarios;
+
+/// <summary>
+/// The PITR tutorial with a dedicated repository host (<c>repo1-host</c> over SSH to a real OpenSSH sshd; the
+/// pgrest-repo user is the backup host and owns the repository and its passphrase, postgres is the database host):
+/// stanza-create, archive-push (asynchronous), a backup and a PITR restore, all run on the database host as
+/// pgBackRest 2.55+ allows, every storage operation done by pgrest on the repository host. The real pgBackRest lists,
+/// verifies and restores the result, on the repository host itself (2.45) and from the database host through its own
+/// remote over the same SSH (2.45); and pgrest reads what pgBackRest 2.55.1 wrote through its remote. Refused
+/// connections fail with the same code from both tools.
+/// </summary>
+public sealed class RepositoryHostTests(ITestOutputHelper output)
+{
+    private const int Orders = 1000;
+    private const string CipherPass = "repository-host-passphrase";
+
+    private static readonly string[] GlobalOptions = ["compress-type=lz4", "process-max=2", "archive-async=y", "log-level-file=detail"];
+
+    /// <summary>Encrypted: the passphrase lives only in the repository host's configuration.</summary>
+    private static Task<RepositoryHost> HostAsync(string name) =>
+        RepositoryHost.CreateAsync(name, "repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=" + CipherPass);
+
+    // Backup options are read where backup runs: on the database host.
+    private static List<string> ClientOptions(RepositoryHost host) => [.. host.ClientOptions(), "repo1-retention-full=2", "repo1-bundle=y"];
+
+    [Fact]
+    public async Task The_database_host_archives_backs_up_and_recovers_through_the_repository_host()
+    {
+        var host = await HostAsync("orders");
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, GlobalOptions, stanza: "orders", repositoryOptions: ClientOptions(host));
+        await stack.ExpectAsync(output, "pgrest", "stanza-create");
+        await stack.ExpectAsync(output, "pgrest", "check");
+        await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
+        await stack.ExpectAsync(output, "pgrest", "--type=full", "backup");
+        await Task.Delay(1100); // a time target must fall in a later second than the backup's stop
+
+        await stack.Cluster.ExecuteAsync("create table orders (id serial primary key, item text not null, amount numeric not null)");
+        await stack.Cluster.ExecuteAsync($"insert into orders (item, amount) select 'item ' || g, g * 1.25 from generate_series(1, {Orders}) g");
+        var expected = await OrdersHashAsync(stack);
+        var target = (await stack.Cluster.QueryScalarAsync<string>("select to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS.USOF')"))!;
+        await Task.Delay(1100);
+        await stack.Cluster.ExecuteAsync("drop table orders");
+        await stack.Cluster.ExecuteAsync("insert into history select g, md5(g::text) from generate_series(100001, 130000) g");
+        await stack.ExpectAsync(output, "pgrest", "check"); // the WAL with the DROP is archived
+        await stack.Cluster.StopAsync();
+
+        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=time", $"--target={target}", "--target-action=promote", "--delta", "restore");
+        await stack.Cluster.StartAsync();
+        await stack.WaitForPromotionAsync();
+        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
+        await stack.Cluster.ExecuteAsync("create table after_recovery as select 42 as answer");
+        await stack.ExpectAsync(output, "pgrest", "check");
+
+        // The repository is the repository host's: written by its user, encrypted with the passphrase only it has, which
+        // never appears on a command line (the debug log shows the ssh command in full).
+        Assert.Empty(host.NotOwnedByTheHostUser());
+        Assert.DoesNotContain(CipherPass, File.ReadAllText(stack.ConfigPath), StringComparison.Ordinal);
+        var debug = await stack.ExpectAsync(output, "pgrest", "--log-level-console=debug", "info");
+        Assert.Contains($"remote-0 process on '127.0.0.1': {host.Server["SSH_CMD"]} -o LogLevel=error -o Compression=no -o PasswordAuthentication=no", debug.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(CipherPass, debug.StandardOutput + debug.StandardError, StringComparison.Ordinal);
+        Assert.Contains("cipher: aes-256-cbc", debug.StandardOutput, StringComparison.Ordinal);
+
+        // pgBackRest 2.45 on the repository host itself: the same backups and archive, a clean verify.
+        var ours = (await stack.ExpectAsync(output, "pgrest", "info", "--output=json")).StandardOutput;
+        var onHost = await ExpectOnHostAsync(host, Tools.Pgbackrest, "info", "--output=json");
+        var stanza = JsonDocument.Parse(onHost.StandardOutput).RootElement[0];
+        Assert.Equal("ok", stanza.GetProperty("status").GetProperty("message").GetString());
+        Assert.Equal(JsonSerializerHelpers.Normalize(ours), JsonSerializerHelpers.Normalize(onHost.StandardOutput));
+        Stack.AssertVerifiedClean("pgbackrest", (await ExpectOnHostAsync(host, Tools.Pgbackrest, "verify", "--output=text", "--verbose")).StandardOutput);
+        await stack.ExpectAsync(output, "pgrest", "verify");
+
+        // pgBackRest 2.45 from the database host, through its own remote on the repository host, restores it.
+        Assert.Equal(JsonSerializerHelpers.Normalize(ours),
+            JsonSerializerHelpers.Normalize((await stack.ExpectAsync(output, "pgbackrest", "info", "--output=json")).StandardOutput));
+        await stack.Cluster.StopAsync();
+        TempDirectory.Empty(stack.Cluster.DataDirectory);
+        await stack.ExpectAsync(output, "pgbackrest", "--log-level-console=info", "--type=default", "restore");
+        await stack.Cluster.StartAsync();
+        await stack.WaitForPromotionAsync();
+        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(42, await stack.Cluster.QueryScalarAsync<int>("select answer from after_recovery"));
+    }
+
+    [Fact]
+    public async Task Pgbackrest_writes_through_its_remote_and_pgrest_reads_through_its_own()
+    {
+        var host = await HostAsync("reverse");
+        await using var stack = await Stack.CreateAsync(Archiver.PgbackrestNewer, GlobalOptions, stanza: "orders", repositoryOptions: ClientOptions(host));
+        // 2.55.1 backs up from the database host through a repository host (2.45 refuses: [072]).
+        await stack.ExpectAsync(output, "pgbackrest-2.55", "stanza-create");
+        await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
+        await stack.ExpectAsync(output, "pgbackrest-2.55", "--type=full", "backup");
+        await stack.Cluster.ExecuteAsync($"create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, {Orders}) g");
+        var expected = await OrdersHashAsync(stack);
+        await stack.ExpectAsync(output, "pgbackrest-2.55", "check");
+
+        Assert.Equal(JsonSerializerHelpers.Normalize((await stack.ExpectAsync(output, "pgbackrest-2.55", "info", "--output=json")).StandardOutput),
+            JsonSerializerHelpers.Normalize((await stack.ExpectAsync(output, "pgrest", "info", "--output=json")).StandardOutput));
+        await stack.ExpectAsync(output, "pgrest", "verify");
+
+        await stack.Cluster.StopAsync();
+        TempDirectory.Empty(stack.Cluster.DataDirectory);
+        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "restore");
+        await stack.Cluster.StartAsync();
+        await stack.WaitForPromotionAsync();
+        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
+    }
+
+    public static TheoryData<string> RefusedConnections() => ["refused port", "user not allowed", "program missing on the host"];
+
+    /// <summary>
+    /// What ssh or the remote shell said ends up in the message with its exit status, and the command fails with
+    /// [125] (pgBackRest's code for a remote that ended with an exit status it does not know).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RefusedConnections))]
+    public async Task A_refused_connection_fails_with_pgbackrests_error_code(string name)
+    {
+        var host = await HostAsync("refused");
+        await using var stack = await Stack.CreateAsync(start: false, stanza: "orders", repositoryOptions: ClientOptions(host));
+        var (options, message) = name switch
+        {
+            "refused port" => (new[] { "--repo1-host-port=1" }, "remote-0 process on '127.0.0.1' terminated unexpectedly [255]: ssh: connect to host 127.0.0.1 port 1: Connection refused"),
+            "user not allowed" => (["--repo1-host-user=nobody"], "remote-0 process on '127.0.0.1' terminated unexpectedly [255]: nobody@127.0.0.1: Permission denied (publickey)"),
+            _ => (["--repo1-host-cmd=/nonexistent/pgrest"], "remote-0 process on '127.0.0.1' terminated unexpectedly [127]"),
+        };
+
+        var pgrest = await Stack.RunToolAsync(stack, "pgrest", [.. options, "repo-ls"]);
+        var pgbackrest = await Stack.RunToolAsync(stack, "pgbackrest", [.. options, "repo-ls"]);
+        output.WriteLine($"pgrest -> {pgrest.ExitCode}\n{pgrest.StandardError}{pgrest.StandardOutput}\npgbackrest -> {pgbackrest.ExitCode}\n{pgbackrest.StandardError}{pgbackrest.StandardOutput}");
+        Assert.Equal(125, pgbackrest.ExitCode);
+        Assert.Equal(125, pgrest.ExitCode);
+        Assert.Contains(message, pgbackrest.StandardError + pgbackrest.StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith($"ERROR: [125]: {message}", pgrest.StandardError, StringComparison.Ordinal);
+    }
+
+    private async Task<ProcessResult> ExpectOnHostAsync(RepositoryHost host, string tool, params string[] arguments)
+    {
+        var result = await host.RunAsync(tool, "orders", arguments);
+        output.WriteLine($"(repository host) $ {tool} {string.Join(' ', arguments)} -> {result.ExitCode}\n{result.StandardOutput}{result.StandardError}");
+        Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} on the repository host exited {result.ExitCode}:\n{result.StandardError}{result.StandardOutput}");
+        return result;
+    }
+
+    private static Task<string?> OrdersHashAsync(Stack stack) =>
+        stack.Cluster.QueryScalarAsync<string>("select md5(string_agg(id || ':' || item || ':' || amount, ',' order by id)) from orders");
+}
