@@ -19,6 +19,7 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
     private readonly ConcurrentBag<RemoteConnection> _all = [];
     private readonly SemaphoreSlim _first = new(1, 1);
     private RemoteRepoIdentity? _identity;
+    private Exception? _unreachable;
     private int _opened;
 
     /// <param name="connect">Opens connection number N (greeted, not yet opened).</param>
@@ -202,11 +203,24 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
         if (_identity is null)
         {
             // The first connection opens alone: it learns what the remote is, and a failure is reported once.
+            // A host that could not be reached is not tried again by every later operation of the command.
             await _first.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                if (_unreachable is not null)
+                    throw _unreachable;
                 if (_identity is null)
-                    return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                {
+                    try
+                    {
+                        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PgRestException e)
+                    {
+                        _unreachable = e;
+                        throw;
+                    }
+                }
             }
             finally
             {

@@ -38,5 +38,24 @@ public sealed class Repo
 
     public bool Encrypted => CipherPass is not null;
 
+    /// <summary>
+    /// <see cref="Encrypted"/> for reports: false when a repository host could not be asked (pgBackRest then shows this
+    /// host's own setting, none) rather than failing the whole report.
+    /// </summary>
+    public bool EncryptedAsReported
+    {
+        get
+        {
+            try
+            {
+                return Encrypted;
+            }
+            catch (Errors.PgRestException)
+            {
+                return false;
+            }
+        }
+    }
+
     public string Display(string path) => DisplayRoot.EndsWith('/') ? DisplayRoot + path : DisplayRoot + "/" + path;
 }

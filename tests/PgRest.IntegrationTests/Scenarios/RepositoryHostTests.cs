@@ -138,6 +138,14 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         Assert.Equal(125, pgrest.ExitCode);
         Assert.Contains(message, pgbackrest.StandardError + pgbackrest.StandardOutput, StringComparison.Ordinal);
         Assert.StartsWith($"ERROR: [125]: {message}", pgrest.StandardError, StringComparison.Ordinal);
+
+        // info reports it as the stanza's status and exits 0, with the same text.
+        var ourInfo = await Stack.RunToolAsync(stack, "pgrest", [.. options, "info"]);
+        var theirInfo = await Stack.RunToolAsync(stack, "pgbackrest", [.. options, "info"]);
+        output.WriteLine($"pgrest info -> {ourInfo.ExitCode}\n{ourInfo.StandardError}{ourInfo.StandardOutput}\npgbackrest info -> {theirInfo.ExitCode}\n{theirInfo.StandardError}{theirInfo.StandardOutput}");
+        Assert.Equal(0, theirInfo.ExitCode);
+        Assert.Equal(0, ourInfo.ExitCode);
+        Assert.Equal(theirInfo.StandardOutput, ourInfo.StandardOutput);
     }
 
     private async Task<ProcessResult> ExpectOnHostAsync(RepositoryHost host, string tool, params string[] arguments)

@@ -175,7 +175,7 @@ internal sealed class StanzaReport
 
     private string Cipher()
     {
-        var ciphers = _repos.Select(r => r.Repo.Encrypted ? "aes-256-cbc" : "none").Distinct().ToList();
+        var ciphers = _repos.Select(r => r.Repo.EncryptedAsReported ? "aes-256-cbc" : "none").Distinct().ToList();
         return ciphers.Count == 1 ? ciphers[0] : "mixed";
     }
 
@@ -223,7 +223,7 @@ internal sealed class StanzaReport
         if (_repos.Count > 1 || Cipher() == "mixed")
         {
             foreach (var repo in _repos.Where(_ => Cipher() == "mixed"))
-                text.Append("        ").Append(repo.Repo.Name).Append(": ").Append(repo.Repo.Encrypted ? "aes-256-cbc" : "none").Append('\n');
+                text.Append("        ").Append(repo.Repo.Name).Append(": ").Append(repo.Repo.EncryptedAsReported ? "aes-256-cbc" : "none").Append('\n');
         }
 
         var current = _repos.FirstOrDefault(r => r.BackupInfo is not null)?.BackupInfo;
@@ -327,7 +327,7 @@ internal sealed class StanzaReport
         {
             repos.Add(new JsonObject
             {
-                { "cipher", repo.Repo.Encrypted ? "aes-256-cbc" : "none" },
+                { "cipher", repo.Repo.EncryptedAsReported ? "aes-256-cbc" : "none" },
                 { "key", (ulong)repo.Repo.Index },
                 { "status", new JsonObject { { "code", (ulong)repo.StatusCode }, { "message", repo.StatusMessage } } },
             });
