@@ -66,7 +66,9 @@ public sealed class CommandContext : IAsyncDisposable
     /// </summary>
     private Repo OpenRemoteRepo(int index)
     {
-        var storage = PgRest.Remote.SshTransport.RepoStorage(Config, index);
+        var storage = Config.Get(Options.RepoHostType, index) == "tls"
+            ? PgRest.Remote.TlsTransport.RepoStorage(Config, index)
+            : PgRest.Remote.SshTransport.RepoStorage(Config, index);
         _remotes.Add(storage);
         var cipherPass = Config.Get(Options.RepoCipherType, index) != "none"
             ? new Lazy<string?>(LocalCipherPass(index))

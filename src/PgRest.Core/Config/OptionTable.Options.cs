@@ -78,10 +78,9 @@ public static partial class OptionTable
 
     private const string RepoHostOnly = "Only used together with repoN-host.";
 
-    private const string RepoHostTlsOnly = "Only used with repo-host-type=tls, which pgrest does not implement yet ([067]).";
+    private const string RepoHostTlsOnly = "Only used with repo-host-type=tls.";
 
-    private const string ServerMissing = "The server and server-ping commands are not implemented in pgrest yet; both "
-        + "fail with [067] FeatureNotSupported.";
+    private const string ServerOnly = "Read by pgrest server on a repository host; see docs/repository-host.md.";
 
     private const string HostTypes = "\n\n* ssh - start the program on the remote host over SSH (the default)\n"
         + "* tls - connect to the server command running on the remote host";
@@ -874,29 +873,30 @@ public static partial class OptionTable
     [
         GlobalOpt("tls-server-address", OptionType.String, Server | ServerPing).Def("localhost")
             .Help(HelpSection.Command, "Address of the TLS server.",
-                "Address the server listens on, or the server-ping target when no parameter is given. " + ServerMissing),
+                "Address the server listens on (* for every address of the host; the default only serves clients on "
+                + "the same host), or the server-ping target when no parameter is given. " + ServerOnly),
 
         GlobalOpt("tls-server-auth", OptionType.Hash, Server)
             .Help(HelpSection.Command, "Clients allowed to connect.",
                 "client-cn=stanza-list: a client is let in when its certificate is valid and its common name (CN) is "
                 + "listed here; it may then use the comma-separated stanzas, or every stanza with *. Repeat the option for "
-                + "more clients, or for more stanzas of one client; the CN itself cannot be a wildcard. " + ServerMissing),
+                + "more clients, or for more stanzas of one client; the CN itself cannot be a wildcard. " + ServerOnly),
 
         GlobalOpt("tls-server-ca-file", OptionType.Path, Server)
             .Help(HelpSection.Command, "CA file for client certificates.",
-                "Certificate authorities a client certificate must be signed by. " + ServerMissing),
+                "Certificate authorities a client certificate must be signed by. " + ServerOnly),
 
         GlobalOpt("tls-server-cert-file", OptionType.Path, Server)
             .Help(HelpSection.Command, "Certificate of the server.",
-                "Certificate the server shows clients to prove who it is. " + ServerMissing),
+                "Certificate the server shows clients to prove who it is. " + ServerOnly),
 
         GlobalOpt("tls-server-key-file", OptionType.Path, Server)
             .Help(HelpSection.Command, "Key of the server.",
-                "Private key of tls-server-cert-file, which proves the server owns the certificate. " + ServerMissing),
+                "Private key of tls-server-cert-file, which proves the server owns the certificate. " + ServerOnly),
 
         GlobalOpt("tls-server-port", OptionType.Integer, Server | ServerPing).Def("8432").Between(1, 65535)
             .Help(HelpSection.Command, "Port of the TLS server.",
-                "Port the server listens on, and the port server-ping connects to. " + ServerMissing),
+                "Port the server listens on, and the port server-ping connects to. " + ServerOnly),
     ];
 
     /// <summary>pgN-*: the PostgreSQL clusters of a stanza.</summary>

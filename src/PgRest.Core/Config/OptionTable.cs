@@ -128,14 +128,15 @@ public static partial class OptionTable
             RestoreHelp),
         new(12, "server", false,
             "Run the TLS server for remote hosts.",
-            "In pgBackRest, accepts TLS connections from other hosts so they can reach this host's repository or cluster "
-            + "without SSH; clients are authorized by the common name of their certificate (tls-server-auth).\n\n"
-            + "Not implemented in pgrest yet: the command fails with [067] FeatureNotSupported."),
+            "Run on a repository host: accepts TLS connections (tls-server-address, tls-server-port) from database hosts "
+            + "whose repoN-host-type=tls, so they reach this host's repositories without SSH. A client must present a "
+            + "certificate signed by tls-server-ca-file whose common name tls-server-auth lets into the stanza it asks for; "
+            + "the configuration file is read again for every connection. Runs until stopped (SIGTERM); samples/ has a "
+            + "systemd unit. Serving a PostgreSQL cluster to a repository host (pgN-host) is not implemented yet."),
         new(13, "server-ping", true,
             "Check that a TLS server answers.",
-            "In pgBackRest, connects to a TLS server (the host given as parameter, else tls-server-address) and reports "
-            + "whether it accepts connections. It only shows that the server is alive: no authentication takes place.\n\n"
-            + "Not implemented in pgrest yet: the command fails with [067] FeatureNotSupported."),
+            "Connects to a pgrest server (the host given as parameter, else tls-server-address, on tls-server-port) and "
+            + "exits 0 when it answers. It only shows that the server is alive: no certificate is shown or checked."),
         new(14, "stanza-create", false,
             "Create the stanza in the repositories.",
             "Writes the archive and backup information files of the stanza to each configured repository, from the "

@@ -19,9 +19,13 @@ public sealed class RemoteConnection : IAsyncDisposable
     private readonly TimeSpan _timeout;
     private bool _exited;
 
-    public RemoteConnection(string name, Stream input, Stream output, TimeSpan timeout, Process? process = null)
+    private readonly string? _closedHint;
+
+    /// <param name="closedHint">Said when a connection that is not a process ends early (a TLS server that refused us).</param>
+    public RemoteConnection(string name, Stream input, Stream output, TimeSpan timeout, Process? process = null, string? closedHint = null)
     {
         Name = name;
+        _closedHint = closedHint;
         _input = input;
         _output = output;
         _timeout = timeout;
@@ -148,7 +152,7 @@ public sealed class RemoteConnection : IAsyncDisposable
     {
         Broken = true;
         if (_process is null)
-            return new PgRestException(ErrorCode.Protocol, $"{Name} closed the connection");
+            return new PgRestException(ErrorCode.Protocol, $"{Name} closed the connection{(_closedHint is null ? "" : "\nHINT: " + _closedHint)}");
         using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
             try

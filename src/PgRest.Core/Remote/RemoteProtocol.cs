@@ -19,6 +19,7 @@ public enum RemoteOperation : byte
     LinkCreate = 9,
     Sync = 10,
     Exit = 11,
+    Noop = 12,
 }
 
 /// <summary>
@@ -77,6 +78,15 @@ public static class RemoteProtocol
         return new StorageInfo(name, type, size, modified, payload.NullableString());
     }
 }
+
+/// <summary>
+/// The first request on a connection: which stanza and repository the client wants (the TLS server serves many; a
+/// remote started over SSH was told on its command line) and whether it wants the cipher settings.
+/// </summary>
+public sealed record OpenRequest(bool WantCipher, string? Stanza, int Repo);
+
+/// <summary>What an opened connection serves: a storage, and what to answer about it.</summary>
+public sealed record RemoteSession(IStorage Storage, RemoteRepoIdentity Identity);
 
 /// <summary>What a remote repository says of itself when a connection opens.</summary>
 /// <param name="RepoPath">Its <c>repoN-path</c>, for messages.</param>

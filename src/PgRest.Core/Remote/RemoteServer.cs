@@ -4,26 +4,27 @@ using PgRest.Storage;
 namespace PgRest.Remote;
 
 /// <summary>
-/// The remote end: serves one storage (this host's repository) to one client over a pair of streams (stdin and stdout
-/// under SSH), one operation at a time, until the client says exit or closes its end. File content streams through
-/// as data frames; nothing is buffered whole.
+/// The remote end: serves one storage (a repository of this host) to one client over a pair of streams (stdin and
+/// stdout under SSH, one TLS stream for the server command), one operation at a time, until the client says exit or
+/// closes its end. File content streams through as data frames; nothing is buffered whole.
 /// </summary>
 public sealed class RemoteServer
 {
-    private readonly IStorage _storage;
-    private readonly Func<bool, RemoteRepoIdentity> _identity;
+    private readonly Func<OpenRequest, RemoteSession> _open;
     private readonly Stream _output;
     private readonly FrameReader _reader;
     private readonly FrameBuilder _frame = new(RemoteProtocol.DataChunk + 64);
+    private IStorage? _opened;
 
-    /// <param name="identity">What Open answers; the flag says whether the client asked for the cipher settings.</param>
-    public RemoteServer(IStorage storage, Func<bool, RemoteRepoIdentity> identity, Stream input, Stream output)
+    /// <param name="open">Answers the client's open request (may refuse it by throwing); until then only noop is served.</param>
+    public RemoteServer(Func<OpenRequest, RemoteSession> open, Stream input, Stream output)
     {
-        _storage = storage;
-        _identity = identity;
+        _open = open;
         _output = output;
         _reader = new FrameReader(input);
     }
+
+    private IStorage Storage => _opened ?? throw new PgRestException(ErrorCode.Protocol, "the client asked for storage before opening the connection");
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -50,6 +51,7 @@ public sealed class RemoteServer
         }
         finally
         {
+            (_opened as IDisposable)?.Dispose();
             _reader.Dispose();
             _frame.Dispose();
         }
@@ -59,13 +61,20 @@ public sealed class RemoteServer
     {
         switch (operation)
         {
+            case RemoteOperation.Noop:
+                break;
             case RemoteOperation.Open:
-                var identity = _identity(new PayloadReader(parameters.Span).Bool());
+                if (_opened is not null)
+                    throw new PgRestException(ErrorCode.Protocol, "the connection is already open");
+                var request = new PayloadReader(parameters.Span);
+                var session = _open(new OpenRequest(request.Bool(), request.NullableString(), request.Int32()));
+                _opened = session.Storage;
+                var identity = session.Identity;
                 await SendAsync(_frame.Start(FrameKind.Reply).Int32((int)identity.Features).String(identity.RepoPath)
                     .String(identity.CipherType).String(identity.CipherPass), cancellationToken).ConfigureAwait(false);
                 return;
             case RemoteOperation.Info:
-                var info = await _storage.InfoAsync(PathOf(parameters), cancellationToken).ConfigureAwait(false);
+                var info = await Storage.InfoAsync(PathOf(parameters), cancellationToken).ConfigureAwait(false);
                 _frame.Start(FrameKind.Reply).Bool(info is not null);
                 if (info is not null)
                     RemoteProtocol.WriteEntry(_frame, info);
@@ -83,21 +92,21 @@ public sealed class RemoteServer
             case RemoteOperation.Remove:
             {
                 var (path, errorOnMissing) = PathAndFlag(parameters);
-                await _storage.RemoveAsync(path, errorOnMissing, cancellationToken).ConfigureAwait(false);
+                await Storage.RemoveAsync(path, errorOnMissing, cancellationToken).ConfigureAwait(false);
                 break;
             }
             case RemoteOperation.PathRemove:
-                await _storage.PathRemoveAsync(PathOf(parameters), cancellationToken).ConfigureAwait(false);
+                await Storage.PathRemoveAsync(PathOf(parameters), cancellationToken).ConfigureAwait(false);
                 break;
             case RemoteOperation.PathCreate:
-                await _storage.PathCreateAsync(PathOf(parameters), cancellationToken).ConfigureAwait(false);
+                await Storage.PathCreateAsync(PathOf(parameters), cancellationToken).ConfigureAwait(false);
                 break;
             case RemoteOperation.LinkCreate:
                 var (target, link) = TwoPaths(parameters);
-                await _storage.LinkCreateAsync(target, link, cancellationToken).ConfigureAwait(false);
+                await Storage.LinkCreateAsync(target, link, cancellationToken).ConfigureAwait(false);
                 break;
             case RemoteOperation.Sync:
-                await _storage.SyncAsync(cancellationToken).ConfigureAwait(false);
+                await Storage.SyncAsync(cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 throw new PgRestException(ErrorCode.Protocol, $"unknown remote operation {(byte)operation}");
@@ -113,7 +122,7 @@ public sealed class RemoteServer
         try
         {
             _frame.Start(FrameKind.Data);
-            await foreach (var entry in _storage.ListAsync(path, cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in Storage.ListAsync(path, cancellationToken).ConfigureAwait(false))
             {
                 RemoteProtocol.WriteEntry(_frame, entry);
                 if (_frame.PayloadLength >= RemoteProtocol.DataChunk / 2)
@@ -146,7 +155,7 @@ public sealed class RemoteServer
             (path, offset, length, ignoreMissing) = (payload.String(), payload.Int64(), payload.Int64(), payload.Bool());
         }
 
-        var stream = await _storage.OpenReadAsync(path, offset, length < 0 ? null : length, ignoreMissing, cancellationToken).ConfigureAwait(false);
+        var stream = await Storage.OpenReadAsync(path, offset, length < 0 ? null : length, ignoreMissing, cancellationToken).ConfigureAwait(false);
         await SendAsync(_frame.Start(FrameKind.Reply).Bool(stream is not null), cancellationToken).ConfigureAwait(false);
         if (stream is null)
             return;
@@ -182,7 +191,7 @@ public sealed class RemoteServer
     private async Task WriteAsync(ReadOnlyMemory<byte> parameters, CancellationToken cancellationToken)
     {
         var (path, durable) = PathAndFlag(parameters);
-        var stream = await _storage.OpenWriteAsync(path, durable, cancellationToken).ConfigureAwait(false);
+        var stream = await Storage.OpenWriteAsync(path, durable, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             await SendAsync(_frame.Start(FrameKind.Reply), cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,8 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
 {
     private readonly Func<int, CancellationToken, Task<RemoteConnection>> _connect;
     private readonly bool _wantCipher;
+    private readonly string? _stanza;
+    private readonly int _repo;
     private readonly ConcurrentBag<RemoteConnection> _idle = [];
     private readonly ConcurrentBag<RemoteConnection> _all = [];
     private readonly SemaphoreSlim _first = new(1, 1);
@@ -24,10 +26,12 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
 
     /// <param name="connect">Opens connection number N (greeted, not yet opened).</param>
     /// <param name="wantCipher">Ask the remote for its cipher settings (the local side has none).</param>
-    public RemoteStorage(Func<int, CancellationToken, Task<RemoteConnection>> connect, bool wantCipher)
+    public RemoteStorage(Func<int, CancellationToken, Task<RemoteConnection>> connect, bool wantCipher, string? stanza = null, int repo = 1)
     {
         _connect = connect;
         _wantCipher = wantCipher;
+        _stanza = stanza;
+        _repo = repo;
     }
 
     /// <summary>What the remote said of its repository; connects when nothing has yet.</summary>
@@ -239,7 +243,7 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
         var connection = await _connect(Interlocked.Increment(ref _opened) - 1, cancellationToken).ConfigureAwait(false);
         _all.Add(connection);
         await connection.GreetAsync(cancellationToken).ConfigureAwait(false);
-        connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.Open).Bool(_wantCipher);
+        connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.Open).Bool(_wantCipher).String(_stanza).Int32(_repo);
         await connection.SendAsync(cancellationToken).ConfigureAwait(false);
         var reply = await connection.ReplyAsync(cancellationToken).ConfigureAwait(false);
         var payload = new PayloadReader(reply.Span);

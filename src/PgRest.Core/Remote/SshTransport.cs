@@ -26,7 +26,8 @@ public static class SshTransport
         var timeout = config.Accepts(Options.ProtocolTimeout) ? config.Get(Options.ProtocolTimeout) : TimeSpan.FromSeconds(1830);
         var sshCommand = config.Accepts(Options.CmdSsh) ? config.Get(Options.CmdSsh) : "ssh";
         var wantCipher = config.Get(Options.RepoCipherType, index) == "none";
-        return new RemoteStorage((number, _) => Task.FromResult(Start(sshCommand, ssh, remote, $"remote-{number} process on '{host}'", timeout)), wantCipher);
+        return new RemoteStorage((number, _) => Task.FromResult(Start(sshCommand, ssh, remote, $"remote-{number} process on '{host}'", timeout)),
+            wantCipher, config.Stanza, index);
     }
 
     /// <summary>The ssh client's arguments up to the remote command, exactly pgBackRest's.</summary>

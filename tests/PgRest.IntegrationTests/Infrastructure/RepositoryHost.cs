@@ -79,3 +79,87 @@ public sealed class RepositoryHost
         }
     }
 }
+
+/// <summary><c>pgrest server</c> running on a repository host as its user, stopped (SIGTERM) on dispose.</summary>
+public sealed class PgrestServer : IAsyncDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly System.Text.StringBuilder _log = new();
+
+    private PgrestServer(System.Diagnostics.Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+                return _log.ToString();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts the server with the host's configuration and waits until it listens.</summary>
+    public static async Task<PgrestServer> StartAsync(RepositoryHost host, int port)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("runuser")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "-u", RepositoryHost.User, "--", Tools.Pgrest, $"--config={host.ConfigPath}", "--log-level-console=detail", "server" })
+            start.ArgumentList.Add(argument);
+        var process = System.Diagnostics.Process.Start(start)!;
+        var server = new PgrestServer(process, port);
+        var listening = new TaskCompletionSource();
+        void Collect(string? line)
+        {
+            if (line is null)
+                return;
+            lock (server._log)
+                server._log.AppendLine(line);
+            if (line.Contains("server listening on", StringComparison.Ordinal))
+                listening.TrySetResult();
+        }
+
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(30))) != listening.Task)
+            throw new InvalidOperationException($"pgrest server did not start listening:\n{server.Log}");
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+}

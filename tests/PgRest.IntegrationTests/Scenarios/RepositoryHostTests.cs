@@ -112,6 +112,90 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
     }
 
+    /// <summary>
+    /// The same through <c>pgrest server</c> on the repository host (<c>repo1-host-type=tls</c>): the database host shows
+    /// a client certificate signed by the server's CA whose CN tls-server-auth lets into the stanza; another CN, another
+    /// stanza or a certificate from no CA is refused; server-ping needs no certificate.
+    /// </summary>
+    [Fact]
+    public async Task The_database_host_recovers_through_pgrest_server_with_a_client_certificate()
+    {
+        var port = PgrestServer.FreePort();
+        var pki = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "pgrest-pki-" + Guid.NewGuid().ToString("N")[..8]));
+        var (serverCert, serverKey) = pki.Issue("server", "repo-host", server: true);
+        var (clientCert, clientKey) = pki.Issue("db-host", "db-host");
+        var (intruderCert, intruderKey) = pki.Issue("intruder", "intruder");
+        var (selfCert, selfKey) = pki.Issue("self-signed", "db-host", signedByCa: false);
+        TempDirectory.ChangeOwnerRecursive(pki.Directory, PgCluster.OsUser);
+        var host = await RepositoryHost.CreateAsync("tls", "repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=" + CipherPass,
+            "tls-server-address=127.0.0.1", $"tls-server-port={port}", "tls-server-ca-file=" + Path.Combine(RepositoryHostFiles, "ca.crt"),
+            "tls-server-cert-file=" + Path.Combine(RepositoryHostFiles, "server.crt"), "tls-server-key-file=" + Path.Combine(RepositoryHostFiles, "server.key"),
+            "tls-server-auth=db-host=orders");
+        // The server's own files live on the repository host, readable by its user only.
+        Directory.CreateDirectory(Path.Combine(host.Directory, "tls"));
+        foreach (var file in new[] { pki.CaFile, serverCert, serverKey })
+            File.Copy(file, Path.Combine(host.Directory, "tls", Path.GetFileName(file)));
+        File.WriteAllText(host.ConfigPath, File.ReadAllText(host.ConfigPath).Replace(RepositoryHostFiles, Path.Combine(host.Directory, "tls"), StringComparison.Ordinal));
+        TempDirectory.ChangeOwnerRecursive(host.Directory, RepositoryHost.User);
+        await using var server = await PgrestServer.StartAsync(host, port);
+
+        List<string> client =
+        [
+            "repo1-host=127.0.0.1", "repo1-host-type=tls", $"repo1-host-port={port}", "repo1-host-ca-file=" + pki.CaFile,
+            "repo1-host-cert-file=" + clientCert, "repo1-host-key-file=" + clientKey, "repo1-retention-full=2", "repo1-bundle=y",
+        ];
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, GlobalOptions, stanza: "orders", repositoryOptions: client);
+        await stack.ExpectAsync(output, "pgrest", "stanza-create");
+        await stack.ExpectAsync(output, "pgrest", "check");
+        await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
+        await stack.ExpectAsync(output, "pgrest", "--type=full", "backup");
+        await stack.Cluster.ExecuteAsync($"create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, {Orders}) g");
+        var expected = await OrdersHashAsync(stack);
+        var lsn = (await stack.Cluster.QueryScalarAsync<string>("select pg_current_wal_insert_lsn()::text"))!;
+        await stack.Cluster.ExecuteAsync("drop table orders");
+        await stack.ExpectAsync(output, "pgrest", "check");
+        await stack.Cluster.StopAsync();
+        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=lsn", $"--target={lsn}", "--target-action=promote", "--delta", "restore");
+        await stack.Cluster.StartAsync();
+        await stack.WaitForPromotionAsync();
+        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Empty(host.NotOwnedByTheHostUser());
+        Assert.DoesNotContain(CipherPass, File.ReadAllText(stack.ConfigPath), StringComparison.Ordinal);
+
+        // pgBackRest 2.45 on the repository host reads what came in over TLS.
+        var onHost = await ExpectOnHostAsync(host, Tools.Pgbackrest, "info", "--output=json");
+        Assert.Equal(JsonSerializerHelpers.Normalize((await stack.ExpectAsync(output, "pgrest", "info", "--output=json")).StandardOutput),
+            JsonSerializerHelpers.Normalize(onHost.StandardOutput));
+        Stack.AssertVerifiedClean("pgbackrest", (await ExpectOnHostAsync(host, Tools.Pgbackrest, "verify", "--output=text", "--verbose")).StandardOutput);
+
+        // server-ping: no certificate needed.
+        var ping = await Stack.RunRawAsync(Tools.Pgrest, [$"--config={stack.ConfigPath}", $"--tls-server-port={port}", "server-ping", "127.0.0.1"]);
+        Assert.True(ping.ExitCode == 0, ping.StandardError);
+        var nobody = await Stack.RunRawAsync(Tools.Pgrest, [$"--config={stack.ConfigPath}", "--tls-server-port=1", "server-ping", "127.0.0.1"]);
+        Assert.Equal(49, nobody.ExitCode);
+
+        // Refused: a CN tls-server-auth does not name, a stanza it does not allow, a certificate from no CA.
+        foreach (var (options, code, message) in new[]
+        {
+            (new[] { "--stanza=orders", "--repo1-host-cert-file=" + intruderCert, "--repo1-host-key-file=" + intruderKey }, 105, "access denied"),
+            (["--stanza=payroll"], 105, "access denied"),
+            (["--stanza=orders", "--repo1-host-cert-file=" + selfCert, "--repo1-host-key-file=" + selfKey], 39, "remote-0 on '127.0.0.1:" + port),
+        })
+        {
+            var refused = await Stack.RunRawAsync(Tools.Pgrest, [$"--config={stack.ConfigPath}", .. options, "repo-ls"]);
+            output.WriteLine($"pgrest {string.Join(' ', options)} repo-ls -> {refused.ExitCode}\n{refused.StandardError}{refused.StandardOutput}");
+            Assert.Equal(code, refused.ExitCode);
+            Assert.Contains(message, refused.StandardError, StringComparison.Ordinal);
+            Assert.Equal("", refused.StandardOutput);
+        }
+
+        Assert.Contains("access denied", server.Log, StringComparison.Ordinal);
+        output.WriteLine("server log:\n" + server.Log);
+    }
+
+    // Placeholder in the host's configuration for the directory of its TLS files (known only once the host exists).
+    private const string RepositoryHostFiles = "@TLS@";
+
     public static TheoryData<string> RefusedConnections() => ["refused port", "user not allowed", "program missing on the host"];
 
     /// <summary>

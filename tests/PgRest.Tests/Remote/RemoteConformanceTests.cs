@@ -37,7 +37,7 @@ public sealed class RemoteConformanceTests : StorageConformanceTests, IAsyncDisp
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
-        var server = new RemoteServer(served, _ => identity, toServer.Reader.AsStream(), toClient.Writer.AsStream());
+        var server = new RemoteServer(_ => new RemoteSession(served, identity), toServer.Reader.AsStream(), toClient.Writer.AsStream());
         _ = Task.Run(async () =>
         {
             try

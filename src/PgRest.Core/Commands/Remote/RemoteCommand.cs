@@ -16,9 +16,20 @@ internal static class RemoteCommand
     public static async Task<int> RunAsync(CommandContext context)
     {
         var config = context.Config;
-        if (config.Find(Options.RemoteType) is not "repo")
-            throw new PgRestException(ErrorCode.FeatureNotSupported, "remote-type=pg (a PostgreSQL host served to a repository host) is not implemented by this version of pgrest yet");
         var index = config.IsSet(Options.Repo) ? (int)config.Get(Options.Repo) : 1;
+        var input = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+        var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        // The stanza and repository were given on the command line; the open request only says whether to send the cipher.
+        var server = new RemoteServer(request => OpenRepo(config, index, request.WantCipher), input, output);
+        await server.RunAsync(context.Cancellation).ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Repository <paramref name="index"/> of this host's configuration, as a remote serves it.</summary>
+    public static RemoteSession OpenRepo(Configuration config, int index, bool wantCipher)
+    {
+        if (config.Find(Options.RemoteType) is "pg")
+            throw new PgRestException(ErrorCode.FeatureNotSupported, "remote-type=pg (a PostgreSQL host served to a repository host) is not implemented by this version of pgrest yet");
         if (config.Find(Options.RepoHost, index) is { } host)
         {
             throw new PgRestException(ErrorCode.HostInvalid, $"repo{index} is on host '{host}' in this host's configuration too"
@@ -27,19 +38,7 @@ internal static class RemoteCommand
 
         var path = config.Get(Options.RepoPath, index);
         var storage = CrashPointStorage.WrapWhenEnabled(StorageFactory.Create(config, index, path));
-        var input = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
-        var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        var server = new RemoteServer(storage, wantCipher => Identity(config, index, path, storage, wantCipher), input, output);
-        try
-        {
-            await server.RunAsync(context.Cancellation).ConfigureAwait(false);
-        }
-        finally
-        {
-            (storage as IDisposable)?.Dispose();
-        }
-
-        return 0;
+        return new RemoteSession(storage, Identity(config, index, path, storage, wantCipher));
     }
 
     private static RemoteRepoIdentity Identity(Configuration config, int index, string path, IStorage storage, bool wantCipher)

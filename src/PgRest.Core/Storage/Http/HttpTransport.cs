@@ -280,7 +280,7 @@ public sealed class HttpTransport : IDisposable
         return ChainValidator(roots);
     }
 
-    private static RemoteCertificateValidationCallback ChainValidator(X509Certificate2Collection roots)
+    internal static RemoteCertificateValidationCallback ChainValidator(X509Certificate2Collection roots)
     {
         return (_, certificate, _, errors) =>
         {
@@ -297,7 +297,7 @@ public sealed class HttpTransport : IDisposable
     }
 
     /// <summary>The CAs of repo-storage-ca-file and every PEM file in repo-storage-ca-path; null for the system store.</summary>
-    private static X509Certificate2Collection? LoadRoots(string? caFile, string? caPath)
+    internal static X509Certificate2Collection? LoadRoots(string? caFile, string? caPath)
     {
         if (caFile is null && caPath is null)
             return null;
