@@ -64,7 +64,7 @@ public static partial class OptionTable
     // What help says about the features pgrest accepts in the configuration but does not have yet.
     private const string PgHostMissing = "pgrest does not implement remote PostgreSQL hosts yet: a command that finds a "
         + "pgN-host set fails with [067] FeatureNotSupported before it takes a lock or writes anything. Run pgrest on the "
-        + "database host, with a local pg1-path, instead.";
+        + "database host, with a local pg1-path, instead (with repo1-host when the repository is on another host).";
 
     private const string PgHostOnly = "Only used together with pgN-host, which pgrest does not implement yet: a command "
         + "that finds a pgN-host set fails with [067] FeatureNotSupported.";
