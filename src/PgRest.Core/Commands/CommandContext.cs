@@ -21,6 +21,9 @@ public sealed class CommandContext : IAsyncDisposable
 
     public CancellationToken Cancellation { get; }
 
+    /// <summary>The lock this command holds here, taken on a repository host too (pgBackRest 2.55's remote lock).</summary>
+    public CommandLockType RepositoryHostLock { get; init; }
+
     public string Stanza => Config.Stanza ?? throw new PgRestException(ErrorCode.OptionRequired,
         $"{Config.Command} command requires option: stanza\nHINT: does this stanza exist?");
 
@@ -67,8 +70,8 @@ public sealed class CommandContext : IAsyncDisposable
     private Repo OpenRemoteRepo(int index)
     {
         var storage = Config.Get(Options.RepoHostType, index) == "tls"
-            ? PgRest.Remote.TlsTransport.RepoStorage(Config, index)
-            : PgRest.Remote.SshTransport.RepoStorage(Config, index);
+            ? PgRest.Remote.TlsTransport.RepoStorage(Config, index, RepositoryHostLock)
+            : PgRest.Remote.SshTransport.RepoStorage(Config, index, RepositoryHostLock);
         _remotes.Add(storage);
         var cipherPass = Config.Get(Options.RepoCipherType, index) != "none"
             ? new Lazy<string?>(LocalCipherPass(index))

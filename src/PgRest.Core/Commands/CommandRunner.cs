@@ -89,7 +89,10 @@ public static class CommandRunner
         try
         {
             RemoteHosts.Refuse(config);
-            await using var context = new CommandContext(config, run.Cancellation.Token);
+            await using var context = new CommandContext(config, run.Cancellation.Token)
+            {
+                RepositoryHostLock = row.LockRequired && role is null ? row.Lock : CommandLockType.None,
+            };
             var busy = false;
             if (run.Lock is null && TakeLock(row, role, context) is var (taken, lockBusy))
                 (run.Lock, busy) = (taken, lockBusy);

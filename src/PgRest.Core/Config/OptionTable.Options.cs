@@ -23,7 +23,7 @@ public static partial class OptionTable
     private const uint DbTimeoutCommands = ArchiveGet | ArchivePush | Backup | Check | RepoGet | RepoLs | StanzaCreate
         | StanzaDelete | StanzaUpgrade;
     private const uint LockCommands = Annotate | ArchiveGet | ArchivePush | Backup | Expire | Info | Restore | StanzaCreate
-        | StanzaDelete | StanzaRekey | StanzaUpgrade | Start | Stop;
+        | StanzaDelete | StanzaRekey | StanzaUpgrade | Start | Stop | Remote;
     private const uint PgCommands = ArchiveGet | ArchivePush | Backup | Check | Rehearse | Restore | StanzaCreate | StanzaDelete
         | StanzaUpgrade;
     private const uint PgDatabaseCommands = Backup | Check | StanzaCreate | StanzaDelete | StanzaUpgrade;

@@ -7,6 +7,12 @@ public sealed class PgRestException : Exception
 
     public ErrorCode Code { get; }
 
+    /// <summary>
+    /// The error is about reaching a repository host (connection, version, access, its lock), not about a file in the
+    /// repository: callers that explain a file they could not load pass it on unchanged.
+    /// </summary>
+    public bool Reaching { get; init; }
+
     public int ExitCode => (int)Code;
 
     /// <summary>pgBackRest's error type name, e.g. <c>ArchiveMismatchError</c>.</summary>

@@ -81,12 +81,15 @@ public static class RemoteProtocol
 
 /// <summary>
 /// The first request on a connection: which stanza and repository the client wants (the TLS server serves many; a
-/// remote started over SSH was told on its command line) and whether it wants the cipher settings.
+/// remote started over SSH was told on its command line), whether it wants the cipher settings, and the lock the
+/// command holds on its side, to be taken on the repository host too for the life of the connection (backup, expire
+/// and the stanza commands: pgBackRest 2.55's remote lock), so that a command there or on another database host
+/// cannot run beside it.
 /// </summary>
-public sealed record OpenRequest(bool WantCipher, string? Stanza, int Repo);
+public sealed record OpenRequest(bool WantCipher, string? Stanza, int Repo, CommandLockType Lock = CommandLockType.None);
 
-/// <summary>What an opened connection serves: a storage, and what to answer about it.</summary>
-public sealed record RemoteSession(IStorage Storage, RemoteRepoIdentity Identity);
+/// <summary>What an opened connection serves: a storage, what to answer about it, and the lock held for it.</summary>
+public sealed record RemoteSession(IStorage Storage, RemoteRepoIdentity Identity, IDisposable? Lock = null);
 
 /// <summary>What a remote repository says of itself when a connection opens.</summary>
 /// <param name="RepoPath">Its <c>repoN-path</c>, for messages.</param>

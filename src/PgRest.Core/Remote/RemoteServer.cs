@@ -1,3 +1,4 @@
+using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Storage;
 
@@ -15,6 +16,7 @@ public sealed class RemoteServer
     private readonly FrameReader _reader;
     private readonly FrameBuilder _frame = new(RemoteProtocol.DataChunk + 64);
     private IStorage? _opened;
+    private IDisposable? _lock;
 
     /// <param name="open">Answers the client's open request (may refuse it by throwing); until then only noop is served.</param>
     public RemoteServer(Func<OpenRequest, RemoteSession> open, Stream input, Stream output)
@@ -52,6 +54,7 @@ public sealed class RemoteServer
         finally
         {
             (_opened as IDisposable)?.Dispose();
+            _lock?.Dispose();
             _reader.Dispose();
             _frame.Dispose();
         }
@@ -67,8 +70,8 @@ public sealed class RemoteServer
                 if (_opened is not null)
                     throw new PgRestException(ErrorCode.Protocol, "the connection is already open");
                 var request = new PayloadReader(parameters.Span);
-                var session = _open(new OpenRequest(request.Bool(), request.NullableString(), request.Int32()));
-                _opened = session.Storage;
+                var session = _open(new OpenRequest(request.Bool(), request.NullableString(), request.Int32(), (CommandLockType)request.Byte()));
+                (_opened, _lock) = (session.Storage, session.Lock);
                 var identity = session.Identity;
                 await SendAsync(_frame.Start(FrameKind.Reply).Int32((int)identity.Features).String(identity.RepoPath)
                     .String(identity.CipherType).String(identity.CipherPass), cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Storage;
 
@@ -17,6 +18,7 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
     private readonly bool _wantCipher;
     private readonly string? _stanza;
     private readonly int _repo;
+    private readonly CommandLockType _hostLock;
     private readonly ConcurrentBag<RemoteConnection> _idle = [];
     private readonly ConcurrentBag<RemoteConnection> _all = [];
     private readonly SemaphoreSlim _first = new(1, 1);
@@ -26,8 +28,11 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
 
     /// <param name="connect">Opens connection number N (greeted, not yet opened).</param>
     /// <param name="wantCipher">Ask the remote for its cipher settings (the local side has none).</param>
-    public RemoteStorage(Func<int, CancellationToken, Task<RemoteConnection>> connect, bool wantCipher, string? stanza = null, int repo = 1)
+    /// <param name="hostLock">The lock to take on the repository host, by the first connection (held while it lives).</param>
+    public RemoteStorage(Func<int, CancellationToken, Task<RemoteConnection>> connect, bool wantCipher, string? stanza = null, int repo = 1,
+        CommandLockType hostLock = CommandLockType.None)
     {
+        _hostLock = hostLock;
         _connect = connect;
         _wantCipher = wantCipher;
         _stanza = stanza;
@@ -221,8 +226,8 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
                     }
                     catch (PgRestException e)
                     {
-                        _unreachable = e;
-                        throw;
+                        _unreachable = new PgRestException(e.Code, e.Message, e) { Reaching = true };
+                        throw _unreachable;
                     }
                 }
             }
@@ -240,10 +245,12 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
 
     private async Task<RemoteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        var connection = await _connect(Interlocked.Increment(ref _opened) - 1, cancellationToken).ConfigureAwait(false);
+        var number = Interlocked.Increment(ref _opened) - 1;
+        var connection = await _connect(number, cancellationToken).ConfigureAwait(false);
         _all.Add(connection);
         await connection.GreetAsync(cancellationToken).ConfigureAwait(false);
-        connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.Open).Bool(_wantCipher).String(_stanza).Int32(_repo);
+        var hostLock = number == 0 ? _hostLock : CommandLockType.None;
+        connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.Open).Bool(_wantCipher).String(_stanza).Int32(_repo).Byte((byte)hostLock);
         await connection.SendAsync(cancellationToken).ConfigureAwait(false);
         var reply = await connection.ReplyAsync(cancellationToken).ConfigureAwait(false);
         var payload = new PayloadReader(reply.Span);

@@ -16,7 +16,7 @@ namespace PgRest.Remote;
 public static class SshTransport
 {
     /// <summary>How the local side reaches repository <paramref name="index"/> on its host.</summary>
-    public static RemoteStorage RepoStorage(Configuration config, int index)
+    public static RemoteStorage RepoStorage(Configuration config, int index, CommandLockType hostLock = CommandLockType.None)
     {
         var host = config.Get(Options.RepoHost, index);
         var ssh = SshArguments(config, host, config.Get(Options.RepoHostUser, index), config.Find(Options.RepoHostPort, index));
@@ -27,7 +27,7 @@ public static class SshTransport
         var sshCommand = config.Accepts(Options.CmdSsh) ? config.Get(Options.CmdSsh) : "ssh";
         var wantCipher = config.Get(Options.RepoCipherType, index) == "none";
         return new RemoteStorage((number, _) => Task.FromResult(Start(sshCommand, ssh, remote, $"remote-{number} process on '{host}'", timeout)),
-            wantCipher, config.Stanza, index);
+            wantCipher, config.Stanza, index, hostLock);
     }
 
     /// <summary>The ssh client's arguments up to the remote command, exactly pgBackRest's.</summary>

@@ -20,7 +20,7 @@ public static class TlsTransport
 {
     public const int DefaultPort = 8432;
 
-    public static RemoteStorage RepoStorage(Configuration config, int index)
+    public static RemoteStorage RepoStorage(Configuration config, int index, CommandLockType hostLock = CommandLockType.None)
     {
         var host = config.Get(Options.RepoHost, index);
         var port = (int)(config.Find(Options.RepoHostPort, index) ?? DefaultPort);
@@ -38,7 +38,7 @@ public static class TlsTransport
             return new RemoteConnection($"remote-{number.ToString(CultureInfo.InvariantCulture)} on '{host}:{port.ToString(CultureInfo.InvariantCulture)}'",
                 stream, stream, timeout, closedHint: "a server that does not accept the client certificate (not signed by its "
                 + "tls-server-ca-file, or expired) ends the connection after the handshake; its log says why.");
-        }, wantCipher, config.Stanza, index);
+        }, wantCipher, config.Stanza, index, hostLock);
     }
 
     /// <summary>A TLS connection to a pgrest server; without <paramref name="certificate"/> the server only answers noop.</summary>

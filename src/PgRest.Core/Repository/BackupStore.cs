@@ -25,7 +25,7 @@ public static class BackupStore
     }
 
     /// <summary>A backup.info that cannot be loaded (missing, corrupt, undecryptable), with pgBackRest's hints.</summary>
-    public static PgRestException InfoLoadError(PgRestException e) => new(e.Code, e.Message +
+    public static PgRestException InfoLoadError(PgRestException e) => e.Reaching ? e : new(e.Code, e.Message +
         "\nHINT: backup.info cannot be opened and is required to perform a backup." +
         "\nHINT: has a stanza-create been performed?", e);
 

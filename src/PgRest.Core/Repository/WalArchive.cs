@@ -22,7 +22,7 @@ public static class WalArchive
     }
 
     /// <summary>An archive.info that cannot be loaded (missing, corrupt, undecryptable), with pgBackRest's hints.</summary>
-    public static PgRestException InfoLoadError(PgRestException e) => new(e.Code, e.Message +
+    public static PgRestException InfoLoadError(PgRestException e) => e.Reaching ? e : new(e.Code, e.Message +
         "\nHINT: archive.info cannot be opened but is required to push/get WAL segments." +
         "\nHINT: is archive_command configured correctly in postgresql.conf?" +
         "\nHINT: has a stanza-create been performed?" +

@@ -113,6 +113,44 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A backup from the database host also takes the backup lock on the repository host, so a process there that holds
+    /// it (an expire, a backup of another database host) keeps it out with [050] and no hint about backup.info.
+    /// pgBackRest 2.55.1 does not: its backup from the database host runs while that lock is held (this test shows it).
+    /// </summary>
+    [Fact]
+    public async Task A_backup_lock_held_on_the_repository_host_keeps_a_database_host_backup_out()
+    {
+        var host = await HostAsync("locked");
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, GlobalOptions, stanza: "orders", repositoryOptions: ClientOptions(host));
+        await stack.ExpectAsync(output, "pgrest", "stanza-create");
+        var lockFile = Path.Combine(host.Directory, "lock", "orders-backup.lock");
+        var holder = System.Diagnostics.Process.Start("runuser", ["-u", RepositoryHost.User, "--", "flock", lockFile, "sleep", "60"])!;
+        try
+        {
+            for (var wait = 0; wait < 100 && !File.Exists(lockFile); wait++)
+                await Task.Delay(50);
+            var refused = await Stack.RunToolAsync(stack, "pgrest", "--type=full", "backup");
+            output.WriteLine($"pgrest backup -> {refused.ExitCode}\n{refused.StandardError}{refused.StandardOutput}");
+            Assert.Equal(50, refused.ExitCode);
+            Assert.StartsWith($"ERROR: [050]: unable to acquire lock on file '{lockFile}': Resource temporarily unavailable\n", refused.StandardError, StringComparison.Ordinal);
+            Assert.DoesNotContain("backup.info", refused.StandardError, StringComparison.Ordinal);
+
+            var theirs = await Stack.RunToolAsync(stack, "pgbackrest-2.55", "--type=full", "backup");
+            output.WriteLine($"pgbackrest-2.55 backup -> {theirs.ExitCode}\n{theirs.StandardError}{theirs.StandardOutput}");
+            Assert.Equal(0, theirs.ExitCode);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            await holder.WaitForExitAsync();
+        }
+
+        await stack.ExpectAsync(output, "pgrest", "--type=full", "backup");
+        // Released (and its file removed, as pgBackRest does) when the backup is done.
+        Assert.False(File.Exists(lockFile));
+    }
+
+    /// <summary>
     /// The same through <c>pgrest server</c> on the repository host (<c>repo1-host-type=tls</c>): the database host shows
     /// a client certificate signed by the server's CA whose CN tls-server-auth lets into the stanza; another CN, another
     /// stanza or a certificate from no CA is refused; server-ping needs no certificate.

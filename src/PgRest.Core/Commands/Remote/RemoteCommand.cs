@@ -20,13 +20,14 @@ internal static class RemoteCommand
         var input = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
         var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         // The stanza and repository were given on the command line; the open request only says whether to send the cipher.
-        var server = new RemoteServer(request => OpenRepo(config, index, request.WantCipher), input, output);
+        var server = new RemoteServer(request => OpenRepo(config, index, request.WantCipher, request.Lock), input, output);
         await server.RunAsync(context.Cancellation).ConfigureAwait(false);
         return 0;
     }
 
-    /// <summary>Repository <paramref name="index"/> of this host's configuration, as a remote serves it.</summary>
-    public static RemoteSession OpenRepo(Configuration config, int index, bool wantCipher)
+    /// <summary>Repository <paramref name="index"/> of this host's configuration, as a remote serves it, with the
+    /// client command's lock taken here too (in this host's lock-path) when it asks.</summary>
+    public static RemoteSession OpenRepo(Configuration config, int index, bool wantCipher, CommandLockType hostLock)
     {
         if (config.Find(Options.RemoteType) is "pg")
             throw new PgRestException(ErrorCode.FeatureNotSupported, "remote-type=pg (a PostgreSQL host served to a repository host) is not implemented by this version of pgrest yet");
@@ -38,7 +39,10 @@ internal static class RemoteCommand
 
         var path = config.Get(Options.RepoPath, index);
         var storage = CrashPointStorage.WrapWhenEnabled(StorageFactory.Create(config, index, path));
-        return new RemoteSession(storage, Identity(config, index, path, storage, wantCipher));
+        var identity = Identity(config, index, path, storage, wantCipher);
+        var held = hostLock == CommandLockType.None ? null : Control.LockFile.Acquire(config, config.Stanza
+            ?? throw new PgRestException(ErrorCode.OptionRequired, "remote command requires option: stanza"), hostLock);
+        return new RemoteSession(storage, identity, held);
     }
 
     private static RemoteRepoIdentity Identity(Configuration config, int index, string path, IStorage storage, bool wantCipher)

@@ -112,7 +112,7 @@ internal static class ServerCommand
             throw new PgRestException(ErrorCode.Access, "access denied");
         }
 
-        return RemoteCommand.OpenRepo(RemoteConfiguration(config, request), request.Repo, request.WantCipher);
+        return RemoteCommand.OpenRepo(RemoteConfiguration(config, request), request.Repo, request.WantCipher, request.Lock);
     }
 
     /// <summary>This host's configuration as a remote command for the client's stanza and repository would load it.</summary>
