@@ -55,17 +55,8 @@ internal sealed class ServerSettings
     }
 
     /// <summary>A client certificate must chain to tls-server-ca-file; a client with none is let in, to ping only.</summary>
-    public bool ValidateClient(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null)
-            return true;
-        using var build = new X509Chain();
-        build.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        build.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        build.ChainPolicy.CustomTrustStore.AddRange(_clientRoots);
-        using var leaf = new X509Certificate2(certificate);
-        return build.Build(leaf);
-    }
+    public bool ValidateClient(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) =>
+        certificate is null || HttpTransport.ChainsTo(_clientRoots, certificate);
 
     private static IPAddress Resolve(string name)
     {

@@ -287,13 +287,19 @@ public sealed class HttpTransport : IDisposable
             Log.Timing("http: tls certificate check");
             if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
                 return false;
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            using var leaf = new X509Certificate2(certificate);
-            return chain.Build(leaf);
+            return ChainsTo(roots, certificate);
         };
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> chains to one of <paramref name="roots"/> (no revocation check).</summary>
+    internal static bool ChainsTo(X509Certificate2Collection roots, X509Certificate certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
     }
 
     /// <summary>The CAs of repo-storage-ca-file and every PEM file in repo-storage-ca-path; null for the system store.</summary>
