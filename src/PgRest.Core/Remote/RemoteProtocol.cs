@@ -36,6 +36,13 @@ public static class RemoteProtocol
     /// <summary>Bytes of file content per data frame.</summary>
     public const int DataChunk = 128 * 1024;
 
+    /// <summary><c>protocol-timeout</c>: how long a client waits for the next message (its default where a command lacks it).</summary>
+    public static TimeSpan Timeout(Configuration config) =>
+        config.Accepts(Options.ProtocolTimeout) ? config.Get(Options.ProtocolTimeout) : TimeSpan.FromSeconds(1830);
+
+    /// <summary>Whether to ask the repository host for its cipher settings: this host configures none for repo N.</summary>
+    public static bool WantsCipher(Configuration config, int index) => config.Get(Options.RepoCipherType, index) == "none";
+
     public static byte[] Greeting() => Encoding.ASCII.GetBytes($"{GreetingPrefix}{Version} {PgRestVersion.Version}\n");
 
     /// <summary>Checks the greeting line a remote sent; <paramref name="name"/> names the remote in messages.</summary>

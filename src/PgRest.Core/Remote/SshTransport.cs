@@ -19,19 +19,19 @@ public static class SshTransport
     public static RemoteStorage RepoStorage(Configuration config, int index, CommandLockType hostLock = CommandLockType.None)
     {
         var host = config.Get(Options.RepoHost, index);
-        var ssh = SshArguments(config, host, config.Get(Options.RepoHostUser, index), config.Find(Options.RepoHostPort, index));
+        var ssh = SshArguments(host, config.Get(Options.RepoHostUser, index), config.Find(Options.RepoHostPort, index));
         var remote = RemoteArguments(config, index,
             config.Source(Options.RepoHostCmd, index) == OptionSource.Default ? CommandLine.StartedAs() : config.Get(Options.RepoHostCmd, index),
             (Options.RepoHostConfig, "config"), (Options.RepoHostConfigPath, "config-path"), (Options.RepoHostConfigIncludePath, "config-include-path"));
-        var timeout = config.Accepts(Options.ProtocolTimeout) ? config.Get(Options.ProtocolTimeout) : TimeSpan.FromSeconds(1830);
+        var timeout = RemoteProtocol.Timeout(config);
         var sshCommand = config.Accepts(Options.CmdSsh) ? config.Get(Options.CmdSsh) : "ssh";
-        var wantCipher = config.Get(Options.RepoCipherType, index) == "none";
+        var wantCipher = RemoteProtocol.WantsCipher(config, index);
         return new RemoteStorage((number, _) => Task.FromResult(Start(sshCommand, ssh, remote, $"remote-{number} process on '{host}'", timeout)),
             wantCipher, config.Stanza, index, hostLock);
     }
 
     /// <summary>The ssh client's arguments up to the remote command, exactly pgBackRest's.</summary>
-    public static List<string> SshArguments(Configuration config, string host, string user, long? port)
+    public static List<string> SshArguments(string host, string user, long? port)
     {
         List<string> arguments = ["-o", "LogLevel=error", "-o", "Compression=no", "-o", "PasswordAuthentication=no"];
         if (port is { } given)

@@ -28,9 +28,9 @@ public static class TlsTransport
         var keyFile = config.Find(Options.RepoHostKeyFile, index) ?? throw Required(config, Options.RepoHostKeyFile, index);
         var caFile = config.Find(Options.RepoHostCaFile, index);
         var caPath = config.Find(Options.RepoHostCaPath, index);
-        var timeout = config.Accepts(Options.ProtocolTimeout) ? config.Get(Options.ProtocolTimeout) : TimeSpan.FromSeconds(1830);
+        var timeout = RemoteProtocol.Timeout(config);
         var connectTimeout = Storage.StorageFactory.IoTimeout(config);
-        var wantCipher = config.Get(Options.RepoCipherType, index) == "none";
+        var wantCipher = RemoteProtocol.WantsCipher(config, index);
         return new RemoteStorage(async (number, cancellationToken) =>
         {
             var certificate = LoadCertificate(certFile, keyFile);
