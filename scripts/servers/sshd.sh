@@ -10,8 +10,9 @@
 #                       KEY_ENCRYPTED= and KEY_PASSPHRASE= (an RSA key under a passphrase), KNOWN_HOSTS= (the host's
 #                       keys as ssh-keyscan sees them) and FINGERPRINT_SHA1=/FINGERPRINT_MD5=/FINGERPRINT_SHA256= (hex of
 #                       the hash of the ed25519 host key, as repo-sftp-host-fingerprint takes it); REPO_USER= (the
-#                       repository host's user), REPO_HOST_ROOT= (an empty directory it owns) and SSH_CMD= (an ssh client
-#                       for the postgres user that logs in with KEY and checks KNOWN_HOSTS, for cmd-ssh)
+#                       repository host's user), REPO_HOST_ROOT= (an empty directory it owns), SSH_CMD= (an ssh client
+#                       for the postgres user that logs in with KEY and checks KNOWN_HOSTS, for cmd-ssh) and
+#                       REPO_SSH_CMD= (the same for the repository host's user, with a key of its own: pgN-host)
 #   sshd.sh stop DIR    stops it
 set -euo pipefail
 
@@ -49,9 +50,11 @@ start() {
   ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519" -C pgrest-test-host
   ssh-keygen -q -t ed25519 -N '' -f "$dir/client_ed25519" -C pgrest-test-client
   ssh-keygen -q -t rsa -b 3072 -N 'sftp key passphrase' -f "$dir/client_rsa" -C pgrest-test-client-encrypted
-  cat "$dir/client_ed25519.pub" "$dir/client_rsa.pub" > "$dir/authorized_keys"
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/repo_client_ed25519" -C pgrest-test-repository-host
+  cat "$dir/client_ed25519.pub" "$dir/client_rsa.pub" "$dir/repo_client_ed25519.pub" > "$dir/authorized_keys"
   chmod 0644 "$dir/authorized_keys"
   chown "$user:" "$dir/client_ed25519" "$dir/client_ed25519.pub" "$dir/client_rsa" "$dir/client_rsa.pub"
+  chown "$repo_user:" "$dir/repo_client_ed25519" "$dir/repo_client_ed25519.pub"
   chmod 0755 "$dir"
   mkdir -p "$dir/root"
   chown "$user:" "$dir/root"
@@ -72,6 +75,10 @@ EOF
   printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$dir/ssh_config" > "$dir/ssh"
   chmod 0755 "$dir/ssh"
   chmod 0644 "$dir/ssh_config"
+  sed "s|$dir/client_ed25519|$dir/repo_client_ed25519|" "$dir/ssh_config" > "$dir/repo_ssh_config"
+  printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$dir/repo_ssh_config" > "$dir/repo-ssh"
+  chmod 0755 "$dir/repo-ssh"
+  chmod 0644 "$dir/repo_ssh_config"
   cat > "$dir/sshd_config" <<EOF
 Port $port
 ListenAddress 127.0.0.1
@@ -115,6 +122,7 @@ EOF
   echo "REPO_USER=$repo_user"
   echo "REPO_HOST_ROOT=$dir/repo-host"
   echo "SSH_CMD=$dir/ssh"
+  echo "REPO_SSH_CMD=$dir/repo-ssh"
   echo "FINGERPRINT_MD5=$(blob_hash md5 "$dir/host_ed25519.pub")"
   echo "FINGERPRINT_SHA1=$(blob_hash sha1 "$dir/host_ed25519.pub")"
   echo "FINGERPRINT_SHA256=$(blob_hash sha256 "$dir/host_ed25519.pub")"

@@ -1,3 +1,4 @@
+using PgRest.Cluster;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Postgres;
@@ -9,8 +10,8 @@ public static class ClusterAccess
 {
     public static DbConnectionOptions ConnectionOptions(Configuration config, int index = 1) => new()
     {
-        // pgN-host names the database host to reach over SSH or TLS (not built: refused by the runner), never a
-        // libpq host; the cluster is reached on its socket, as pgBackRest reaches it on its own host.
+        // pgN-host names the database host pgrest is started on (IPgHost), never a libpq host: the cluster is reached
+        // on its socket there, as pgBackRest's remote reaches it on its own host.
         Port = (int)config.Get(Options.PgPort, index),
         SocketPath = config.Find(Options.PgSocketPath, index),
         User = config.Find(Options.PgUser, index),
@@ -23,7 +24,7 @@ public static class ClusterAccess
     /// <c>backup-standby</c>: the first configured cluster other than pg1 that is in recovery. One that cannot be reached
     /// is a warning, as in pgBackRest's <c>dbGet</c>; none at all fails with "unable to find standby cluster".
     /// </summary>
-    public static async Task<(DbClient Db, string PgPath, PgControl Control)> OpenStandbyAsync(CommandContext context)
+    public static async Task<(DbClient Db, string PgPath, IPgHost Host, PgControl Control)> OpenStandbyAsync(CommandContext context)
     {
         foreach (var index in context.Config.PgIndexes.Where(i => i != 1))
         {
@@ -32,19 +33,20 @@ public static class ClusterAccess
                 continue;
             DbClient db;
             PgControl control;
+            var host = context.PgHost(index);
             try
             {
-                control = PgControl.Read(pgPath);
+                control = await host.ReadControlAsync(pgPath, context.Cancellation).ConfigureAwait(false);
                 db = await ConnectAsync(context, control, index).ConfigureAwait(false);
             }
-            catch (PgRestException e) when (e.Code is ErrorCode.FileMissing or ErrorCode.FileOpen or ErrorCode.FileInvalid or ErrorCode.DbConnect or ErrorCode.DbMismatch)
+            catch (PgRestException e) when (Unreachable(e) || e.Code is ErrorCode.DbMismatch)
             {
                 Logging.Log.Warn($"unable to check pg{index}: [{e.TypeName}] {e.Message}");
                 continue;
             }
 
             if (await db.IsInRecoveryAsync(context.Cancellation).ConfigureAwait(false))
-                return (db, pgPath, control);
+                return (db, pgPath, host, control);
             await db.DisposeAsync().ConfigureAwait(false);
             throw new PgRestException(ErrorCode.DbConnect, "more than one primary cluster found");
         }
@@ -56,9 +58,9 @@ public static class ClusterAccess
     /// Waits until the standby has replayed past the backup start and checkpointed there (pgBackRest's
     /// <c>dbReplayWait</c>), so that the files read from it are at least as new as the start of the backup.
     /// </summary>
-    public static async Task WaitForStandbyReplayAsync(DbClient standby, string standbyPath, Lsn target, uint timeline, TimeSpan timeout, CancellationToken cancellation)
+    public static async Task WaitForStandbyReplayAsync(DbClient standby, IPgHost host, string standbyPath, Lsn target, uint timeline, TimeSpan timeout, CancellationToken cancellation)
     {
-        var checkpoint = PgControl.Read(standbyPath).CheckpointLsn;
+        var checkpoint = (await host.ReadControlAsync(standbyPath, cancellation).ConfigureAwait(false)).CheckpointLsn;
         if (checkpoint > target)
             throw new PgRestException(ErrorCode.DbMismatch, $"standby checkpoint '{checkpoint}' is ahead of target '{target}'");
 
@@ -95,7 +97,7 @@ public static class ClusterAccess
             await Task.Delay(100, cancellation).ConfigureAwait(false);
         }
 
-        var standbyTimeline = PgControl.Read(standbyPath).Timeline;
+        var standbyTimeline = (await host.ReadControlAsync(standbyPath, cancellation).ConfigureAwait(false)).Timeline;
         if (standbyTimeline != timeline)
             throw new PgRestException(ErrorCode.DbMismatch, $"standby is on timeline {standbyTimeline} but expected {timeline}");
     }
@@ -107,7 +109,7 @@ public static class ClusterAccess
     public static async Task<PgControl> ReadIdentityAsync(CommandContext context)
     {
         if (!context.Config.Get(Options.Online))
-            return PgControl.Read(context.PgPath);
+            return await context.PgHost(1).ReadControlAsync(context.PgPath, context.Cancellation).ConfigureAwait(false);
         var (control, db) = await OpenPrimaryAsync(context).ConfigureAwait(false);
         await db.DisposeAsync().ConfigureAwait(false);
         return control;
@@ -123,10 +125,10 @@ public static class ClusterAccess
         DbClient db;
         try
         {
-            pgControl = PgControl.Read(context.PgPath);
+            pgControl = await context.PgHost(1).ReadControlAsync(context.PgPath, context.Cancellation).ConfigureAwait(false);
             db = await ConnectAsync(context, pgControl).ConfigureAwait(false);
         }
-        catch (PgRestException e) when (e.Code is ErrorCode.FileMissing or ErrorCode.FileOpen or ErrorCode.FileInvalid or ErrorCode.DbConnect)
+        catch (PgRestException e) when (Unreachable(e))
         {
             Logging.Log.Warn($"unable to check pg1: [{e.TypeName}] {e.Message}");
             throw new PgRestException(ErrorCode.DbConnect, "unable to find primary cluster - cannot proceed\nHINT: are all available clusters in recovery?");
@@ -149,10 +151,10 @@ public static class ClusterAccess
     {
         try
         {
-            var pgControl = PgControl.Read(context.PgPath);
+            var pgControl = await context.PgHost(1).ReadControlAsync(context.PgPath, context.Cancellation).ConfigureAwait(false);
             return (pgControl, await ConnectAsync(context, pgControl).ConfigureAwait(false));
         }
-        catch (PgRestException e) when (e.Code is ErrorCode.FileMissing or ErrorCode.FileOpen or ErrorCode.FileInvalid or ErrorCode.DbConnect)
+        catch (PgRestException e) when (Unreachable(e))
         {
             Logging.Log.Warn($"unable to check pg1: [{e.TypeName}] {e.Message}");
             throw new PgRestException(ErrorCode.Config, "no database found\nHINT: check indexed pg-path/pg-host configurations");
@@ -165,12 +167,14 @@ public static class ClusterAccess
     /// </summary>
     public static async Task<DbClient> ConnectAsync(CommandContext context, PgControl pgControl, int index = 1)
     {
-        var client = await DbClient.ConnectAsync(ConnectionOptions(context.Config, index), context.Cancellation).ConfigureAwait(false);
+        var host = context.PgHost(index);
+        var client = await host.ConnectAsync(ConnectionOptions(context.Config, index), context.Cancellation).ConfigureAwait(false);
         try
         {
             var dataDirectory = await client.DataDirectoryAsync(context.Cancellation).ConfigureAwait(false);
             var pgPath = index == 1 ? context.PgPath : context.Config.Get(Options.PgPath, index);
-            if (client.PgVersion != pgControl.DbVersion || !SamePath(dataDirectory, pgPath))
+            // Paths of another host can only be compared as text here.
+            if (client.PgVersion != pgControl.DbVersion || !(host.Name is null ? SamePath(dataDirectory, pgPath) : dataDirectory.TrimEnd('/') == pgPath.TrimEnd('/')))
             {
                 throw new PgRestException(ErrorCode.DbMismatch,
                     $"version '{client.PgVersion}' and path '{dataDirectory}' queried from cluster do not match version '{pgControl.DbVersion}' and '{pgPath}' read from '{pgPath}/global/pg_control'" +
@@ -185,6 +189,10 @@ public static class ClusterAccess
             throw;
         }
     }
+
+    /// <summary>A cluster that cannot be checked: its pg_control unreadable, its server or its host unreachable.</summary>
+    private static bool Unreachable(PgRestException e) =>
+        e.Reaching || e.Code is ErrorCode.FileMissing or ErrorCode.FileOpen or ErrorCode.FileInvalid or ErrorCode.DbConnect;
 
     private static bool SamePath(string left, string right)
     {

@@ -1,3 +1,4 @@
+using PgRest.Cluster;
 using PgRest.Config;
 using PgRest.Errors;
 using PgRest.Repository;
@@ -9,6 +10,7 @@ namespace PgRest.Commands;
 public sealed class CommandContext : IAsyncDisposable
 {
     private readonly List<PgRest.Remote.RemoteStorage> _remotes = [];
+    private readonly Dictionary<int, IPgHost> _pgHosts = [];
     private IReadOnlyList<Repo>? _repos;
 
     public CommandContext(Configuration config, CancellationToken cancellation)
@@ -95,7 +97,29 @@ public sealed class CommandContext : IAsyncDisposable
     public string PgPath => Config.Find(Options.PgPath, 1) ?? throw new PgRestException(ErrorCode.OptionRequired,
         $"{Config.Command} command requires option: pg1-path");
 
-    /// <summary>Ends the connections to repository hosts (each remote exits when told, rather than on a broken pipe).</summary>
+    /// <summary>
+    /// Where cluster pgN is: this host, or (<c>pgN-host</c>) the database host, reached through pgrest started there
+    /// over SSH or through its <c>pgrest server</c> over TLS; one per index for the life of the command.
+    /// </summary>
+    public IPgHost PgHost(int index)
+    {
+        if (!Config.Accepts(Options.PgHost) || Config.Find(Options.PgHost, index) is null)
+            return LocalPgHost.Instance;
+        lock (_pgHosts)
+        {
+            if (_pgHosts.TryGetValue(index, out var known))
+                return known;
+            var storage = Config.Get(Options.PgHostType, index) == "tls"
+                ? PgRest.Remote.TlsTransport.PgStorage(Config, index)
+                : PgRest.Remote.SshTransport.PgStorage(Config, index);
+            _remotes.Add(storage);
+            var host = new PgRest.Remote.RemotePgHost(storage, Config.Get(Options.PgHost, index));
+            _pgHosts[index] = host;
+            return host;
+        }
+    }
+
+    /// <summary>Ends the connections to repository and database hosts (each remote exits when told, rather than on a broken pipe).</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var remote in _remotes)

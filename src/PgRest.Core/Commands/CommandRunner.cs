@@ -88,7 +88,7 @@ public static class CommandRunner
         int exitCode;
         try
         {
-            RemoteHosts.Refuse(config);
+            RemoteHosts.Refuse(config, row);
             await using var context = new CommandContext(config, run.Cancellation.Token)
             {
                 RepositoryHostLock = row.LockRequired && role is null ? row.Lock : CommandLockType.None,

@@ -48,6 +48,9 @@ internal sealed record CommandRow(CommandId Id, Func<CommandContext, Task<int>> 
     public CommandId? Then { get; init; }
 
     public BoolOption? ThenWhen { get; init; }
+
+    /// <summary>Works on the cluster's own files, so it runs on the database host, never with a pg1-host set.</summary>
+    public bool OnDatabaseHost { get; init; }
 }
 
 /// <summary>One row per command of <see cref="OptionTable.Commands"/>, in the same order.</summary>
@@ -58,11 +61,11 @@ internal static class CommandTable
         new(CommandId.Annotate, Completed(AnnotateCommand.RunAsync)) { Lock = CommandLockType.Backup, LockRequired = true, LogFile = false },
         new(CommandId.ArchiveGet, ArchiveGetCommand.RunAsync)
         {
-            Async = new(AsyncArchiveGet.WorkerVariable, Completed(AsyncArchiveGet.WorkerAsync)), Lock = CommandLockType.Archive, LogFile = false,
+            Async = new(AsyncArchiveGet.WorkerVariable, Completed(AsyncArchiveGet.WorkerAsync)), Lock = CommandLockType.Archive, LogFile = false, OnDatabaseHost = true,
         },
         new(CommandId.ArchivePush, Completed(ArchivePushCommand.RunAsync))
         {
-            Async = new(AsyncArchivePush.WorkerVariable, Completed(AsyncArchivePush.WorkerAsync)), Lock = CommandLockType.Archive, LogFile = false,
+            Async = new(AsyncArchivePush.WorkerVariable, Completed(AsyncArchivePush.WorkerAsync)), Lock = CommandLockType.Archive, LogFile = false, OnDatabaseHost = true,
         },
         new(CommandId.Backup, Completed(BackupCommand.RunAsync))
         {
@@ -72,10 +75,10 @@ internal static class CommandTable
         new(CommandId.Expire, Completed(ExpireCommand.RunAsync)) { Lock = CommandLockType.Backup, LockRequired = true },
         new(CommandId.Help, Completed(HelpCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.Info, Completed(InfoCommand.RunAsync)) { LogFile = false, LogLevelDefault = LogLevel.Debug },
-        new(CommandId.Rehearse, Rehearse.RehearseCommand.RunAsync),
+        new(CommandId.Rehearse, Rehearse.RehearseCommand.RunAsync) { OnDatabaseHost = true },
         new(CommandId.RepoGet, RepoGetCommand.RunAsync) { LogFile = false, LogLevelDefault = LogLevel.Debug },
         new(CommandId.RepoLs, RepoLsCommand.RunAsync) { LogFile = false, LogLevelDefault = LogLevel.Debug },
-        new(CommandId.Restore, Completed(RestoreCommand.RunAsync)),
+        new(CommandId.Restore, Completed(RestoreCommand.RunAsync)) { OnDatabaseHost = true },
         new(CommandId.Server, Server.ServerCommand.RunAsync),
         new(CommandId.ServerPing, Completed(Server.ServerPingCommand.RunAsync)) { LogFile = false },
         new(CommandId.StanzaCreate, Completed(StanzaCreateCommand.RunAsync)) { Lock = CommandLockType.All, LockRequired = true },

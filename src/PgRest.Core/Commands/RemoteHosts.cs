@@ -4,24 +4,16 @@ using PgRest.Errors;
 namespace PgRest.Commands;
 
 /// <summary>
-/// What of <c>pgN-host</c> is not built yet: a PostgreSQL cluster on another host (a backup run on the repository
-/// host). A command that would need it fails with <c>[067]</c> before it takes a lock or writes
-/// anything, rather than quietly working on local paths (pgBackRest connects to the host, or fails trying).
+/// Where a command may run when its cluster is on another host (<c>pg1-host</c>): backup, check and the stanza
+/// commands run on the repository host and reach the cluster through pgrest there; archive-push, archive-get, restore
+/// and rehearse work on the cluster's own files and must run on the database host, refused as pgBackRest refuses them
+/// (<c>[072]</c>) before a lock is taken or anything is written.
 /// </summary>
 internal static class RemoteHosts
 {
-    public static void Refuse(Configuration config)
+    public static void Refuse(Configuration config, CommandRow row)
     {
-        if (!config.Accepts(Options.PgHost))
-            return;
-        foreach (var index in config.PgIndexes)
-        {
-            if (config.Find(Options.PgHost, index) is { } host)
-                throw NotYet(Options.PgHost.IndexedName(index), $"the PostgreSQL cluster on host '{host}'",
-                    "run pgrest on the database host, with a local pg1-path (and repo1-host for a repository on another host).");
-        }
+        if (row.OnDatabaseHost && config.Accepts(Options.PgHost) && config.Find(Options.PgHost, 1) is not null)
+            throw new PgRestException(ErrorCode.HostInvalid, $"{config.Command} command must be run on the PostgreSQL host");
     }
-
-    private static PgRestException NotYet(string option, string what, string hint) => new(ErrorCode.FeatureNotSupported,
-        $"option '{option}' ({what}) is not supported by this version of pgrest yet\nHINT: {hint}");
 }

@@ -910,7 +910,7 @@ public static partial class OptionTable
         PgOpt("pg-local", OptionType.Boolean, PgCommands).Def("n").MarkInternal()
             .Help(HelpSection.Stanza, "The cluster is local.", "Forces the cluster to be treated as local."),
 
-        PgOpt("pg-path", OptionType.Path, PgCommands).On(ArchivePush, required: false)
+        PgOpt("pg-path", OptionType.Path, PgCommands | Remote).On(ArchivePush | Remote, required: false)
             .Deprecated("db-path", indexed: true)
             .Help(HelpSection.Stanza, "Data directory of the cluster.",
                 "Same as data_directory in postgresql.conf. Set it even though the running server could tell: restores "

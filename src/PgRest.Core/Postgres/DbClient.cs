@@ -18,6 +18,7 @@ public sealed class DbClient : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlConnection _connection;
     private readonly int _commandTimeoutSeconds;
+    private IAsyncDisposable? _transport;
 
     private DbClient(DbConnectionOptions options, NpgsqlDataSource dataSource, NpgsqlConnection connection, int serverVersionNum)
     {
@@ -44,11 +45,28 @@ public sealed class DbClient : IAsyncDisposable
     /// Opens the session and prepares it like pgBackRest: <c>search_path</c> pinned to pg_catalog, no parallel
     /// workers (9.6 cannot stop a backup from a worker).
     /// </summary>
-    public static async Task<DbClient> ConnectAsync(DbConnectionOptions options, CancellationToken cancellationToken = default)
+    /// <param name="transport">What carries the connection (a relay to another host's server), ended with the session.</param>
+    public static async Task<DbClient> ConnectAsync(DbConnectionOptions options, CancellationToken cancellationToken = default, IAsyncDisposable? transport = null)
+    {
+        try
+        {
+            var client = await ConnectDirectAsync(options, cancellationToken).ConfigureAwait(false);
+            client._transport = transport;
+            return client;
+        }
+        catch
+        {
+            if (transport is not null)
+                await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<DbClient> ConnectDirectAsync(DbConnectionOptions options, CancellationToken cancellationToken)
     {
         NpgsqlConnectionStringBuilder settings = new()
         {
-            Host = options.EffectiveHost,
+            Host = options.RelaySocketDirectory ?? options.EffectiveHost,
             Port = options.Port,
             Database = options.Database,
             ApplicationName = options.ApplicationName,
@@ -58,15 +76,15 @@ public sealed class DbClient : IAsyncDisposable
             CommandTimeout = (int)Math.Clamp(Math.Ceiling(options.QueryTimeout.TotalSeconds), 1, int.MaxValue),
         };
 
-        if (options.User is not null)
-            settings.Username = options.User;
+        if ((options.User ?? options.RelayUser) is { } user)
+            settings.Username = user;
 
         NpgsqlSlimDataSourceBuilder builder = new(settings.ConnectionString);
 
         // Only built-in types are read (every column is cast in SQL), so skip loading pg_type.
         builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
 
-        if (!options.IsUnixSocket)
+        if (!options.IsUnixSocket && options.RelaySocketDirectory is null)
             builder.EnableTransportSecurity();
 
         NpgsqlDataSource dataSource = builder.Build();
@@ -119,6 +137,8 @@ public sealed class DbClient : IAsyncDisposable
     {
         await _connection.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        if (_transport is not null)
+            await _transport.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary><c>server_version_num</c> as the server reports it now.</summary>
@@ -453,7 +473,7 @@ public sealed class DbClient : IAsyncDisposable
     }
 
     /// <summary>Describes a failed connection the way libpq does, which is what pgBackRest shows.</summary>
-    private static string ConnectFailure(DbConnectionOptions options, Exception e)
+    internal static string ConnectFailure(DbConnectionOptions options, Exception e)
     {
         string target = options.IsUnixSocket
             ? $"connection to server on socket \"{options.EffectiveHost.TrimEnd('/')}/.s.PGSQL.{options.Port}\" failed"

@@ -44,6 +44,15 @@ public sealed record DbConnectionOptions
     /// <summary>How long to wait for the connection itself.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A socket directory on this host that relays to the server of another host (pgN-host); the other fields still
+    /// say how that host reaches its server, and messages name them.
+    /// </summary>
+    public string? RelaySocketDirectory { get; init; }
+
+    /// <summary>With a relay and no <see cref="User"/>: the database host's OS user, whom libpq there would send.</summary>
+    public string? RelayUser { get; init; }
+
     /// <summary>What pgBackRest 2.45 sets as <c>application_name</c>.</summary>
     public string ApplicationName => "pgBackRest [" + Command + "]";
 

@@ -60,10 +60,13 @@ public sealed record PgControl
     public bool PageChecksums => DataChecksumVersion != 0;
 
     /// <summary>Reads <c>&lt;pgDataPath&gt;/global/pg_control</c>.</summary>
-    public static PgControl Read(string pgDataPath)
+    public static PgControl Read(string pgDataPath) => Parse(ReadBytes(pgDataPath));
+
+    /// <summary>The bytes of <c>&lt;pgDataPath&gt;/global/pg_control</c> (what a database host sends a repository host).</summary>
+    public static byte[] ReadBytes(string pgDataPath)
     {
         string path = (pgDataPath.Length > 1 ? pgDataPath.TrimEnd('/') : pgDataPath) + "/" + RelativePath;
-        Span<byte> buffer = stackalloc byte[FileSize];
+        var buffer = new byte[FileSize];
         int read;
 
         try
@@ -83,7 +86,7 @@ public sealed record PgControl
         if (read < FileSize)
             throw new PgRestException(ErrorCode.FileInvalid, $"'{path}' is {read} bytes but pg_control must be {FileSize} bytes");
 
-        return Parse(buffer);
+        return buffer;
     }
 
     /// <summary>Parses the content of pg_control; the version is identified by the control and catalog versions.</summary>

@@ -16,8 +16,9 @@ public sealed class RemoteConnection : IAsyncDisposable
     private readonly Process? _process;
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrPump = Task.CompletedTask;
-    private readonly TimeSpan _timeout;
+    private TimeSpan _timeout;
     private bool _exited;
+    private bool _disposed;
 
     private readonly string? _closedHint;
 
@@ -147,6 +148,9 @@ public sealed class RemoteConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>For a connection that may rightly stay silent for long (a relayed database session between queries).</summary>
+    internal void WaitWithoutTimeout() => _timeout = System.Threading.Timeout.InfiniteTimeSpan;
+
     /// <summary>What to say when the remote's stream ended: its exit status and stderr, when it is a process.</summary>
     private async Task<PgRestException> EndedAsync()
     {
@@ -203,6 +207,9 @@ public sealed class RemoteConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!Broken && !_exited)
         {
             try

@@ -20,6 +20,14 @@ public enum RemoteOperation : byte
     Sync = 10,
     Exit = 11,
     Noop = 12,
+
+    // A database host's (remote-type=pg): what a backup run on a repository host needs of the cluster.
+    PgControl = 13,
+    PgFileExists = 14,
+    PgScan = 15,
+    PgSha1 = 16,
+    PgBackupFile = 17,
+    DbRelay = 18,
 }
 
 /// <summary>
@@ -29,7 +37,7 @@ public enum RemoteOperation : byte
 public static class RemoteProtocol
 {
     /// <summary>Bumped whenever a frame or an operation changes; the greeting carries it beside the product version.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string GreetingPrefix = "pgrest-remote ";
 
@@ -91,12 +99,16 @@ public static class RemoteProtocol
 /// remote started over SSH was told on its command line), whether it wants the cipher settings, and the lock the
 /// command holds on its side, to be taken on the repository host too for the life of the connection (backup, expire
 /// and the stanza commands: pgBackRest 2.55's remote lock), so that a command there or on another database host
-/// cannot run beside it.
+/// cannot run beside it. <paramref name="Pg"/> asks for the host's PostgreSQL cluster instead (pgN-host).
 /// </summary>
-public sealed record OpenRequest(bool WantCipher, string? Stanza, int Repo, CommandLockType Lock = CommandLockType.None);
+public sealed record OpenRequest(bool WantCipher, string? Stanza, int Repo, CommandLockType Lock = CommandLockType.None, bool Pg = false);
 
 /// <summary>What an opened connection serves: a storage, what to answer about it, and the lock held for it.</summary>
-public sealed record RemoteSession(IStorage Storage, RemoteRepoIdentity Identity, IDisposable? Lock = null);
+/// <param name="ServesPg">A database host's files and server (the pg operations), not a repository.</param>
+/// <param name="PgPathAllowed">Which of this host's paths the pg operations may touch; null for any (a remote started over
+/// SSH, whose client could log in anyway).</param>
+public sealed record RemoteSession(IStorage Storage, RemoteRepoIdentity Identity, IDisposable? Lock = null, bool ServesPg = false,
+    Func<string, bool>? PgPathAllowed = null);
 
 /// <summary>What a remote repository says of itself when a connection opens.</summary>
 /// <param name="RepoPath">Its <c>repoN-path</c>, for messages.</param>

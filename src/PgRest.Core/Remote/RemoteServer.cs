@@ -9,7 +9,7 @@ namespace PgRest.Remote;
 /// stdout under SSH, one TLS stream for the server command), one operation at a time, until the client says exit or
 /// closes its end. File content streams through as data frames; nothing is buffered whole.
 /// </summary>
-public sealed class RemoteServer
+public sealed partial class RemoteServer
 {
     private readonly Func<OpenRequest, RemoteSession> _open;
     private readonly Stream _output;
@@ -17,6 +17,9 @@ public sealed class RemoteServer
     private readonly FrameBuilder _frame = new(RemoteProtocol.DataChunk + 64);
     private IStorage? _opened;
     private IDisposable? _lock;
+    private bool _servesPg;
+    private Func<string, bool>? _pgPathAllowed;
+    private bool _relayed;
 
     /// <param name="open">Answers the client's open request (may refuse it by throwing); until then only noop is served.</param>
     public RemoteServer(Func<OpenRequest, RemoteSession> open, Stream input, Stream output)
@@ -49,6 +52,10 @@ public sealed class RemoteServer
                 {
                     await SendErrorAsync(e, cancellationToken).ConfigureAwait(false);
                 }
+
+                // A connection that carried a database session ends with it.
+                if (_relayed)
+                    return;
             }
         }
         finally
@@ -70,8 +77,8 @@ public sealed class RemoteServer
                 if (_opened is not null)
                     throw new PgRestException(ErrorCode.Protocol, "the connection is already open");
                 var request = new PayloadReader(parameters.Span);
-                var session = _open(new OpenRequest(request.Bool(), request.NullableString(), request.Int32(), (CommandLockType)request.Byte()));
-                (_opened, _lock) = (session.Storage, session.Lock);
+                var session = _open(new OpenRequest(request.Bool(), request.NullableString(), request.Int32(), (CommandLockType)request.Byte(), request.Bool()));
+                (_opened, _lock, _servesPg, _pgPathAllowed) = (session.Storage, session.Lock, session.ServesPg, session.PgPathAllowed);
                 var identity = session.Identity;
                 await SendAsync(_frame.Start(FrameKind.Reply).Int32((int)identity.Features).String(identity.RepoPath)
                     .String(identity.CipherType).String(identity.CipherPass), cancellationToken).ConfigureAwait(false);
@@ -111,6 +118,11 @@ public sealed class RemoteServer
             case RemoteOperation.Sync:
                 await Storage.SyncAsync(cancellationToken).ConfigureAwait(false);
                 break;
+            case >= RemoteOperation.PgControl and <= RemoteOperation.DbRelay:
+                if (!_servesPg)
+                    throw new PgRestException(ErrorCode.Protocol, $"this remote serves a repository, not a PostgreSQL host (operation {(byte)operation})");
+                await ServePgAsync(operation, parameters, cancellationToken).ConfigureAwait(false);
+                return;
             default:
                 throw new PgRestException(ErrorCode.Protocol, $"unknown remote operation {(byte)operation}");
         }

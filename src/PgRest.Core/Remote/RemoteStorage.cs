@@ -19,6 +19,7 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
     private readonly string? _stanza;
     private readonly int _repo;
     private readonly CommandLockType _hostLock;
+    private readonly bool _pg;
     private readonly ConcurrentBag<RemoteConnection> _idle = [];
     private readonly ConcurrentBag<RemoteConnection> _all = [];
     private readonly SemaphoreSlim _first = new(1, 1);
@@ -29,9 +30,11 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
     /// <param name="connect">Opens connection number N (greeted, not yet opened).</param>
     /// <param name="wantCipher">Ask the remote for its cipher settings (the local side has none).</param>
     /// <param name="hostLock">The lock to take on the repository host, by the first connection (held while it lives).</param>
+    /// <param name="pg">Connections to a database host's cluster (<see cref="RemotePgHost"/>), not to a repository.</param>
     public RemoteStorage(Func<int, CancellationToken, Task<RemoteConnection>> connect, bool wantCipher, string? stanza = null, int repo = 1,
-        CommandLockType hostLock = CommandLockType.None)
+        CommandLockType hostLock = CommandLockType.None, bool pg = false)
     {
+        _pg = pg;
         _hostLock = hostLock;
         _connect = connect;
         _wantCipher = wantCipher;
@@ -243,6 +246,16 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
         return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A connection of its own, outside the pool, for something that holds it for the whole command (a relayed
+    /// database session). The first connection is opened as usual before, so that an unreachable host is reported once.
+    /// </summary>
+    internal async Task<RemoteConnection> OpenDedicatedAsync(CancellationToken cancellationToken)
+    {
+        Return(await RentAsync(cancellationToken).ConfigureAwait(false));
+        return await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<RemoteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         var number = Interlocked.Increment(ref _opened) - 1;
@@ -250,7 +263,7 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
         _all.Add(connection);
         await connection.GreetAsync(cancellationToken).ConfigureAwait(false);
         var hostLock = number == 0 ? _hostLock : CommandLockType.None;
-        connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.Open).Bool(_wantCipher).String(_stanza).Int32(_repo).Byte((byte)hostLock);
+        connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.Open).Bool(_wantCipher).String(_stanza).Int32(_repo).Byte((byte)hostLock).Bool(_pg);
         await connection.SendAsync(cancellationToken).ConfigureAwait(false);
         var reply = await connection.ReplyAsync(cancellationToken).ConfigureAwait(false);
         var payload = new PayloadReader(reply.Span);

@@ -22,12 +22,32 @@ public static class SshTransport
         var ssh = SshArguments(host, config.Get(Options.RepoHostUser, index), config.Find(Options.RepoHostPort, index));
         var remote = RemoteArguments(config, index,
             config.Source(Options.RepoHostCmd, index) == OptionSource.Default ? CommandLine.StartedAs() : config.Get(Options.RepoHostCmd, index),
+            ["--repo=" + index.ToString(CultureInfo.InvariantCulture), "--remote-type=repo"],
             (Options.RepoHostConfig, "config"), (Options.RepoHostConfigPath, "config-path"), (Options.RepoHostConfigIncludePath, "config-include-path"));
         var timeout = RemoteProtocol.Timeout(config);
         var sshCommand = config.Accepts(Options.CmdSsh) ? config.Get(Options.CmdSsh) : "ssh";
         var wantCipher = RemoteProtocol.WantsCipher(config, index);
         return new RemoteStorage((number, _) => Task.FromResult(Start(sshCommand, ssh, remote, $"remote-{number} process on '{host}'", timeout)),
             wantCipher, config.Stanza, index, hostLock);
+    }
+
+    /// <summary>
+    /// How a repository host reaches the cluster of <c>pgN-host</c>: pgrest started there as <c>pgN-host-user</c> serves
+    /// that host's files and PostgreSQL server (remote-type=pg). It needs nothing of the database host's configuration:
+    /// every request names the paths and socket from this host's pgN-* options, as pgBackRest passes them.
+    /// </summary>
+    public static RemoteStorage PgStorage(Configuration config, int index)
+    {
+        var host = config.Get(Options.PgHost, index);
+        var ssh = SshArguments(host, config.Get(Options.PgHostUser, index), config.Find(Options.PgHostPort, index));
+        var remote = RemoteArguments(config, index,
+            config.Source(Options.PgHostCmd, index) == OptionSource.Default ? CommandLine.StartedAs() : config.Get(Options.PgHostCmd, index),
+            ["--remote-type=pg"],
+            (Options.PgHostConfig, "config"), (Options.PgHostConfigPath, "config-path"), (Options.PgHostConfigIncludePath, "config-include-path"));
+        var timeout = RemoteProtocol.Timeout(config);
+        var sshCommand = config.Accepts(Options.CmdSsh) ? config.Get(Options.CmdSsh) : "ssh";
+        return new RemoteStorage((number, _) => Task.FromResult(Start(sshCommand, ssh, remote, $"remote-{number} process on '{host}'", timeout)),
+            wantCipher: false, config.Stanza, index, pg: true);
     }
 
     /// <summary>The ssh client's arguments up to the remote command, exactly pgBackRest's.</summary>
@@ -44,7 +64,8 @@ public static class SshTransport
     /// The remote's command line: which stanza and repository, how to log (errors to stderr only: stdout carries the
     /// protocol) and, when set here, where its configuration is. Nothing secret.
     /// </summary>
-    public static List<string> RemoteArguments(Configuration config, int index, string command, params (StringOption Option, string Name)[] configOptions)
+    public static List<string> RemoteArguments(Configuration config, int index, string command, IReadOnlyList<string> serve,
+        params (StringOption Option, string Name)[] configOptions)
     {
         List<string> arguments = [command];
         foreach (var (option, name) in configOptions)
@@ -55,8 +76,7 @@ public static class SshTransport
 
         if (config.Stanza is { } stanza)
             arguments.Add("--stanza=" + stanza);
-        arguments.Add("--repo=" + index.ToString(CultureInfo.InvariantCulture));
-        arguments.Add("--remote-type=repo");
+        arguments.AddRange(serve);
         arguments.AddRange(["--log-level-console=off", "--log-level-stderr=error", "--log-level-file=off", "remote"]);
         return arguments;
     }

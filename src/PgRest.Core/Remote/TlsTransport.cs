@@ -11,10 +11,10 @@ using PgRest.Storage.Http;
 namespace PgRest.Remote;
 
 /// <summary>
-/// Reaches <c>pgrest server</c> on a repository host over TLS (<c>repo-host-type=tls</c>): the server's certificate is
-/// checked (<c>repo-host-ca-file</c>/<c>-ca-path</c>, else the system's CAs) and this host proves who it is with a
-/// client certificate (<c>repo-host-cert-file</c>, <c>repo-host-key-file</c>), whose common name the server looks up
-/// in <c>tls-server-auth</c>.
+/// Reaches <c>pgrest server</c> on a repository host (<c>repo-host-type=tls</c>) or a database host
+/// (<c>pg-host-type=tls</c>) over TLS: the server's certificate is checked (<c>-host-ca-file</c>/<c>-ca-path</c>, else
+/// the system's CAs) and this host proves who it is with a client certificate (<c>-host-cert-file</c>,
+/// <c>-host-key-file</c>), whose common name the server looks up in <c>tls-server-auth</c>.
 /// </summary>
 public static class TlsTransport
 {
@@ -22,23 +22,37 @@ public static class TlsTransport
 
     public static RemoteStorage RepoStorage(Configuration config, int index, CommandLockType hostLock = CommandLockType.None)
     {
-        var host = config.Get(Options.RepoHost, index);
-        var port = (int)(config.Find(Options.RepoHostPort, index) ?? DefaultPort);
-        var certFile = config.Find(Options.RepoHostCertFile, index) ?? throw Required(config, Options.RepoHostCertFile, index);
-        var keyFile = config.Find(Options.RepoHostKeyFile, index) ?? throw Required(config, Options.RepoHostKeyFile, index);
-        var caFile = config.Find(Options.RepoHostCaFile, index);
-        var caPath = config.Find(Options.RepoHostCaPath, index);
+        var connect = Connector(config, config.Get(Options.RepoHost, index), config.Find(Options.RepoHostPort, index),
+            config.Find(Options.RepoHostCertFile, index) ?? throw Required(config, Options.RepoHostCertFile, index),
+            config.Find(Options.RepoHostKeyFile, index) ?? throw Required(config, Options.RepoHostKeyFile, index),
+            config.Find(Options.RepoHostCaFile, index), config.Find(Options.RepoHostCaPath, index));
+        return new RemoteStorage(connect, RemoteProtocol.WantsCipher(config, index), config.Stanza, index, hostLock);
+    }
+
+    /// <summary>The cluster of <c>pgN-host</c> through <c>pgrest server</c> on the database host (<c>pg-host-type=tls</c>).</summary>
+    public static RemoteStorage PgStorage(Configuration config, int index)
+    {
+        var connect = Connector(config, config.Get(Options.PgHost, index), config.Find(Options.PgHostPort, index),
+            config.Find(Options.PgHostCertFile, index) ?? throw Required(config, Options.PgHostCertFile, index),
+            config.Find(Options.PgHostKeyFile, index) ?? throw Required(config, Options.PgHostKeyFile, index),
+            config.Find(Options.PgHostCaFile, index), config.Find(Options.PgHostCaPath, index));
+        return new RemoteStorage(connect, wantCipher: false, config.Stanza, index, pg: true);
+    }
+
+    private static Func<int, CancellationToken, Task<RemoteConnection>> Connector(
+        Configuration config, string host, long? givenPort, string certFile, string keyFile, string? caFile, string? caPath)
+    {
+        var port = (int)(givenPort ?? DefaultPort);
         var timeout = RemoteProtocol.Timeout(config);
         var connectTimeout = Storage.StorageFactory.IoTimeout(config);
-        var wantCipher = RemoteProtocol.WantsCipher(config, index);
-        return new RemoteStorage(async (number, cancellationToken) =>
+        return async (number, cancellationToken) =>
         {
             var certificate = LoadCertificate(certFile, keyFile);
             var stream = await ConnectAsync(host, port, certificate, caFile, caPath, connectTimeout, cancellationToken).ConfigureAwait(false);
             return new RemoteConnection($"remote-{number.ToString(CultureInfo.InvariantCulture)} on '{host}:{port.ToString(CultureInfo.InvariantCulture)}'",
                 stream, stream, timeout, closedHint: "a server that does not accept the client certificate (not signed by its "
                 + "tls-server-ca-file, or expired) ends the connection after the handshake; its log says why.");
-        }, wantCipher, config.Stanza, index, hostLock);
+        };
     }
 
     /// <summary>A TLS connection to a pgrest server; without <paramref name="certificate"/> the server only answers noop.</summary>
@@ -106,5 +120,5 @@ public static class TlsTransport
     }
 
     private static PgRestException Required(Configuration config, StringOption option, int index) =>
-        new(ErrorCode.OptionRequired, $"{config.Command} command requires option: {option.IndexedName(index)}\nHINT: a repository host reached over TLS needs a client certificate and its key.");
+        new(ErrorCode.OptionRequired, $"{config.Command} command requires option: {option.IndexedName(index)}\nHINT: a host reached over TLS needs a client certificate and its key.");
 }

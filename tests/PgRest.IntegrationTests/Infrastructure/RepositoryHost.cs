@@ -80,7 +80,7 @@ public sealed class RepositoryHost
     }
 }
 
-/// <summary><c>pgrest server</c> running on a repository host as its user, stopped (SIGTERM) on dispose.</summary>
+/// <summary><c>pgrest server</c> running on a repository or database host as its user, stopped (SIGTERM) on dispose.</summary>
 public sealed class PgrestServer : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process _process;
@@ -111,7 +111,10 @@ public sealed class PgrestServer : IAsyncDisposable
     }
 
     /// <summary>Starts the server with the host's configuration and waits until it listens.</summary>
-    public static async Task<PgrestServer> StartAsync(RepositoryHost host, int port)
+    public static Task<PgrestServer> StartAsync(RepositoryHost host, int port) => StartAsync(RepositoryHost.User, host.ConfigPath, port);
+
+    /// <summary>Starts the server as <paramref name="user"/> with <paramref name="configPath"/> and waits until it listens.</summary>
+    public static async Task<PgrestServer> StartAsync(string user, string configPath, int port)
     {
         var start = new System.Diagnostics.ProcessStartInfo("runuser")
         {
@@ -119,7 +122,7 @@ public sealed class PgrestServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "-u", RepositoryHost.User, "--", Tools.Pgrest, $"--config={host.ConfigPath}", "--log-level-console=detail", "server" })
+        foreach (var argument in new[] { "-u", user, "--", Tools.Pgrest, $"--config={configPath}", "--log-level-console=detail", "server" })
             start.ArgumentList.Add(argument);
         var process = System.Diagnostics.Process.Start(start)!;
         var server = new PgrestServer(process, port);

@@ -45,9 +45,12 @@ public sealed partial class ParityTests(ITestOutputHelper output)
         }
         else
         {
-            // pgBackRest fails reaching the host ([056]); pgrest has no database hosts yet and says so.
-            Assert.Equal(67, results["pgrest"].ExitCode);
-            Assert.Contains("is not supported by this version of pgrest yet", results["pgrest"].StandardError, StringComparison.Ordinal);
+            // Both start ssh to the database host, warn that pg1 cannot be checked and fail with [056], in the same words.
+            Assert.Equal(56, results["pgbackrest"].ExitCode);
+            Assert.Equal(56, results["pgrest"].ExitCode);
+            Assert.Contains("WARN: unable to check pg1: [UnknownError] remote-0 process on 'db1.invalid' terminated unexpectedly [255]: ssh: Could not resolve hostname db1.invalid",
+                results["pgrest"].StandardError, StringComparison.Ordinal);
+            Assert.Equal(results["pgbackrest"].StandardError, results["pgrest"].StandardError);
         }
     }
 

@@ -66,7 +66,7 @@ public static class BackupCommand
         if (backup.Online)
             (backup.PgControl, backup.Db) = await ClusterAccess.OpenPrimaryAsync(backup.Context).ConfigureAwait(false);
         else
-            backup.PgControl = PgControl.Read(backup.PgPath);
+            backup.PgControl = await backup.Host.ReadControlAsync(backup.PgPath, backup.Cancellation).ConfigureAwait(false);
 
         // backup-standby: start/stop on the primary, most data files read from a standby (pgBackRest 2.45 backupInit).
         backup.BackupStandby = config.Get(Options.BackupStandby);
@@ -77,7 +77,7 @@ public static class BackupCommand
         }
 
         if (backup.BackupStandby)
-            (backup.StandbyDb, backup.StandbyPath, _) = await ClusterAccess.OpenStandbyAsync(backup.Context).ConfigureAwait(false);
+            (backup.StandbyDb, backup.StandbyPath, backup.StandbyHost, _) = await ClusterAccess.OpenStandbyAsync(backup.Context).ConfigureAwait(false);
 
         var (pgControl, info) = (backup.PgControl, backup.Info);
         if (pgControl.DbVersion != info.DbVersion || pgControl.SystemId != info.SystemId)
@@ -87,7 +87,8 @@ public static class BackupCommand
                 "\nHINT: is this the correct stanza?");
         }
 
-        if (!backup.Online && File.Exists(Path.Combine(backup.PgPath, "postmaster.pid")) && !config.Get(Options.Force))
+        if (!backup.Online && !config.Get(Options.Force)
+            && await backup.Host.FileExistsAsync(Path.Combine(backup.PgPath, "postmaster.pid"), backup.Cancellation).ConfigureAwait(false))
         {
             throw new PgRestException(ErrorCode.PgRunning,
                 "--no-online passed but postmaster.pid exists - looks like PostgreSQL is running. Shut down PostgreSQL and try again, or use --force.");
@@ -177,7 +178,7 @@ public static class BackupCommand
         if (backup.StandbyDb is { } standby)
         {
             Log.Info($"wait for replay on the standby to reach {start.Lsn}");
-            await ClusterAccess.WaitForStandbyReplayAsync(standby, backup.StandbyPath!, start.Lsn, backup.PgControl.Timeline,
+            await ClusterAccess.WaitForStandbyReplayAsync(standby, backup.StandbyHost!, backup.StandbyPath!, start.Lsn, backup.PgControl.Timeline,
                 backup.Config.Get(Options.ArchiveTimeout), backup.Cancellation).ConfigureAwait(false);
             Log.Info($"replay on the standby reached {start.Lsn}");
         }
@@ -197,10 +198,10 @@ public static class BackupCommand
         var db = backup.Db;
         var tablespaces = db is null ? [] : await db.TablespacesAsync(backup.Cancellation).ConfigureAwait(false);
         var databases = db is null ? [] : await db.DatabasesAsync(backup.Cancellation).ConfigureAwait(false);
-        backup.Scanner = new DataDirectoryScanner(backup.PgPath, backup.PgControl.Version.TablespaceId,
+        var request = new ScanRequest(backup.PgPath, backup.PgControl.Version.TablespaceId,
             tablespaces.ToDictionary(t => t.Oid.ToString(System.Globalization.CultureInfo.InvariantCulture), t => t.Name),
-            backup.Config.Get(Options.Exclude), backup.PgControl.Version.WalDirectory, backup.Online);
-        backup.Scanner.Scan();
+            [.. backup.Config.Get(Options.Exclude)], backup.PgControl.Version.WalDirectory, backup.Online);
+        backup.Scan = await backup.Host.ScanAsync(request, backup.Cancellation).ConfigureAwait(false);
 
         var manifest = backup.Manifest = ManifestBuilder.Build(backup, databases);
         manifest.TimestampStart = backup.TimestampStart;

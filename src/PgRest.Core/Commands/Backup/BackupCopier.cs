@@ -1,5 +1,6 @@
 using System.Text;
 using PgRest.BlockIncr;
+using PgRest.Cluster;
 using PgRest.Common;
 using PgRest.Config;
 using PgRest.Errors;
@@ -26,6 +27,8 @@ internal sealed class BackupCopier
     private readonly int _compressLevel;
     private readonly bool _checksumPage;
     private readonly string? _standbyPath;
+    private readonly IPgHost _host;
+    private readonly IPgHost? _standbyHost;
     private readonly string _xactDirectory;
     // Entries are filled in by parallel workers while the periodic manifest save serializes them.
     private readonly Lock _manifestLock = new();
@@ -43,7 +46,9 @@ internal sealed class BackupCopier
         _repo = backup.Repo;
         _stanza = backup.Stanza;
         _manifest = backup.Manifest;
-        _sources = backup.Scanner.Files.ToDictionary(f => f.ManifestName, StringComparer.Ordinal);
+        _sources = backup.Scan.Files.ToDictionary(f => f.ManifestName, StringComparer.Ordinal);
+        _host = backup.Host;
+        _standbyHost = backup.StandbyHost;
         _compressType = backup.CompressType;
         _compressLevel = backup.CompressLevel;
         _checksumPage = backup.ChecksumPage;
@@ -58,22 +63,27 @@ internal sealed class BackupCopier
     /// pg_xact, pg_multixact, tablespaces) come from the standby, which has replayed past the backup start; the rest
     /// from the primary.
     /// </summary>
-    private string ReadPath(ScannedFile source)
+    private (IPgHost Host, string Path) ReadPath(ScannedFile source)
     {
         var name = source.ManifestName;
         if (_standbyPath is null || name == "pg_data/global/pg_control")
-            return source.FullPath;
+            return (_host, source.FullPath);
         if (name.StartsWith("pg_tblspc/", StringComparison.Ordinal))
-            return _standbyPath + "/" + name;
+            return (_standbyHost!, _standbyPath + "/" + name);
         foreach (var directory in (ReadOnlySpan<string>)["base", "global", _xactDirectory, "pg_multixact"])
         {
             if (name.Length > 9 + directory.Length && name.StartsWith("pg_data/", StringComparison.Ordinal) && name.AsSpan(8).StartsWith(directory, StringComparison.Ordinal)
                 && name[8 + directory.Length] == '/')
-                return _standbyPath + "/" + name[8..];
+                return (_standbyHost!, _standbyPath + "/" + name[8..]);
         }
 
-        return source.FullPath;
+        return (_host, source.FullPath);
     }
+
+    /// <summary>A file as the log names it: <c>host:path</c> when it is on a database host, as pgBackRest writes it.</summary>
+    private static string Shown(IPgHost host, string path) => host.Name is null ? path : host.Name + ":" + path;
+
+    private static string Shown((IPgHost Host, string Path) file) => Shown(file.Host, file.Path);
 
     /// <summary>Carries out <paramref name="plan"/>: references first, then the copy units, <c>process-max</c> at a time.</summary>
     public async Task CopyAsync(BackupCopyPlan plan)
@@ -130,29 +140,21 @@ internal sealed class BackupCopier
             foreach (var (entry, prior, blockPrior) in files)
             {
                 var source = _sources[entry.Name];
-                if (prior is not null && await SameContentAsync(ReadPath(source), prior.Checksum, cancellation).ConfigureAwait(false))
+                var (host, readPath) = ReadPath(source);
+                if (prior is not null && await SameContentAsync(host, readPath, prior.Checksum, cancellation).ConfigureAwait(false))
                 {
                     Reference(entry, prior);
                     continue;
                 }
 
-                var stream = BackupFileCopier.TryOpen(ReadPath(source));
-                if (stream is null)
+                var result = await StoreAsync(entry, blockPrior, bundleId, offset, store =>
+                    host.CopyIntoAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination, store, cancellation),
+                    cancellation).ConfigureAwait(false);
+                if (result.Missing)
                 {
-                    Log.Detail($"skip file removed by database {ReadPath(source)}");
+                    Log.Detail($"skip file removed by database {Shown(host, readPath)}");
                     gone.Add(entry);
                     continue;
-                }
-
-                BackupFileResult result;
-                await using (stream.ConfigureAwait(false))
-                {
-                    result = await StoreAsync(entry, blockPrior, bundleId, offset, store =>
-                    {
-                        stream.Position = 0;
-                        return BackupFileCopier.CopyIntoAsync(stream, (long)entry.Size, _checksumPage && source.PageChecksumEligible, destination,
-                            store, cancellation);
-                    }, cancellation).ConfigureAwait(false);
                 }
 
                 if (Unchanged(entry, blockPrior, result))
@@ -201,8 +203,8 @@ internal sealed class BackupCopier
     {
         var (entry, deltaPrior, blockPrior) = file;
         var source = _sources[entry.Name];
-        var readPath = ReadPath(source);
-        if (deltaPrior is not null && await SameContentAsync(readPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
+        var (host, readPath) = ReadPath(source);
+        if (deltaPrior is not null && await SameContentAsync(host, readPath, deltaPrior.Checksum, cancellation).ConfigureAwait(false))
         {
             Reference(entry, deltaPrior);
             return true;
@@ -219,14 +221,14 @@ internal sealed class BackupCopier
             var pgFileMatches = _manifest.Options.Delta != true;
             if (!pgFileMatches)
             {
-                if (!File.Exists(readPath))
+                if (!await host.FileExistsAsync(readPath, cancellation).ConfigureAwait(false))
                 {
-                    Log.Detail($"skip file removed by database {readPath}");
+                    Log.Detail($"skip file removed by database {Shown(host, readPath)}");
                     await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
                     return false;
                 }
 
-                pgFileMatches = await SameContentAsync(readPath, entry.Checksum, cancellation).ConfigureAwait(false);
+                pgFileMatches = await SameContentAsync(host, readPath, entry.Checksum, cancellation).ConfigureAwait(false);
             }
 
             if (pgFileMatches)
@@ -244,11 +246,11 @@ internal sealed class BackupCopier
         }
 
         var result = await StoreAsync(entry, blockPrior, 0, 0, store =>
-            BackupFileCopier.CopyAsync(readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath, store, cancellation),
+            BackupFileCopier.CopyAsync(host, readPath, (long)entry.Size, _checksumPage && source.PageChecksumEligible, _repo, repoPath, store, cancellation),
             cancellation).ConfigureAwait(false);
         if (result.Missing)
         {
-            Log.Detail($"skip file removed by database {readPath}");
+            Log.Detail($"skip file removed by database {Shown(host, readPath)}");
             if (_backup.Resumed.Contains(entry.Name))
                 await _repo.Storage.RemoveAsync(repoPath, cancellationToken: cancellation).ConfigureAwait(false);
             return false;
@@ -341,7 +343,7 @@ internal sealed class BackupCopier
         if (Log.IsEnabled(LogLevel.Detail))
         {
             var percent = _totalBytes == 0 ? 100 : copied * 100.0 / _totalBytes;
-            Log.Detail($"{what} {ReadPath(source)} ({Format.Size(size)}, {percent:0.00}%){(size == 0 ? "" : " checksum " + sha1)}");
+            Log.Detail($"{what} {Shown(ReadPath(source))} ({Format.Size(size)}, {percent:0.00}%){(size == 0 ? "" : " checksum " + sha1)}");
         }
 
         if (_backup.SaveManifestCopy is null || copied - Interlocked.Read(ref _savedAt) < _saveEvery || !await _saving.WaitAsync(0, cancellation).ConfigureAwait(false))
@@ -368,11 +370,11 @@ internal sealed class BackupCopier
         if (result.PageErrors.Count > 0)
         {
             Interlocked.Increment(ref _pageErrorFiles);
-            Log.Warn($"invalid page checksum found in file {ReadPath(source)} at page(s) {string.Join(", ", result.PageErrors)}");
+            Log.Warn($"invalid page checksum found in file {Shown(ReadPath(source))} at page(s) {string.Join(", ", result.PageErrors)}");
         }
         else if (result.PageChecksumValid == false)
         {
-            Log.Warn($"page misalignment in file {ReadPath(source)}: file size {result.Size} is not divisible by page size 8192");
+            Log.Warn($"page misalignment in file {Shown(ReadPath(source))}: file size {result.Size} is not divisible by page size 8192");
         }
     }
 
@@ -389,24 +391,8 @@ internal sealed class BackupCopier
         entry.ChecksumPageErrors = result.PageErrors.Count > 0 ? ManifestFile.EncodePageErrors(result.PageErrors.Select(b => (ulong)b)) : null;
     }
 
-    private static async Task<bool> SameContentAsync(string path, string? checksum, CancellationToken cancellation)
-    {
-        if (checksum is null)
-            return false;
-        try
-        {
-            var stream = BlockingFileStream.OpenRead(path);
-            await using (stream.ConfigureAwait(false))
-            {
-                var sha1 = await System.Security.Cryptography.SHA1.HashDataAsync(stream, cancellation).ConfigureAwait(false);
-                return Convert.ToHexStringLower(sha1) == checksum;
-            }
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-    }
+    private static async Task<bool> SameContentAsync(IPgHost host, string path, string? checksum, CancellationToken cancellation) =>
+        checksum is not null && await host.Sha1Async(path, cancellation).ConfigureAwait(false) == checksum;
 
     /// <summary>Unchanged since the prior backup: point at the backup that holds the bytes.</summary>
     private void Reference(ManifestFile entry, ManifestFile prior)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using PgRest.BlockIncr;
+using PgRest.Cluster;
 using PgRest.Common;
 using PgRest.Filters;
 using PgRest.Postgres;
@@ -9,7 +10,11 @@ using PgRest.Repository;
 namespace PgRest.Commands.Backup;
 
 /// <summary>What copying one file produced, for its manifest entry; <paramref name="MapSize"/> is a block-incremental file's <c>bim</c>.</summary>
-public sealed record BackupFileResult(bool Missing, long Size, string Sha1, long RepoSize, string? RepoSha1, bool? PageChecksumValid, IReadOnlyList<uint> PageErrors, long MapSize = 0);
+public sealed record BackupFileResult(bool Missing, long Size, string Sha1, long RepoSize, string? RepoSha1, bool? PageChecksumValid, IReadOnlyList<uint> PageErrors, long MapSize = 0)
+{
+    /// <summary>The database removed the file since the manifest was built.</summary>
+    public static readonly BackupFileResult MissingFile = new(true, 0, "", 0, null, null, []);
+}
 
 /// <summary>How a file is stored: whole through the filter pipeline, or block incrementally against the prior map.</summary>
 public sealed record StoreAs(CompressType CompressType, int CompressLevel, string? CipherPass, bool Raw = false, BlockIncrSettings? BlockIncr = null, BlockMap? PriorMap = null)
@@ -30,27 +35,19 @@ public static class BackupFileCopier
     private const int PageSize = PageChecksum.DefaultPageSize;
     private const long SegmentPages = 1024L * 1024 * 1024 / PageSize;
 
-    private static readonly BackupFileResult MissingFile = new(true, 0, "", 0, null, null, []);
-
-    /// <summary>Copies a file to its own repository file at <paramref name="repoPath"/>.</summary>
+    /// <summary>Copies a file of <paramref name="host"/> to its own repository file at <paramref name="repoPath"/>.</summary>
     public static async Task<BackupFileResult> CopyAsync(
-        string sourcePath, long sizeLimit, bool checkPages, Repo repo, string repoPath, StoreAs store, CancellationToken cancellationToken)
+        IPgHost host, string sourcePath, long sizeLimit, bool checkPages, Repo repo, string repoPath, StoreAs store, CancellationToken cancellationToken)
     {
-        var source = TryOpen(sourcePath);
-        if (source is null)
-            return MissingFile;
-
-        await using (source.ConfigureAwait(false))
+        var destination = await repo.Storage.OpenWriteAsync(repoPath, durable: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (destination.ConfigureAwait(false))
         {
-            var destination = await repo.Storage.OpenWriteAsync(repoPath, durable: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-            await using (destination.ConfigureAwait(false))
-            {
-                var result = await CopyIntoAsync(source, sizeLimit, checkPages, destination, store, cancellationToken).ConfigureAwait(false);
-                // A block-incremental file with no block changed stores nothing: it stays a reference to the prior backup.
-                if (result.RepoSize > 0 || store.BlockIncr is null)
-                    await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
-            }
+            var result = await host.CopyIntoAsync(sourcePath, sizeLimit, checkPages, destination, store, cancellationToken).ConfigureAwait(false);
+            // A block-incremental file with no block changed stores nothing: it stays a reference to the prior backup.
+            // A missing file is not committed: disposing the write leaves nothing behind.
+            if (!result.Missing && (result.RepoSize > 0 || store.BlockIncr is null))
+                await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
         }
     }
 
@@ -68,14 +65,13 @@ public static class BackupFileCopier
     }
 
     /// <summary>
-    /// Appends one file's stored stream (its own compressed, encrypted frame) to <paramref name="destination"/>, which
-    /// stays open: a file of its own or the next member of a bundle.
+    /// Reads one file through its page checks into <paramref name="sink"/> (the caller's, which it completes but does
+    /// not dispose): on this host the whole pipeline to the repository; on a database host serving a repository host,
+    /// the part done where the file is (SHA-1, size, compression).
     /// </summary>
-    public static async Task<BackupFileResult> CopyIntoAsync(
-        BlockingFileStream source, long sizeLimit, bool checkPages, Stream destination, StoreAs store, CancellationToken cancellationToken)
+    internal static async Task<BackupFileResult> CopyIntoAsync(
+        BlockingFileStream source, long sizeLimit, bool checkPages, IFileSink sink, CancellationToken cancellationToken)
     {
-        var sink = store.Open(destination);
-        await using var sinkScope = sink.ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         List<uint>? pageErrors = null;
         var pagesValid = checkPages;

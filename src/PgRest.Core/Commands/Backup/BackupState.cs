@@ -1,3 +1,4 @@
+using PgRest.Cluster;
 using PgRest.Config;
 using PgRest.Filters;
 using PgRest.Info;
@@ -25,6 +26,12 @@ internal sealed class BackupState(CommandContext context, Repo repo, BackupInfo 
     public BackupInfo Info { get; } = info;
 
     public string PgPath => Context.PgPath;
+
+    /// <summary>Where pg1 is: this host, or the database host of <c>pg1-host</c>.</summary>
+    public IPgHost Host => Context.PgHost(1);
+
+    /// <summary><c>backup-standby</c>: the host of the standby the files are read from.</summary>
+    public IPgHost? StandbyHost { get; set; }
 
     public bool Online { get; set; }
 
@@ -66,7 +73,7 @@ internal sealed class BackupState(CommandContext context, Repo repo, BackupInfo 
 
     public BackupStopResult? Stop { get; set; }
 
-    public DataDirectoryScanner Scanner { get; set; } = null!;
+    public DataDirectoryScan Scan { get; set; } = null!;
 
     public Manifest Manifest { get; set; } = null!;
 

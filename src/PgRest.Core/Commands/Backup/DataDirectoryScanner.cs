@@ -13,6 +13,44 @@ public sealed record ScannedLink(string ManifestName, string Destination, FileSt
 /// <summary>A backup target: <c>pg_data</c>, a tablespace, or another link in PGDATA.</summary>
 public sealed record ScannedTarget(string Name, string Path, bool IsLink, string? TablespaceId = null, string? TablespaceName = null, string? File = null);
 
+/// <summary>What to scan: PGDATA, this version's tablespace directory, tablespace names by oid, exclusions, online or not.</summary>
+/// <param name="WalDirectory"><c>pg_wal</c> (<c>pg_xlog</c> before PostgreSQL 10).</param>
+/// <param name="Online">Online, the WAL files and <c>archive_status</c> contents are left out (restore brings WAL from the archive).</param>
+public sealed record ScanRequest(string PgPath, string TablespaceDirectory, IReadOnlyDictionary<string, string> TablespaceNames,
+    IReadOnlyList<string> Exclusions, string WalDirectory = "pg_wal", bool Online = true);
+
+/// <summary>
+/// What a scan found, with the owner names of the host it ran on (a database host scanned for a repository host
+/// resolves them there, where the ids mean something).
+/// </summary>
+public sealed record DataDirectoryScan(IReadOnlyList<ScannedFile> Files, IReadOnlyList<ScannedPath> Paths, IReadOnlyList<ScannedLink> Links,
+    IReadOnlyList<ScannedTarget> Targets, IReadOnlyDictionary<uint, string> UserNames, IReadOnlyDictionary<uint, string> GroupNames)
+{
+    public string? UserName(uint id) => UserNames.GetValueOrDefault(id);
+
+    public string? GroupName(uint id) => GroupNames.GetValueOrDefault(id);
+
+    /// <summary>Scans on this host.</summary>
+    public static DataDirectoryScan Run(ScanRequest request)
+    {
+        var scanner = new DataDirectoryScanner(request.PgPath, request.TablespaceDirectory, request.TablespaceNames, request.Exclusions,
+            request.WalDirectory, request.Online);
+        scanner.Scan();
+        var statuses = scanner.Files.Select(f => f.Status).Concat(scanner.Paths.Select(p => p.Status)).Concat(scanner.Links.Select(l => l.Status)).ToList();
+        var users = new Dictionary<uint, string>();
+        var groups = new Dictionary<uint, string>();
+        foreach (var status in statuses)
+        {
+            if (!users.ContainsKey(status.UserId) && OwnerNames.UserName(status.UserId) is { } user)
+                users[status.UserId] = user;
+            if (!groups.ContainsKey(status.GroupId) && OwnerNames.GroupName(status.GroupId) is { } group)
+                groups[status.GroupId] = group;
+        }
+
+        return new DataDirectoryScan(scanner.Files, scanner.Paths, scanner.Links, scanner.Targets, users, groups);
+    }
+}
+
 /// <summary>
 /// Lists PGDATA (and tablespaces) for a backup manifest with pgBackRest's exclusions (pgbackrest-format.md, "3.8 What the manifest excludes"), so that manifests
 /// built by either tool compare file for file.

@@ -12,7 +12,7 @@ internal static class ManifestBuilder
 {
     public static Manifest Build(BackupState backup, IReadOnlyList<DbDatabase> databases)
     {
-        var scanner = backup.Scanner;
+        var scanner = backup.Scan;
         var root = scanner.Paths[0].Status;
         var manifest = new Manifest
         {
@@ -24,7 +24,7 @@ internal static class ManifestBuilder
             CatalogVersion = backup.PgControl.CatalogVersion,
             ControlVersion = backup.PgControl.ControlVersion,
             CipherPass = !backup.Repo.Encrypted ? null : backup.PriorManifest?.CipherPass ?? BackupStore.NewCipherPass(),
-            Defaults = ManifestDefaults.FromPgData(Owner(root.UserId, user: true), Owner(root.GroupId, user: false), (UnixFileMode)root.Mode),
+            Defaults = ManifestDefaults.FromPgData(new(scanner.UserName(root.UserId)), new(scanner.GroupName(root.GroupId)), (UnixFileMode)root.Mode),
         };
         if (backup.PriorManifest is not null)
             manifest.References.AddRange(backup.PriorManifest.References);
@@ -58,7 +58,7 @@ internal static class ManifestBuilder
         options.ProcessMax = (uint)config.Get(Options.ProcessMax);
     }
 
-    private static void AddTargets(Manifest manifest, DataDirectoryScanner scanner)
+    private static void AddTargets(Manifest manifest, DataDirectoryScan scanner)
     {
         foreach (var target in scanner.Targets)
         {
@@ -74,14 +74,14 @@ internal static class ManifestBuilder
         }
     }
 
-    private static void AddEntries(Manifest manifest, DataDirectoryScanner scanner)
+    private static void AddEntries(Manifest manifest, DataDirectoryScan scanner)
     {
         foreach (var path in scanner.Paths)
         {
             manifest.Paths.Add(new ManifestPath
             {
                 Name = path.ManifestName, Mode = (UnixFileMode)path.Status.Mode,
-                User = Owner(path.Status.UserId, user: true), Group = Owner(path.Status.GroupId, user: false),
+                User = new(scanner.UserName(path.Status.UserId)), Group = new(scanner.GroupName(path.Status.GroupId)),
             });
         }
 
@@ -90,7 +90,7 @@ internal static class ManifestBuilder
             manifest.Links.Add(new ManifestLink
             {
                 Name = link.ManifestName, Destination = link.Destination,
-                User = Owner(link.Status.UserId, user: true), Group = Owner(link.Status.GroupId, user: false),
+                User = new(scanner.UserName(link.Status.UserId)), Group = new(scanner.GroupName(link.Status.GroupId)),
             });
         }
 
@@ -102,11 +102,9 @@ internal static class ManifestBuilder
                 Size = (ulong)file.Status.Size,
                 Timestamp = file.Status.ModifiedSeconds,
                 Mode = (UnixFileMode)file.Status.Mode,
-                User = Owner(file.Status.UserId, user: true),
-                Group = Owner(file.Status.GroupId, user: false),
+                User = new(scanner.UserName(file.Status.UserId)),
+                Group = new(scanner.GroupName(file.Status.GroupId)),
             });
         }
     }
-
-    private static ManifestOwner Owner(uint id, bool user) => new(user ? OwnerNames.UserName(id) : OwnerNames.GroupName(id));
 }

@@ -103,7 +103,8 @@ internal static class ServerCommand
         }
     }
 
-    /// <summary>Authorizes the client for the stanza it asks for, then opens that stanza's repository.</summary>
+    /// <summary>Authorizes the client for the stanza it asks for, then opens that stanza's repository (or, for a
+    /// repository host's backup, this host's cluster).</summary>
     private static RemoteSession Open(OpenRequest request, string? commonName, string peer, ServerSettings settings, Configuration config)
     {
         if (!settings.Authorization.Allows(commonName, request.Stanza))
@@ -112,7 +113,17 @@ internal static class ServerCommand
             throw new PgRestException(ErrorCode.Access, "access denied");
         }
 
-        return RemoteCommand.OpenRepo(RemoteConfiguration(config, request), request.Repo, request.WantCipher, request.Lock);
+        if (!request.Pg)
+            return RemoteCommand.OpenRepo(RemoteConfiguration(config, request), request.Repo, request.WantCipher, request.Lock);
+        var served = RemoteConfiguration(config, request);
+        var pgPaths = served.PgIndexes.Select(index => served.Find(Options.PgPath, index)).OfType<string>().ToList();
+        if (pgPaths.Count == 0)
+        {
+            Log.Warn($"server: {peer} asked for the cluster of stanza '{request.Stanza ?? "(none)"}', which has no pg-path here");
+            throw new PgRestException(ErrorCode.Access, $"access denied: stanza '{request.Stanza ?? "(none)"}' has no pg-path on this host");
+        }
+
+        return RemoteCommand.OpenPg(pgPaths);
     }
 
     /// <summary>This host's configuration as a remote command for the client's stanza and repository would load it.</summary>
@@ -127,7 +138,7 @@ internal static class ServerCommand
 
         if (request.Stanza is not null)
             arguments.Add("--stanza=" + request.Stanza);
-        arguments.AddRange(["--repo=" + request.Repo.ToString(CultureInfo.InvariantCulture), "--remote-type=repo", "remote"]);
+        arguments.AddRange(request.Pg ? ["--remote-type=pg", "remote"] : ["--repo=" + request.Repo.ToString(CultureInfo.InvariantCulture), "--remote-type=repo", "remote"]);
         return ConfigurationLoader.Load(arguments, ConfigurationLoader.ReadEnvironment());
     }
 }

@@ -45,7 +45,8 @@ public static class StanzaDeleteCommand
                     $"stop file does not exist for stanza '{stanza}'\nHINT: has the pgbackrest stop command been run on this server for this stanza?");
             }
 
-            if (!config.Get(Options.Force) && File.Exists(Path.Combine(context.PgPath, "postmaster.pid")))
+            if (!config.Get(Options.Force)
+                && await context.PgHost(1).FileExistsAsync(Path.Combine(context.PgPath, "postmaster.pid"), cancellation).ConfigureAwait(false))
             {
                 throw new PgRestException(ErrorCode.PgRunning,
                     $"postmaster.pid exists - looks like PostgreSQL is running. To delete stanza '{stanza}' on {repo.Name}, shut down PostgreSQL for stanza '{stanza}' and try again, or use --force.");
