@@ -62,12 +62,15 @@ public static partial class OptionTable
         + "* trace - everything the program does; very verbose";
 
     // What help says about the features pgrest accepts in the configuration but does not have yet.
-    private const string PgHostMissing = "pgrest does not implement remote PostgreSQL hosts yet: a command that finds a "
-        + "pgN-host set fails with [067] FeatureNotSupported before it takes a lock or writes anything. Run pgrest on the "
-        + "database host, with a local pg1-path, instead (with repo1-host when the repository is on another host).";
+    private const string PgHostMissing = "Backup, check and the stanza commands then run on this host (the repository host) "
+        + "and start pgrest on the database host over SSH (cmd-ssh, pg-host-user, pg-host-cmd), or connect to its pgrest "
+        + "server over TLS (pg-host-type=tls): pg_control is read, PGDATA scanned and each file read there, its pages "
+        + "checked, hashed and compressed there; encryption is done here, where the passphrase is; the database session is "
+        + "relayed to the cluster's socket there (pg-socket-path, pg-port, pg-user name that host's server). pg-path is the "
+        + "data directory on the database host. archive-push, archive-get and restore must run on the database host: "
+        + "with pg1-host set they fail with [072], as in pgBackRest.";
 
-    private const string PgHostOnly = "Only used together with pgN-host, which pgrest does not implement yet: a command "
-        + "that finds a pgN-host set fails with [067] FeatureNotSupported.";
+    private const string PgHostOnly = "Only used together with pgN-host (see pg-host).";
 
     private const string RepoHostMissing = "The command starts pgrest on that host over SSH (cmd-ssh, repo-host-user, "
         + "repo-host-cmd) and does every storage operation through it, on the repository that host's configuration file "
@@ -80,7 +83,7 @@ public static partial class OptionTable
 
     private const string RepoHostTlsOnly = "Only used with repo-host-type=tls.";
 
-    private const string ServerOnly = "Read by pgrest server on a repository host; see docs/repository-host.md.";
+    private const string ServerOnly = "Read by pgrest server (on a repository or database host); see docs/repository-host.md.";
 
     private const string HostTypes = "\n\n* ssh - start the program on the remote host over SSH (the default)\n"
         + "* tls - connect to the server command running on the remote host";
@@ -937,7 +940,7 @@ public static partial class OptionTable
                 + "the privileges needed for backups."),
     ];
 
-    /// <summary>pgN-host-*: a cluster reached through another host, which pgrest does not implement yet.</summary>
+    /// <summary>pgN-host-*: a cluster on another host, reached through pgrest there.</summary>
     private static OptionDefinition[] PgHostOptions() =>
     [
         PgOpt("pg-host", OptionType.String, PgCommands).Optional().DependsOn("pg-local", "n")

@@ -128,11 +128,13 @@ public static partial class OptionTable
             RestoreHelp),
         new(12, "server", false,
             "Run the TLS server for remote hosts.",
-            "Run on a repository host: accepts TLS connections (tls-server-address, tls-server-port) from database hosts "
-            + "whose repoN-host-type=tls, so they reach this host's repositories without SSH. A client must present a "
-            + "certificate signed by tls-server-ca-file whose common name tls-server-auth lets into the stanza it asks for; "
-            + "the configuration file is read again for every connection. Runs until stopped (SIGTERM); samples/ has a "
-            + "systemd unit. Serving a PostgreSQL cluster to a repository host (pgN-host) is not implemented yet."),
+            "Accepts TLS connections (tls-server-address, tls-server-port) from other hosts, so they reach this host "
+            + "without SSH: on a repository host, database hosts whose repoN-host-type=tls use its repositories; on a "
+            + "database host, a repository host whose pgN-host-type=tls backs up its cluster (the stanza's pgN-path here; "
+            + "nothing outside its data directories and tablespaces is served, and the database session goes only to a "
+            + "server on this host). A client must present a certificate signed by tls-server-ca-file whose common name "
+            + "tls-server-auth lets into the stanza it asks for; the configuration file is read again for every "
+            + "connection. Runs until stopped (SIGTERM); samples/ has a systemd unit."),
         new(13, "server-ping", true,
             "Check that a TLS server answers.",
             "Connects to a pgrest server (the host given as parameter, else tls-server-address, on tls-server-port) and "

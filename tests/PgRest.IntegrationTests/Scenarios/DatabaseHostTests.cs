@@ -87,8 +87,9 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         var (intruderCert, intruderKey) = pki.Issue("intruder", "intruder");
         TempDirectory.ChangeOwnerRecursive(pki.Directory, PgCluster.OsUser);
 
+        // Block incremental: its files travel plain and are compared with the prior map on the repository host.
         var host = await RepositoryHost.CreateAsync("pg-host-tls", "repo1-cipher-type=aes-256-cbc", "repo1-cipher-pass=" + CipherPass,
-            "compress-type=zst", "process-max=2", "start-fast=y");
+            "compress-type=zst", "process-max=2", "start-fast=y", "repo1-bundle=y", "repo1-block=y");
         await using var stack = await Stack.CreateAsync(Archiver.Pgrest, ["compress-type=zst"], stanza: Stanza, repositoryOptions: host.ClientOptions());
         // The database host's server settings, in its [global] section.
         File.WriteAllText(stack.ConfigPath, File.ReadAllText(stack.ConfigPath).Replace("[global]\n", string.Join('\n',
@@ -114,8 +115,11 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
 
         await ExpectOnHostAsync(host, "stanza-create");
         await ExpectOnHostAsync(host, "check");
-        await stack.Cluster.ExecuteAsync("create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, 1000) g");
+        await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
         await ExpectOnHostAsync(host, "--type=full", "backup");
+        await stack.Cluster.ExecuteAsync("create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, 1000) g");
+        await stack.Cluster.ExecuteAsync("update history set noise = 'changed' where id % 1000 = 0");
+        await ExpectOnHostAsync(host, "--type=diff", "backup");
         var expected = await OrdersHashAsync(stack);
         var lsn = (await stack.Cluster.QueryScalarAsync<string>("select pg_current_wal_insert_lsn()::text"))!;
         await stack.Cluster.ExecuteAsync("drop table orders");
@@ -125,9 +129,10 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
         Assert.Equal(expected, await OrdersHashAsync(stack));
-        var verify = await host.RunAsync(Tools.Pgbackrest, Stanza, "verify", "--output=text", "--verbose");
-        output.WriteLine($"(repository host) $ pgbackrest verify -> {verify.ExitCode}\n{verify.StandardOutput}{verify.StandardError}");
-        Stack.AssertVerifiedClean("pgbackrest", verify.StandardOutput);
+        Assert.Equal(100L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history where noise = 'changed'"));
+        var verify = await host.RunAsync(Tools.PgbackrestNewer, Stanza, "verify", "--output=text", "--verbose");
+        output.WriteLine($"(repository host) $ pgbackrest-2.55 verify -> {verify.ExitCode}\n{verify.StandardOutput}{verify.StandardError}");
+        Stack.AssertVerifiedClean("pgbackrest-2.55", verify.StandardOutput);
 
         // A CN tls-server-auth does not name: the cluster cannot be checked, as when it cannot be reached.
         var refused = await host.RunAsync(Tools.Pgrest, Stanza, "--pg1-host-cert-file=" + Path.Combine(tls, Path.GetFileName(intruderCert)),
@@ -142,6 +147,39 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         Assert.Equal(105, elsewhere.ExitCode);
         Assert.Contains("not in a data directory or tablespace of the stanza on this host", elsewhere.StandardError, StringComparison.Ordinal);
         Assert.Contains("access denied", server.Log, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// backup-standby with both clusters on the database host side (pg1-host, pg2-host): start and stop on the primary,
+    /// the data files read from the standby through its host once it replayed past the start.
+    /// </summary>
+    [Fact]
+    public async Task The_repository_host_backs_up_a_standby_on_its_own_host()
+    {
+        var host = await RepositoryHost.CreateAsync("pg-host-standby", "process-max=2", "start-fast=y");
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, stanza: Stanza, repositoryOptions: host.ClientOptions());
+        await using var standby = await PgCluster.CreateAsync(new PgClusterOptions { Start = false });
+        TempDirectory.Empty(standby.DataDirectory);
+        (await standby.RunToolAsync("pg_basebackup", ["-D", standby.DataDirectory, "-R", "-X", "stream", "-c", "fast",
+            "-h", stack.Cluster.SocketDirectory, "-p", stack.Cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", PgCluster.DatabaseUser])).EnsureSuccess("pg_basebackup");
+        await standby.StartAsync();
+        AddDatabaseHost(host, stack);
+        File.AppendAllLines(host.ConfigPath,
+        [
+            "pg2-host=" + host.Server["HOST"], "pg2-host-port=" + host.Server["PORT"], "pg2-host-user=" + PgCluster.OsUser,
+            "pg2-path=" + standby.DataDirectory, "pg2-port=" + standby.Port.ToString(CultureInfo.InvariantCulture), "pg2-socket-path=" + standby.SocketDirectory,
+        ]);
+
+        await ExpectOnHostAsync(host, "stanza-create");
+        await stack.Cluster.ExecuteAsync("create table after_standby as select g, md5(g::text) as v from generate_series(1, 50000) g");
+        var backup = await ExpectOnHostAsync(host, "--log-level-console=detail", "--backup-standby", "--type=full", "backup");
+        Assert.Contains("replay on the standby reached", backup.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"backup file 127.0.0.1:{standby.DataDirectory}/base/", backup.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"backup file 127.0.0.1:{stack.Cluster.DataDirectory}/global/pg_control (", backup.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain($"backup file 127.0.0.1:{stack.Cluster.DataDirectory}/base/", backup.StandardOutput, StringComparison.Ordinal);
+        var verify = await host.RunAsync(Tools.Pgbackrest, Stanza, "verify", "--output=text", "--verbose");
+        output.WriteLine($"(repository host) $ pgbackrest verify -> {verify.ExitCode}\n{verify.StandardOutput}{verify.StandardError}");
+        Stack.AssertVerifiedClean("pgbackrest", verify.StandardOutput);
     }
 
     /// <summary>Archive-push, archive-get and restore work on the cluster's own files: pg1-host set is refused by both tools.</summary>

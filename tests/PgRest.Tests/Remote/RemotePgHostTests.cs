@@ -44,10 +44,10 @@ public sealed class RemotePgHostTests : IAsyncDisposable
         Directory.Delete(_pgData, recursive: true);
     }
 
-    private RemotePgHost Host(bool servesPg = true)
+    private RemotePgHost Host(bool servesPg = true, Func<string, bool>? allowed = null)
     {
         var storage = new PosixStorage("/");
-        var session = new RemoteSession(storage, new RemoteRepoIdentity(storage.Features, "/", null, null), ServesPg: servesPg);
+        var session = new RemoteSession(storage, new RemoteRepoIdentity(storage.Features, "/", null, null), ServesPg: servesPg, PgPathAllowed: allowed);
         var connections = new RemoteStorage((number, _) => Task.FromResult(Connect(session, number)), wantCipher: false);
         _connections.Add(connections);
         return new RemotePgHost(connections, "db1");
@@ -154,6 +154,52 @@ public sealed class RemotePgHostTests : IAsyncDisposable
         var error = await Assert.ThrowsAsync<PgRestException>(() => Host(servesPg: false).ReadControlAsync(_pgData, CancellationToken.None));
         Assert.Equal(ErrorCode.Protocol, error.Code);
         Assert.Contains("serves a repository, not a PostgreSQL host", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Through_pgrest_server_only_the_data_directory_and_where_its_links_lead_are_served()
+    {
+        var tablespace = Directory.CreateTempSubdirectory("pgrest-pg-host-tablespace-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(_pgData, "pg_tblspc"));
+            File.CreateSymbolicLink(Path.Combine(_pgData, "pg_tblspc", "16400"), tablespace);
+            File.WriteAllText(Path.Combine(tablespace, "16401"), "relation");
+            var host = Host(allowed: PgPathGuard.Below([_pgData]));
+
+            Assert.NotNull(await host.Sha1Async(Path.Combine(_pgData, "base", "1", "16384"), CancellationToken.None));
+            Assert.NotNull(await host.Sha1Async(Path.Combine(tablespace, "16401"), CancellationToken.None));
+            Assert.Equal(7710618587992439585UL, (await host.ReadControlAsync(_pgData, CancellationToken.None)).SystemId);
+            foreach (var outside in new[] { "/etc/passwd", _pgData + "/../" + Path.GetFileName(tablespace) + "-not/x", _pgData + "-other/global/pg_control", "/" })
+            {
+                var denied = await Assert.ThrowsAsync<PgRestException>(() => host.Sha1Async(outside, CancellationToken.None));
+                Assert.Equal(ErrorCode.Access, denied.Code);
+                Assert.Contains("not in a data directory or tablespace of the stanza on this host", denied.Message, StringComparison.Ordinal);
+            }
+
+            // The connection stays usable after a refusal.
+            Assert.NotNull(await host.Sha1Async(Path.Combine(_pgData, "PG_VERSION"), CancellationToken.None));
+        }
+        finally
+        {
+            Directory.Delete(tablespace, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_database_session_is_relayed_only_to_a_server_on_the_database_host()
+    {
+        var refused = await Assert.ThrowsAsync<PgRestException>(() =>
+            Host().ConnectAsync(new PgRest.Postgres.DbConnectionOptions { SocketPath = "db.example.com", Port = 5432 }, CancellationToken.None));
+        Assert.Equal(ErrorCode.DbConnect, refused.Code);
+        Assert.Contains("connects only to its own server", refused.Message, StringComparison.Ordinal);
+
+        // A socket with no server behind it: libpq's words, for the database host's socket.
+        var missing = await Assert.ThrowsAsync<PgRestException>(() =>
+            Host().ConnectAsync(new PgRest.Postgres.DbConnectionOptions { SocketPath = _pgData, Port = 5999 }, CancellationToken.None));
+        Assert.Equal(ErrorCode.DbConnect, missing.Code);
+        Assert.Equal($"unable to connect to 'dbname='postgres' port=5999 host='{_pgData}'': connection to server on socket \"{_pgData}/.s.PGSQL.5999\" failed: "
+            + "No such file or directory\n\tIs the server running locally and accepting connections on that socket?", missing.Message);
     }
 
     private static async Task<(BackupFileResult Result, byte[] Stored)> CopyAsync(IPgHost host, string path, StoreAs store)
