@@ -38,18 +38,15 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         await stack.Cluster.ExecuteAsync("insert into orders (item, amount) select 'item ' || g, g * 1.25 from generate_series(1, 1000) g");
         await stack.Cluster.ExecuteAsync("update history set noise = 'changed' where id <= 1000");
         await ExpectOnHostAsync(host, "--type=incr", "backup");
-        var expected = await OrdersHashAsync(stack);
+        var expected = await Tutorial.OrdersHashAsync(stack);
         await Task.Delay(1100); // a time target must fall in a later second than the backup's stop
-        var target = (await stack.Cluster.QueryScalarAsync<string>("select to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS.USOF')"))!;
-        await Task.Delay(1100);
+        var target = await Tutorial.TimeTargetAsync(stack);
         await stack.Cluster.ExecuteAsync("drop table orders");
         await stack.ExpectAsync(output, "pgrest", "check"); // the WAL with the DROP is archived
         await stack.Cluster.StopAsync();
 
-        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=time", $"--target={target}", "--target-action=promote", "--delta", "restore");
-        await stack.Cluster.StartAsync();
-        await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        await Tutorial.RestoreAndPromoteAsync(stack, output, "--type=time", $"--target={target}");
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(1000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history where noise = 'changed'"));
 
         // The repository host's: written by its user; the files keep the database host's owner in the manifest.
@@ -120,15 +117,13 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         await stack.Cluster.ExecuteAsync("create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, 1000) g");
         await stack.Cluster.ExecuteAsync("update history set noise = 'changed' where id % 1000 = 0");
         await ExpectOnHostAsync(host, "--type=diff", "backup");
-        var expected = await OrdersHashAsync(stack);
+        var expected = await Tutorial.OrdersHashAsync(stack);
         var lsn = (await stack.Cluster.QueryScalarAsync<string>("select pg_current_wal_insert_lsn()::text"))!;
         await stack.Cluster.ExecuteAsync("drop table orders");
         await stack.ExpectAsync(output, "pgrest", "check");
         await stack.Cluster.StopAsync();
-        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=lsn", $"--target={lsn}", "--target-action=promote", "--delta", "restore");
-        await stack.Cluster.StartAsync();
-        await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        await Tutorial.RestoreAndPromoteAsync(stack, output, "--type=lsn", $"--target={lsn}");
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(100L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history where noise = 'changed'"));
         var verify = await host.RunAsync(Tools.PgbackrestNewer, Stanza, "verify", "--output=text", "--verbose");
         output.WriteLine($"(repository host) $ pgbackrest-2.55 verify -> {verify.ExitCode}\n{verify.StandardOutput}{verify.StandardError}");
@@ -230,7 +225,4 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 0, $"pgrest {string.Join(' ', arguments)} on the repository host exited {result.ExitCode}:\n{result.StandardError}{result.StandardOutput}");
         return result;
     }
-
-    private static Task<string?> OrdersHashAsync(Stack stack) =>
-        stack.Cluster.QueryScalarAsync<string>("select md5(string_agg(id || ':' || item || ':' || amount, ',' order by id)) from orders");
 }

@@ -40,18 +40,15 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
 
         await stack.Cluster.ExecuteAsync("create table orders (id serial primary key, item text not null, amount numeric not null)");
         await stack.Cluster.ExecuteAsync($"insert into orders (item, amount) select 'item ' || g, g * 1.25 from generate_series(1, {Orders}) g");
-        var expected = await OrdersHashAsync(stack);
-        var target = (await stack.Cluster.QueryScalarAsync<string>("select to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS.USOF')"))!;
-        await Task.Delay(1100);
+        var expected = await Tutorial.OrdersHashAsync(stack);
+        var target = await Tutorial.TimeTargetAsync(stack);
         await stack.Cluster.ExecuteAsync("drop table orders");
         await stack.Cluster.ExecuteAsync("insert into history select g, md5(g::text) from generate_series(100001, 130000) g");
         await stack.ExpectAsync(output, "pgrest", "check"); // the WAL with the DROP is archived
         await stack.Cluster.StopAsync();
 
-        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=time", $"--target={target}", "--target-action=promote", "--delta", "restore");
-        await stack.Cluster.StartAsync();
-        await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        await Tutorial.RestoreAndPromoteAsync(stack, output, "--type=time", $"--target={target}");
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
         await stack.Cluster.ExecuteAsync("create table after_recovery as select 42 as answer");
         await stack.ExpectAsync(output, "pgrest", "check");
@@ -82,7 +79,7 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         await stack.ExpectAsync(output, "pgbackrest", "--log-level-console=info", "--type=default", "restore");
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(42, await stack.Cluster.QueryScalarAsync<int>("select answer from after_recovery"));
     }
 
@@ -96,7 +93,7 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
         await stack.ExpectAsync(output, "pgbackrest-2.55", "--type=full", "backup");
         await stack.Cluster.ExecuteAsync($"create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, {Orders}) g");
-        var expected = await OrdersHashAsync(stack);
+        var expected = await Tutorial.OrdersHashAsync(stack);
         await stack.ExpectAsync(output, "pgbackrest-2.55", "check");
 
         Assert.Equal(JsonSerializerHelpers.Normalize((await stack.ExpectAsync(output, "pgbackrest-2.55", "info", "--output=json")).StandardOutput),
@@ -108,7 +105,7 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "restore");
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
     }
 
@@ -188,15 +185,13 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
         await stack.ExpectAsync(output, "pgrest", "--type=full", "backup");
         await stack.Cluster.ExecuteAsync($"create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, {Orders}) g");
-        var expected = await OrdersHashAsync(stack);
+        var expected = await Tutorial.OrdersHashAsync(stack);
         var lsn = (await stack.Cluster.QueryScalarAsync<string>("select pg_current_wal_insert_lsn()::text"))!;
         await stack.Cluster.ExecuteAsync("drop table orders");
         await stack.ExpectAsync(output, "pgrest", "check");
         await stack.Cluster.StopAsync();
-        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=lsn", $"--target={lsn}", "--target-action=promote", "--delta", "restore");
-        await stack.Cluster.StartAsync();
-        await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        await Tutorial.RestoreAndPromoteAsync(stack, output, "--type=lsn", $"--target={lsn}");
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Empty(host.NotOwnedByTheHostUser());
         Assert.DoesNotContain(CipherPass, File.ReadAllText(stack.ConfigPath), StringComparison.Ordinal);
 
@@ -277,7 +272,4 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} on the repository host exited {result.ExitCode}:\n{result.StandardError}{result.StandardOutput}");
         return result;
     }
-
-    private static Task<string?> OrdersHashAsync(Stack stack) =>
-        stack.Cluster.QueryScalarAsync<string>("select md5(string_agg(id || ':' || item || ':' || amount, ',' order by id)) from orders");
 }

@@ -41,18 +41,15 @@ public sealed class SftpRepositoryTests(ITestOutputHelper output)
 
         await stack.Cluster.ExecuteAsync("create table orders (id serial primary key, item text not null, amount numeric not null)");
         await stack.Cluster.ExecuteAsync($"insert into orders (item, amount) select 'item ' || g, g * 1.25 from generate_series(1, {Orders}) g");
-        var expected = await OrdersHashAsync(stack);
-        var target = (await stack.Cluster.QueryScalarAsync<string>("select to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS.USOF')"))!;
-        await Task.Delay(1100);
+        var expected = await Tutorial.OrdersHashAsync(stack);
+        var target = await Tutorial.TimeTargetAsync(stack);
         await stack.Cluster.ExecuteAsync("drop table orders");
         await stack.Cluster.ExecuteAsync("insert into history select g, md5(g::text) from generate_series(100001, 130000) g");
         await stack.ExpectAsync(output, "pgrest", "check"); // the WAL with the DROP is archived
         await stack.Cluster.StopAsync();
 
-        await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "--type=time", $"--target={target}", "--target-action=promote", "--delta", "restore");
-        await stack.Cluster.StartAsync();
-        await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        await Tutorial.RestoreAndPromoteAsync(stack, output, "--type=time", $"--target={target}");
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
         await stack.Cluster.ExecuteAsync("create table after_recovery as select 42 as answer");
         await stack.ExpectAsync(output, "pgrest", "check");
@@ -86,7 +83,7 @@ public sealed class SftpRepositoryTests(ITestOutputHelper output)
         await stack.ExpectAsync(output, Newer, "--log-level-console=info", "--type=default", "restore");
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(42, await stack.Cluster.QueryScalarAsync<int>("select answer from after_recovery"));
     }
 
@@ -99,7 +96,7 @@ public sealed class SftpRepositoryTests(ITestOutputHelper output)
         await stack.Cluster.ExecuteAsync("create table history as select g as id, md5(g::text) as noise from generate_series(1, 100000) g");
         await stack.ExpectAsync(output, Newer, "--type=full", "backup");
         await stack.Cluster.ExecuteAsync($"create table orders as select g as id, 'item ' || g as item, g * 1.25 as amount from generate_series(1, {Orders}) g");
-        var expected = await OrdersHashAsync(stack);
+        var expected = await Tutorial.OrdersHashAsync(stack);
         await stack.ExpectAsync(output, Newer, "check");
 
         Assert.Equal(JsonSerializerHelpers.Normalize((await stack.ExpectAsync(output, Newer, "info", "--output=json")).StandardOutput),
@@ -111,7 +108,7 @@ public sealed class SftpRepositoryTests(ITestOutputHelper output)
         await stack.ExpectAsync(output, "pgrest", "--log-level-console=info", "restore");
         await stack.Cluster.StartAsync();
         await stack.WaitForPromotionAsync();
-        Assert.Equal(expected, await OrdersHashAsync(stack));
+        Assert.Equal(expected, await Tutorial.OrdersHashAsync(stack));
         Assert.Equal(100000L, await stack.Cluster.QueryScalarAsync<long>("select count(*) from history"));
     }
 
@@ -213,8 +210,6 @@ public sealed class SftpRepositoryTests(ITestOutputHelper output)
         }
     }
 
-    private static Task<string?> OrdersHashAsync(Stack stack) =>
-        stack.Cluster.QueryScalarAsync<string>("select md5(string_agg(id || ':' || item || ':' || amount, ',' order by id)) from orders");
 
     private static string RepositoryPath(Stack stack) =>
         File.ReadAllLines(stack.ConfigPath).Single(line => line.StartsWith("repo1-path=", StringComparison.Ordinal))["repo1-path=".Length..];
@@ -238,5 +233,4 @@ public sealed class SftpRepositoryTests(ITestOutputHelper output)
         Assert.True(result.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} exited {result.ExitCode}:\n{result.StandardError}{result.StandardOutput}");
         return result;
     }
-
 }

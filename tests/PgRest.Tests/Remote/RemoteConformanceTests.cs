@@ -33,11 +33,15 @@ public sealed class RemoteConformanceTests : StorageConformanceTests, IAsyncDisp
         return storage;
     }
 
-    internal static RemoteConnection Connect(IStorage served, RemoteRepoIdentity identity, int number)
+    internal static RemoteConnection Connect(IStorage served, RemoteRepoIdentity identity, int number) =>
+        Connect(new RemoteSession(served, identity), number);
+
+    /// <summary>A client connection to a fresh server that opens <paramref name="session"/>, over in-process pipes.</summary>
+    internal static RemoteConnection Connect(RemoteSession session, int number)
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
-        var server = new RemoteServer(_ => new RemoteSession(served, identity), toServer.Reader.AsStream(), toClient.Writer.AsStream());
+        var server = new RemoteServer(_ => session, toServer.Reader.AsStream(), toClient.Writer.AsStream());
         _ = Task.Run(async () =>
         {
             try

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Security.Cryptography;
 using PgRest.Cluster;
 using PgRest.Commands.Backup;
@@ -48,28 +47,9 @@ public sealed class RemotePgHostTests : IAsyncDisposable
     {
         var storage = new PosixStorage("/");
         var session = new RemoteSession(storage, new RemoteRepoIdentity(storage.Features, "/", null, null), ServesPg: servesPg, PgPathAllowed: allowed);
-        var connections = new RemoteStorage((number, _) => Task.FromResult(Connect(session, number)), wantCipher: false);
+        var connections = new RemoteStorage((number, _) => Task.FromResult(RemoteConformanceTests.Connect(session, number)), wantCipher: false);
         _connections.Add(connections);
         return new RemotePgHost(connections, "db1");
-    }
-
-    private static RemoteConnection Connect(RemoteSession session, int number)
-    {
-        var toServer = new Pipe();
-        var toClient = new Pipe();
-        var server = new RemoteServer(_ => session, toServer.Reader.AsStream(), toClient.Writer.AsStream());
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await server.RunAsync(CancellationToken.None);
-            }
-            finally
-            {
-                await toClient.Writer.CompleteAsync();
-            }
-        });
-        return new RemoteConnection($"remote-{number} in-process", toClient.Reader.AsStream(), toServer.Writer.AsStream(), TimeSpan.FromSeconds(30));
     }
 
     private ScanRequest Request() => new(_pgData, "PG_15_202209061", new Dictionary<string, string>(), ["log/"]);
