@@ -921,13 +921,13 @@ public static partial class OptionTable
                 + "Every online backup and check compares it with the data_directory of the server it connects to, and "
                 + "fails when they differ, so a stale setting cannot go unnoticed."),
 
-        PgOpt("pg-port", OptionType.Integer, PgDatabaseCommands).Def("5432").Between(0, 65535).DependsOn("pg-path")
+        PgOpt("pg-port", OptionType.Integer, PgDatabaseCommands | Remote).Def("5432").Between(0, 65535).DependsOn("pg-path")
             .Deprecated("db-port", indexed: true)
             .Help(HelpSection.Stanza, "Port of the cluster.",
                 "Port PostgreSQL listens on, which also names its Unix socket file (.s.PGSQL.<port>). Only needed when the "
                 + "cluster does not use the default port."),
 
-        PgOpt("pg-socket-path", OptionType.Path, PgDatabaseCommands).Optional().DependsOn("pg-path")
+        PgOpt("pg-socket-path", OptionType.Path, PgDatabaseCommands | Remote).Optional().DependsOn("pg-path")
             .Deprecated("db-socket-path", indexed: true)
             .Help(HelpSection.Stanza, "Unix socket directory of the cluster.",
                 "Directory of the cluster's Unix socket (unix_socket_directories in postgresql.conf). When it is not set, "

@@ -121,13 +121,35 @@ public sealed class RemotePgHost(RemoteStorage connections, string name) : IPgHo
 
     public async Task<DbClient> ConnectAsync(DbConnectionOptions options, CancellationToken cancellationToken)
     {
+        // The first relayed connection is opened here, so that a server that cannot be reached is reported in libpq's
+        // words; more come when Npgsql connects again (a cancel request goes over a connection of its own).
+        var (connection, user) = await OpenRelayAsync(options, cancellationToken).ConfigureAwait(false);
+        DbRelay relay;
+        try
+        {
+            relay = DbRelay.Start(connection, async token => (await OpenRelayAsync(options, token).ConfigureAwait(false)).Connection, options.Port);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return await DbClient.ConnectAsync(options with { RelaySocketDirectory = relay.SocketDirectory, RelayUser = user.Length == 0 ? null : user },
+            cancellationToken, relay).ConfigureAwait(false);
+    }
+
+    /// <summary>A connection of its own on which the database host connected to its server; the relay starts after the reply.</summary>
+    private async Task<(RemoteConnection Connection, string User)> OpenRelayAsync(DbConnectionOptions options, CancellationToken cancellationToken)
+    {
         var connection = await connections.OpenDedicatedAsync(cancellationToken).ConfigureAwait(false);
-        string user;
         try
         {
             connection.Frame.Start(FrameKind.Request).Byte((byte)RemoteOperation.DbRelay).String(options.Host ?? options.SocketPath).Int32(options.Port);
             await connection.SendAsync(cancellationToken).ConfigureAwait(false);
-            user = new PayloadReader((await connection.ReplyAsync(cancellationToken).ConfigureAwait(false)).Span).String();
+            var user = new PayloadReader((await connection.ReplyAsync(cancellationToken).ConfigureAwait(false)).Span).String();
+            connection.WaitWithoutTimeout();
+            return (connection, user);
         }
         catch (PgRestException e) when (e.Code == ErrorCode.DbConnect && !connection.Broken)
         {
@@ -139,11 +161,6 @@ public sealed class RemotePgHost(RemoteStorage connections, string name) : IPgHo
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-
-        connection.WaitWithoutTimeout();
-        var relay = DbRelay.Start(connection, options.Port);
-        return await DbClient.ConnectAsync(options with { RelaySocketDirectory = relay.SocketDirectory, RelayUser = user.Length == 0 ? null : user },
-            cancellationToken, relay).ConfigureAwait(false);
     }
 
     private async Task<ReadOnlyMemory<byte>> RequestAsync(Action<FrameBuilder> request, CancellationToken cancellationToken)
@@ -172,27 +189,31 @@ public sealed class RemotePgHost(RemoteStorage connections, string name) : IPgHo
 
 /// <summary>
 /// The repository host's end of a relayed database session: a Unix socket in a private temporary directory, which
-/// Npgsql connects to as to a local server, its bytes carried in data frames to the database host's remote, which
-/// holds the real connection to PostgreSQL. One session; it ends when either side closes.
+/// Npgsql connects to as to a local server. Each connection to it (the session, and any cancel request Npgsql sends
+/// on a connection of its own) is carried in data frames over its own remote connection to the database host's
+/// remote, which holds the real connection to PostgreSQL; it ends when either side closes.
 /// </summary>
 internal sealed class DbRelay : IAsyncDisposable
 {
-    private readonly RemoteConnection _connection;
+    private readonly Func<CancellationToken, Task<RemoteConnection>> _connectMore;
     private readonly Socket _listener;
     private readonly DirectoryInfo _directory;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _pump;
-    private Socket? _session;
+    private readonly List<(Socket Socket, RemoteConnection Connection, Task Pump)> _sessions = [];
+    private readonly Task _accepting;
+    private RemoteConnection? _first;
 
-    private DbRelay(RemoteConnection connection, Socket listener, DirectoryInfo directory)
+    private DbRelay(RemoteConnection first, Func<CancellationToken, Task<RemoteConnection>> connectMore, Socket listener, DirectoryInfo directory)
     {
-        (_connection, _listener, _directory) = (connection, listener, directory);
-        _pump = PumpAsync();
+        (_first, _connectMore, _listener, _directory) = (first, connectMore, listener, directory);
+        _accepting = AcceptAsync();
     }
 
     public string SocketDirectory => _directory.FullName;
 
-    public static DbRelay Start(RemoteConnection connection, int port)
+    /// <param name="first">Already relaying to the server: carries the first connection made to the socket.</param>
+    /// <param name="connectMore">Opens another relayed connection for each further one (a cancel request).</param>
+    public static DbRelay Start(RemoteConnection first, Func<CancellationToken, Task<RemoteConnection>> connectMore, int port)
     {
         // Created 0700: nobody else on this host can reach the session.
         var directory = Directory.CreateTempSubdirectory("pgrest-db-");
@@ -200,7 +221,7 @@ internal sealed class DbRelay : IAsyncDisposable
         try
         {
             listener.Bind(new UnixDomainSocketEndPoint(Path.Combine(directory.FullName, $".s.PGSQL.{port}")));
-            listener.Listen(1);
+            listener.Listen(4);
         }
         catch
         {
@@ -209,48 +230,68 @@ internal sealed class DbRelay : IAsyncDisposable
             throw;
         }
 
-        return new DbRelay(connection, listener, directory);
+        return new DbRelay(first, connectMore, listener, directory);
     }
 
-    private async Task PumpAsync()
+    private async Task AcceptAsync()
     {
         var token = _stop.Token;
-        Socket session;
-        try
+        while (!token.IsCancellationRequested)
         {
-            session = _session = await _listener.AcceptAsync(token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-            return;
-        }
+            Socket socket;
+            RemoteConnection connection;
+            try
+            {
+                socket = await _listener.AcceptAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
 
+            try
+            {
+                connection = Interlocked.Exchange(ref _first, null) ?? await _connectMore(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or PgRestException)
+            {
+                socket.Dispose();
+                continue;
+            }
+
+            lock (_sessions)
+                _sessions.Add((socket, connection, PumpAsync(socket, connection, token)));
+        }
+    }
+
+    private static async Task PumpAsync(Socket session, RemoteConnection connection, CancellationToken token)
+    {
         var toRemote = Task.Run(async () =>
         {
             var buffer = new byte[RemoteProtocol.DataChunk];
             int read;
             while ((read = await session.ReceiveAsync(buffer, SocketFlags.None, token).ConfigureAwait(false)) > 0)
             {
-                _connection.Frame.Start(FrameKind.Data);
-                buffer.AsSpan(0, read).CopyTo(_connection.Frame.DataSpace(read).Span);
-                _connection.Frame.Advance(read);
-                await _connection.SendAsync(token).ConfigureAwait(false);
+                connection.Frame.Start(FrameKind.Data);
+                buffer.AsSpan(0, read).CopyTo(connection.Frame.DataSpace(read).Span);
+                connection.Frame.Advance(read);
+                await connection.SendAsync(token).ConfigureAwait(false);
             }
 
-            _connection.Frame.Start(FrameKind.End);
-            await _connection.SendAsync(token).ConfigureAwait(false);
+            connection.Frame.Start(FrameKind.End);
+            await connection.SendAsync(token).ConfigureAwait(false);
         }, token);
         try
         {
             while (true)
             {
-                var frame = await _connection.ReceiveAsync(token).ConfigureAwait(false);
+                var frame = await connection.ReceiveAsync(token).ConfigureAwait(false);
                 if (frame.Kind != FrameKind.Data)
                     break;
                 await session.SendAsync(frame.Payload, SocketFlags.None, token).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException or PgRestException)
+        catch (Exception e) when (Ended(e))
         {
             // The database host or this side ended the session.
         }
@@ -263,30 +304,42 @@ internal sealed class DbRelay : IAsyncDisposable
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
             }
-        }
 
-        try
-        {
-            await toRemote.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or IOException or PgRestException)
-        {
+            try
+            {
+                await toRemote.ConfigureAwait(false);
+            }
+            catch (Exception e) when (Ended(e))
+            {
+            }
         }
     }
+
+    private static bool Ended(Exception e) => e is OperationCanceledException or SocketException or ObjectDisposedException or IOException or PgRestException;
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
-        _session?.Dispose();
-        await _pump.ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await _accepting.ConfigureAwait(false);
+        List<(Socket Socket, RemoteConnection Connection, Task Pump)> sessions;
+        lock (_sessions)
+            sessions = [.. _sessions];
+        foreach (var (socket, connection, pump) in sessions)
+        {
+            socket.Dispose();
+            await pump.ConfigureAwait(false);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Interlocked.Exchange(ref _first, null) is { } unused)
+            await unused.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
         try
         {
             _directory.Delete(recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
     }

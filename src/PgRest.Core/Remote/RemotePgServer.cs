@@ -36,6 +36,9 @@ public sealed partial class RemoteServer
             {
                 var request = PgHostWire.ReadScanRequest(parameters.Span);
                 Allowed(request.PgPath);
+                // Directory names inside PGDATA and its tablespaces, never paths of their own.
+                if (!PlainName(request.TablespaceDirectory) || !PlainName(request.WalDirectory))
+                    throw new PgRestException(ErrorCode.Access, "access denied: a scan names its tablespace and WAL directories by their plain names");
                 var scan = DataDirectoryScan.Run(request);
                 await SendAsync(_frame.Start(FrameKind.Reply), cancellationToken).ConfigureAwait(false);
                 await PgHostWire.WriteScanAsync(_frame, scan, RemoteProtocol.DataChunk / 2, () => SendAsync(_frame, cancellationToken)).ConfigureAwait(false);
@@ -59,13 +62,15 @@ public sealed partial class RemoteServer
         }
     }
 
-    /// <summary>A path the session may touch (<see cref="RemoteSession.PgPathAllowed"/>), else [105].</summary>
+    /// <summary>A path the session may touch (<see cref="RemoteSession.PgPolicy"/>; never one with <c>..</c>), else [105].</summary>
     private string Allowed(string path)
     {
-        if (_pgPathAllowed is { } allowed && !allowed(path))
+        if (!path.StartsWith('/') || Cluster.PgServePolicy.HasParentSegment(path) || _pgPolicy?.PathAllowed(path) == false)
             throw new PgRestException(ErrorCode.Access, $"access denied to '{path}': not in a data directory or tablespace of the stanza on this host");
         return path;
     }
+
+    private static bool PlainName(string name) => name.Length > 0 && name != "." && name != ".." && !name.Contains('/');
 
     /// <summary>
     /// Reply (found or not), then the file's stored bytes in data frames, then an end frame with what the copy found;
@@ -131,6 +136,12 @@ public sealed partial class RemoteServer
                 $"a database host connects only to its own server (a Unix socket or localhost), not to '{options.EffectiveHost}'");
         }
 
+        if (_pgPolicy?.ServerAllowed(options) == false)
+        {
+            throw new PgRestException(ErrorCode.Access,
+                $"access denied to the server at '{options.EffectiveHost}' port {options.Port}: not a cluster of the stanza on this host");
+        }
+
         var socket = await ConnectToServerAsync(options, cancellationToken).ConfigureAwait(false);
         using (socket)
         {
@@ -145,7 +156,13 @@ public sealed partial class RemoteServer
                 }
                 finally
                 {
-                    socket.Shutdown(SocketShutdown.Both);
+                    try
+                    {
+                        socket.Shutdown(SocketShutdown.Both);
+                    }
+                    catch (Exception e) when (RelayEnded(e))
+                    {
+                    }
                 }
             }, cancellationToken);
             var buffer = new byte[RemoteProtocol.DataChunk];
@@ -162,20 +179,33 @@ public sealed partial class RemoteServer
 
                 await SendAsync(_frame.Start(FrameKind.End), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
+            catch (Exception e) when (RelayEnded(e))
             {
                 // One side went away; the other follows.
             }
+            finally
+            {
+                try
+                {
+                    socket.Shutdown(SocketShutdown.Both);
+                }
+                catch (Exception e) when (RelayEnded(e))
+                {
+                }
 
-            try
-            {
-                await fromClient.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or PgRestException)
-            {
+                // The client's side ends when it closes or says end; its reader is not used after this.
+                try
+                {
+                    await fromClient.ConfigureAwait(false);
+                }
+                catch (Exception e) when (RelayEnded(e))
+                {
+                }
             }
         }
     }
+
+    private static bool RelayEnded(Exception e) => e is SocketException or IOException or ObjectDisposedException or PgRestException or OperationCanceledException;
 
     private static async Task<Socket> ConnectToServerAsync(DbConnectionOptions options, CancellationToken cancellationToken)
     {

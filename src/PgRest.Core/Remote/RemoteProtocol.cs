@@ -105,10 +105,10 @@ public sealed record OpenRequest(bool WantCipher, string? Stanza, int Repo, Comm
 
 /// <summary>What an opened connection serves: a storage, what to answer about it, and the lock held for it.</summary>
 /// <param name="ServesPg">A database host's files and server (the pg operations), not a repository.</param>
-/// <param name="PgPathAllowed">Which of this host's paths the pg operations may touch; null for any (a remote started over
-/// SSH, whose client could log in anyway).</param>
+/// <param name="PgPolicy">Which of this host's paths and servers the pg operations may reach; null for any (a remote
+/// started over SSH, whose client could log in anyway).</param>
 public sealed record RemoteSession(IStorage Storage, RemoteRepoIdentity Identity, IDisposable? Lock = null, bool ServesPg = false,
-    Func<string, bool>? PgPathAllowed = null);
+    Cluster.PgServePolicy? PgPolicy = null);
 
 /// <summary>What a remote repository says of itself when a connection opens.</summary>
 /// <param name="RepoPath">Its <c>repoN-path</c>, for messages.</param>

@@ -18,7 +18,7 @@ public sealed partial class RemoteServer
     private IStorage? _opened;
     private IDisposable? _lock;
     private bool _servesPg;
-    private Func<string, bool>? _pgPathAllowed;
+    private Cluster.PgServePolicy? _pgPolicy;
     private bool _relayed;
 
     /// <param name="open">Answers the client's open request (may refuse it by throwing); until then only noop is served.</param>
@@ -29,7 +29,9 @@ public sealed partial class RemoteServer
         _reader = new FrameReader(input);
     }
 
-    private IStorage Storage => _opened ?? throw new PgRestException(ErrorCode.Protocol, "the client asked for storage before opening the connection");
+    // A database host's connection serves only the pg operations: its files are read through them, checked there.
+    private IStorage Storage => _servesPg ? throw new PgRestException(ErrorCode.Protocol, "this remote serves a PostgreSQL host, not a repository")
+        : _opened ?? throw new PgRestException(ErrorCode.Protocol, "the client asked for storage before opening the connection");
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +80,7 @@ public sealed partial class RemoteServer
                     throw new PgRestException(ErrorCode.Protocol, "the connection is already open");
                 var request = new PayloadReader(parameters.Span);
                 var session = _open(new OpenRequest(request.Bool(), request.NullableString(), request.Int32(), (CommandLockType)request.Byte(), request.Bool()));
-                (_opened, _lock, _servesPg, _pgPathAllowed) = (session.Storage, session.Lock, session.ServesPg, session.PgPathAllowed);
+                (_opened, _lock, _servesPg, _pgPolicy) = (session.Storage, session.Lock, session.ServesPg, session.PgPolicy);
                 var identity = session.Identity;
                 await SendAsync(_frame.Start(FrameKind.Reply).Int32((int)identity.Features).String(identity.RepoPath)
                     .String(identity.CipherType).String(identity.CipherPass), cancellationToken).ConfigureAwait(false);

@@ -43,13 +43,15 @@ public sealed class RemotePgHostTests : IAsyncDisposable
         Directory.Delete(_pgData, recursive: true);
     }
 
-    private RemotePgHost Host(bool servesPg = true, Func<string, bool>? allowed = null)
+    private RemotePgHost Host(bool servesPg = true, PgServePolicy? policy = null) => new(Connections(servesPg, policy), "db1");
+
+    private RemoteStorage Connections(bool servesPg = true, PgServePolicy? policy = null)
     {
         var storage = new PosixStorage("/");
-        var session = new RemoteSession(storage, new RemoteRepoIdentity(storage.Features, "/", null, null), ServesPg: servesPg, PgPathAllowed: allowed);
-        var connections = new RemoteStorage((number, _) => Task.FromResult(RemoteConformanceTests.Connect(session, number)), wantCipher: false);
+        var session = new RemoteSession(storage, new RemoteRepoIdentity(storage.Features, "/", null, null), ServesPg: servesPg, PgPolicy: policy);
+        var connections = new RemoteStorage((number, _) => Task.FromResult(RemoteConformanceTests.Connect(session, number)), wantCipher: false, pg: servesPg);
         _connections.Add(connections);
-        return new RemotePgHost(connections, "db1");
+        return connections;
     }
 
     private ScanRequest Request() => new(_pgData, "PG_15_202209061", new Dictionary<string, string>(), ["log/"]);
@@ -145,12 +147,14 @@ public sealed class RemotePgHostTests : IAsyncDisposable
             Directory.CreateDirectory(Path.Combine(_pgData, "pg_tblspc"));
             File.CreateSymbolicLink(Path.Combine(_pgData, "pg_tblspc", "16400"), tablespace);
             File.WriteAllText(Path.Combine(tablespace, "16401"), "relation");
-            var host = Host(allowed: PgPathGuard.Below([_pgData]));
+            var host = Host(policy: new PgServePolicy([new ServedCluster(_pgData, _pgData, 5999)]));
 
             Assert.NotNull(await host.Sha1Async(Path.Combine(_pgData, "base", "1", "16384"), CancellationToken.None));
             Assert.NotNull(await host.Sha1Async(Path.Combine(tablespace, "16401"), CancellationToken.None));
             Assert.Equal(7710618587992439585UL, (await host.ReadControlAsync(_pgData, CancellationToken.None)).SystemId);
-            foreach (var outside in new[] { "/etc/passwd", _pgData + "/../" + Path.GetFileName(tablespace) + "-not/x", _pgData + "-other/global/pg_control", "/" })
+            // '..' after a link is resolved by the kernel past the link: refused whatever it looks like as text.
+            foreach (var outside in new[] { "/etc/passwd", _pgData + "/../" + Path.GetFileName(tablespace) + "-not/x", _pgData + "-other/global/pg_control", "/",
+                _pgData + "/pg_tblspc/16400/../../etc/passwd", "relative/path" })
             {
                 var denied = await Assert.ThrowsAsync<PgRestException>(() => host.Sha1Async(outside, CancellationToken.None));
                 Assert.Equal(ErrorCode.Access, denied.Code);
@@ -159,11 +163,44 @@ public sealed class RemotePgHostTests : IAsyncDisposable
 
             // The connection stays usable after a refusal.
             Assert.NotNull(await host.Sha1Async(Path.Combine(_pgData, "PG_VERSION"), CancellationToken.None));
+
+            // A scan names its tablespace and WAL directories by plain names only (Path.Combine would let "/home" escape).
+            var escape = await Assert.ThrowsAsync<PgRestException>(() =>
+                host.ScanAsync(new ScanRequest(_pgData, "/home", new Dictionary<string, string>(), []), CancellationToken.None));
+            Assert.Equal(ErrorCode.Access, escape.Code);
+
+            // Only the stanza's own server: another socket or port of this host is refused before any connection.
+            var otherServer = await Assert.ThrowsAsync<PgRestException>(() =>
+                host.ConnectAsync(new PgRest.Postgres.DbConnectionOptions { SocketPath = "/var/run/postgresql", Port = 5432 }, CancellationToken.None));
+            Assert.Equal(ErrorCode.Access, otherServer.Code);
+            Assert.Contains("not a cluster of the stanza on this host", otherServer.Message, StringComparison.Ordinal);
         }
         finally
         {
             Directory.Delete(tablespace, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_database_hosts_connection_serves_no_storage_operation()
+    {
+        // Its files are read only through the pg operations, which check what may be read.
+        var connections = Connections(policy: new PgServePolicy([new ServedCluster(_pgData, null, 5432)]));
+        foreach (var operation in new Func<Task>[]
+        {
+            () => connections.InfoAsync("/etc/passwd"),
+            () => connections.OpenReadAsync("/etc/passwd"),
+            () => connections.RemoveAsync(Path.Combine(_pgData, "PG_VERSION")),
+            () => connections.OpenWriteAsync(Path.Combine(_pgData, "evil")),
+        })
+        {
+            var refused = await Assert.ThrowsAsync<PgRestException>(operation);
+            Assert.Equal(ErrorCode.Protocol, refused.Code);
+            Assert.Contains("serves a PostgreSQL host, not a repository", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.True(File.Exists(Path.Combine(_pgData, "PG_VERSION")));
+        Assert.False(File.Exists(Path.Combine(_pgData, "evil")));
     }
 
     [Fact]

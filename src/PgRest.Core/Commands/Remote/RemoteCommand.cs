@@ -54,14 +54,14 @@ internal static class RemoteCommand
 
     /// <summary>
     /// This host's cluster files and its PostgreSQL server, for a repository host's backup: any path this user may
-    /// read (over SSH, whose client could log in anyway), or only those below <paramref name="pgPaths"/> (the TLS
+    /// read (over SSH, whose client could log in anyway), or only those of <paramref name="clusters"/> (the TLS
     /// server, which serves the stanza's configured clusters to clients with a certificate).
     /// </summary>
-    public static RemoteSession OpenPg(IReadOnlyList<string>? pgPaths = null)
+    public static RemoteSession OpenPg(IReadOnlyList<ServedCluster>? clusters = null)
     {
         var storage = new PosixStorage("/");
         return new RemoteSession(storage, new RemoteRepoIdentity(storage.Features, "/", null, null), ServesPg: true,
-            PgPathAllowed: pgPaths is null ? null : PgPathGuard.Below(pgPaths));
+            PgPolicy: clusters is null ? null : new PgServePolicy(clusters));
     }
 
     private static RemoteRepoIdentity Identity(Configuration config, int index, string path, IStorage storage, bool wantCipher)

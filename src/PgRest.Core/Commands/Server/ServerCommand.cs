@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using PgRest.Cluster;
 using PgRest.Commands.Remote;
 using PgRest.Config;
 using PgRest.Errors;
@@ -116,14 +117,16 @@ internal static class ServerCommand
         if (!request.Pg)
             return RemoteCommand.OpenRepo(RemoteConfiguration(config, request), request.Repo, request.WantCipher, request.Lock);
         var served = RemoteConfiguration(config, request);
-        var pgPaths = served.PgIndexes.Select(index => served.Find(Options.PgPath, index)).OfType<string>().ToList();
-        if (pgPaths.Count == 0)
+        var clusters = served.PgIndexes.Where(index => served.Find(Options.PgPath, index) is not null)
+            .Select(index => new ServedCluster(served.Get(Options.PgPath, index), served.Find(Options.PgSocketPath, index), (int)served.Get(Options.PgPort, index)))
+            .ToList();
+        if (clusters.Count == 0)
         {
             Log.Warn($"server: {peer} asked for the cluster of stanza '{request.Stanza ?? "(none)"}', which has no pg-path here");
             throw new PgRestException(ErrorCode.Access, $"access denied: stanza '{request.Stanza ?? "(none)"}' has no pg-path on this host");
         }
 
-        return RemoteCommand.OpenPg(pgPaths);
+        return RemoteCommand.OpenPg(clusters);
     }
 
     /// <summary>This host's configuration as a remote command for the client's stanza and repository would load it.</summary>
