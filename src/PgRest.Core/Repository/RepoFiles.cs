@@ -70,9 +70,11 @@ public static class RepoFiles
 
     /// <summary>
     /// Copies a stored file to a local path: written to a temp name, checked against <paramref name="expectedSha1"/>
-    /// when given, then renamed, so a reader never sees a partial or corrupt file.
+    /// when given, then renamed, so a reader never sees a partial or corrupt file. <paramref name="durable"/> also
+    /// flushes the file before and its directory after the rename.
     /// </summary>
-    public static async Task RestoreToFileAsync(Repo repo, string path, string destination, CompressType compressType, string? passphrase, string? expectedSha1, CancellationToken cancellationToken)
+    public static async Task RestoreToFileAsync(Repo repo, string path, string destination, CompressType compressType, string? passphrase, string? expectedSha1,
+        CancellationToken cancellationToken, bool durable = true)
     {
         var temp = destination + ".pgbackrest.tmp";
         var source = (await repo.Storage.OpenReadAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false))!;
@@ -85,7 +87,8 @@ public static class RepoFiles
                 await using (output.ConfigureAwait(false))
                 {
                     await pipeline.Output.CopyToAsync(output, 1024 * 1024, cancellationToken).ConfigureAwait(false);
-                    output.FlushToDisk();
+                    if (durable)
+                        output.FlushToDisk();
                 }
 
                 if (expectedSha1 is not null && pipeline.Sha1Hex != expectedSha1)
@@ -97,7 +100,8 @@ public static class RepoFiles
                 CrashPoint.Reach("file-move", destination);
                 File.Move(temp, destination, overwrite: true);
                 CrashPoint.Reach("file-moved", destination);
-                Native.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+                if (durable)
+                    Native.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
             }
             catch
             {

@@ -29,7 +29,7 @@ public static class ArchiveGetCommand
             return await AsyncArchiveGet.ForegroundAsync(context, walName, destination).ConfigureAwait(false);
 
         var fetcher = await WalFetcher.CreateAsync(context).ConfigureAwait(false);
-        if (await fetcher.FetchAsync(walName, destination, stopCheck: true).ConfigureAwait(false))
+        if (await fetcher.FetchAsync(walName, destination, stopCheck: true, durable: false).ConfigureAwait(false))
             return 0;
 
         Log.Info($"unable to find {walName} in the archive");

@@ -101,7 +101,7 @@ internal static class AsyncArchiveGet
             {
                 try
                 {
-                    if (!await fetcher.FetchAsync(wal, Path.Combine(inPath, wal), stopCheck: false).ConfigureAwait(false) && wal == first)
+                    if (!await fetcher.FetchAsync(wal, Path.Combine(inPath, wal), stopCheck: false, durable: true).ConfigureAwait(false) && wal == first)
                         SpoolStatus.Write(inPath, wal + ".ok", "");
                 }
                 catch (PgRestException e)

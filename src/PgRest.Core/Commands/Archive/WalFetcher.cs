@@ -30,7 +30,9 @@ internal sealed class WalFetcher
     }
 
     /// <summary>Copies <paramref name="walName"/> to <paramref name="destination"/>; false when no repository has it.</summary>
-    public async Task<bool> FetchAsync(string walName, string destination, bool stopCheck)
+    /// <param name="durable">Flush the file and its directory: for the spool, which is read later; not for
+    /// restore_command's file, which PostgreSQL reads at once and makes durable itself when it keeps it.</param>
+    public async Task<bool> FetchAsync(string walName, string destination, bool stopCheck, bool durable)
     {
         var stanza = _context.Stanza;
         var isSegment = Wal.IsSegment(walName);
@@ -51,7 +53,8 @@ internal sealed class WalFetcher
                 var expectedSha1 = isSegment ? Postgres.Wal.StoredChecksum(Path.GetFileName(stored), walName) : null;
                 try
                 {
-                    await Repository.RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, _context.Cancellation).ConfigureAwait(false);
+                    await Repository.RepoFiles.RestoreToFileAsync(repo, stored, destination, compressType, archiveInfo.CipherPass, expectedSha1, _context.Cancellation,
+                        durable).ConfigureAwait(false);
                 }
                 catch (Errors.PgRestException e) when (e.Code is not Errors.ErrorCode.Stop)
                 {
