@@ -39,6 +39,9 @@ public sealed class HashSizeStream : Stream
     /// <summary>Hashes what is written through to <paramref name="destination"/>.</summary>
     public static HashSizeStream ForWriting(Stream destination, bool leaveOpen = false) => new(destination, writing: true, leaveOpen);
 
+    /// <summary>Counts what is read from <paramref name="source"/> without hashing it (no SHA-1 to ask for).</summary>
+    public static HashSizeStream CountingReads(Stream source, bool leaveOpen = false) => new(source, writing: false, leaveOpen, countOnly: true);
+
     /// <summary>Counts what is written through to <paramref name="destination"/> without hashing it (no SHA-1 to ask for).</summary>
     public static HashSizeStream CountingWrites(Stream destination, bool leaveOpen = false) => new(destination, writing: true, leaveOpen, countOnly: true);
 

@@ -17,9 +17,10 @@ public static class Pipeline
         new(destination, compressType, compressLevel, cipherPassphrase, raw, leaveOpen, hashed);
 
     /// <summary>stored bytes from <paramref name="source"/> → decrypt → decompress → SHA-1/size → plain bytes.</summary>
+    /// <param name="hashed">False: the size only, for a caller that hashes the plain bytes itself (on another core).</param>
     public static ReadPipeline Read(
-        Stream source, CompressType compressType, string? cipherPassphrase, bool raw = false, bool leaveOpen = false) =>
-        new(source, compressType, cipherPassphrase, raw, leaveOpen);
+        Stream source, CompressType compressType, string? cipherPassphrase, bool raw = false, bool leaveOpen = false, bool hashed = true) =>
+        new(source, compressType, cipherPassphrase, raw, leaveOpen, hashed);
 }
 
 /// <summary>
@@ -228,7 +229,7 @@ public sealed class ReadPipeline : IDisposable, IAsyncDisposable
 {
     private readonly HashSizeStream _plainHash;
 
-    internal ReadPipeline(Stream source, CompressType compressType, string? cipherPassphrase, bool raw, bool leaveOpen)
+    internal ReadPipeline(Stream source, CompressType compressType, string? cipherPassphrase, bool raw, bool leaveOpen, bool hashed = true)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (cipherPassphrase is not null)
@@ -253,7 +254,7 @@ public sealed class ReadPipeline : IDisposable, IAsyncDisposable
                 next = new PassphraseHintStream(next);
         }
 
-        _plainHash = HashSizeStream.ForReading(next, leaveOpen: !ownsNext);
+        _plainHash = hashed ? HashSizeStream.ForReading(next, leaveOpen: !ownsNext) : HashSizeStream.CountingReads(next, leaveOpen: !ownsNext);
     }
 
     /// <summary>The plain bytes (read-only).</summary>
