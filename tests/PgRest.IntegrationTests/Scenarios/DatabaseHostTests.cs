@@ -177,6 +177,41 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
         Stack.AssertVerifiedClean("pgbackrest", verify.StandardOutput);
     }
 
+    /// <summary>
+    /// A query that exceeds db-timeout is cancelled on the server, as libpq would cancel it: Npgsql's cancel request
+    /// opens a connection of its own to the relayed socket, which the relay carries to the database host too.
+    /// </summary>
+    [Fact]
+    public async Task A_query_past_db_timeout_is_cancelled_on_the_database_hosts_server()
+    {
+        var host = await RepositoryHost.CreateAsync("pg-host-cancel", "start-fast=y", "archive-check=n");
+        await using var stack = await Stack.CreateAsync(Archiver.Pgrest, stanza: Stanza, repositoryOptions: host.ClientOptions());
+        AddDatabaseHost(host, stack);
+        await ExpectOnHostAsync(host, "stanza-create");
+
+        // A session that holds pg_tablespace: the backup's tablespace query waits for it.
+        using var holding = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var holder = stack.Cluster.RunToolAsync("psql", ["-h", stack.Cluster.SocketDirectory, "-p", stack.Cluster.Port.ToString(CultureInfo.InvariantCulture),
+            "-U", PgCluster.DatabaseUser, "-d", "postgres", "-c", "begin; lock table pg_catalog.pg_tablespace in access exclusive mode; select pg_sleep(20); commit;"],
+            holding.Token);
+        await Task.Delay(1000);
+
+        var timedOut = await host.RunAsync(Tools.Pgrest, Stanza, "--db-timeout=2", "--type=full", "backup");
+        output.WriteLine($"(repository host) $ pgrest --db-timeout=2 backup -> {timedOut.ExitCode}\n{timedOut.StandardError}");
+        Assert.Equal(57, timedOut.ExitCode);
+        Assert.Contains("pg_tablespace", timedOut.StandardError, StringComparison.Ordinal);
+        Assert.Contains("timed out after 2000ms", timedOut.StandardError, StringComparison.Ordinal);
+        Assert.Contains("canceling statement due to user request", stack.ReadLog(), StringComparison.Ordinal);
+        await holding.CancelAsync();
+        try
+        {
+            await holder;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     /// <summary>Archive-push, archive-get and restore work on the cluster's own files: pg1-host set is refused by both tools.</summary>
     [Fact]
     public async Task A_database_host_that_cannot_be_reached_fails_as_pgbackrest_fails()
