@@ -35,6 +35,9 @@ public sealed class TestCertificates
         return certificates;
     }
 
+    /// <summary>A new CA in a fresh temporary directory.</summary>
+    public static TestCertificates CreateTemporary() => Create(Path.Combine(Path.GetTempPath(), "pgrest-pki-" + Guid.NewGuid().ToString("N")[..8]));
+
     /// <summary>Writes <c>name.crt</c> and <c>name.key</c>; returns their paths.</summary>
     public (string Certificate, string Key) Issue(string name, string commonName, bool server = false, bool signedByCa = true)
     {

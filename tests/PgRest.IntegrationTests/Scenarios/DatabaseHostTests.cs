@@ -78,7 +78,7 @@ public sealed class DatabaseHostTests(ITestOutputHelper output)
     public async Task The_repository_host_backs_up_the_database_host_through_pgrest_server()
     {
         var port = PgrestServer.FreePort();
-        var pki = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "pgrest-pki-" + Guid.NewGuid().ToString("N")[..8]));
+        var pki = TestCertificates.CreateTemporary();
         var (serverCert, serverKey) = pki.Issue("server", "db-host", server: true);
         var (clientCert, clientKey) = pki.Issue("repo-host", "repo-host");
         var (intruderCert, intruderKey) = pki.Issue("intruder", "intruder");

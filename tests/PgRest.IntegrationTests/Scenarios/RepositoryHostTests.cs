@@ -156,7 +156,7 @@ public sealed class RepositoryHostTests(ITestOutputHelper output)
     public async Task The_database_host_recovers_through_pgrest_server_with_a_client_certificate()
     {
         var port = PgrestServer.FreePort();
-        var pki = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "pgrest-pki-" + Guid.NewGuid().ToString("N")[..8]));
+        var pki = TestCertificates.CreateTemporary();
         var (serverCert, serverKey) = pki.Issue("server", "repo-host", server: true);
         var (clientCert, clientKey) = pki.Issue("db-host", "db-host");
         var (intruderCert, intruderKey) = pki.Issue("intruder", "intruder");
