@@ -45,7 +45,8 @@ public sealed class RemoteStorage : IStorage, IAsyncDisposable, IDisposable
     /// <summary>What the remote said of its repository; connects when nothing has yet.</summary>
     public RemoteRepoIdentity Identity => _identity ?? ConnectFirst();
 
-    public StorageFeatures Features => Identity.Features;
+    // A remote write is named when it opens (the protocol's write request carries the path).
+    public StorageFeatures Features => Identity.Features & ~StorageFeatures.NameAtCommit;
 
     private RemoteRepoIdentity ConnectFirst()
     {

@@ -38,16 +38,45 @@ public static class RepoFiles
         var destination = await repo.Storage.OpenWriteAsync(path, cancellationToken: cancellationToken).ConfigureAwait(false);
         await using (destination.ConfigureAwait(false))
         {
-            Stream chain = destination;
-            if (passphrase is not null)
-                chain = Cipher.Encryptor(chain, passphrase, leaveOpen: true);
-            if (compressType != CompressType.None)
-                chain = Compression.Compressor(chain, compressType, compressLevel, leaveOpen: passphrase is null);
+            var chain = Chain(destination, compressType, compressLevel, passphrase);
             await source.CopyToAsync(chain, CopyBufferSize, cancellationToken).ConfigureAwait(false);
             if (!ReferenceEquals(chain, destination))
                 await chain.DisposeAsync().ConfigureAwait(false);
             await destination.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Stores a local file named by its own SHA-1 (a WAL segment) in one pass where the storage names a write at commit
+    /// (<see cref="Storage.StorageFeatures.NameAtCommit"/>): the file is compressed and written under
+    /// <paramref name="provisionalPath"/>'s temp name while its SHA-1 is computed on another core, then committed as
+    /// <paramref name="nameOf"/>(SHA-1) in the same directory. Returns the SHA-1.
+    /// </summary>
+    public static async Task<string> StoreFileNamedBySha1Async(Repo repo, string provisionalPath, string localPath, CompressType compressType, int compressLevel,
+        string? passphrase, Func<string, string> nameOf, CancellationToken cancellationToken)
+    {
+        using var source = BlockingFileStream.OpenRead(localPath);
+        var destination = await repo.Storage.OpenWriteAsync(provisionalPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (destination.ConfigureAwait(false))
+        {
+            var chain = Chain(destination, compressType, compressLevel, passphrase);
+            var sha1 = await CopyHashingAsync(source, chain, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(chain, destination))
+                await chain.DisposeAsync().ConfigureAwait(false);
+            await destination.CommitAsAsync(provisionalPath[..(provisionalPath.LastIndexOf('/') + 1)] + nameOf(sha1), cancellationToken).ConfigureAwait(false);
+            return sha1;
+        }
+    }
+
+    /// <summary>Where plain bytes go on their way to <paramref name="destination"/>: compress, then encrypt.</summary>
+    private static Stream Chain(Stream destination, CompressType compressType, int compressLevel, string? passphrase)
+    {
+        Stream chain = destination;
+        if (passphrase is not null)
+            chain = Cipher.Encryptor(chain, passphrase, leaveOpen: true);
+        if (compressType != CompressType.None)
+            chain = Compression.Compressor(chain, compressType, compressLevel, leaveOpen: passphrase is null);
+        return chain;
     }
 
     /// <summary>Reads a whole stored file back to plain bytes.</summary>

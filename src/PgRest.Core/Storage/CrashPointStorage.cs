@@ -68,6 +68,14 @@ public sealed class CrashPointStorage(IStorage inner) : IStorage
             CrashPoint.Reach("repo-written", path);
         }
 
+        public override async Task CommitAsAsync(string finalPath, CancellationToken cancellationToken = default)
+        {
+            var named = path[..(path.LastIndexOf('/') + 1)] + finalPath[(finalPath.LastIndexOf('/') + 1)..];
+            CrashPoint.Reach("repo-write", named);
+            await inner.CommitAsAsync(finalPath, cancellationToken).ConfigureAwait(false);
+            CrashPoint.Reach("repo-written", named);
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing)

@@ -9,6 +9,10 @@ public enum StorageFeatures
     Path = 1,
     /// <summary>Symbolic links can be created (the informational <c>latest</c> link).</summary>
     Symlink = 2,
+
+    /// <summary>A write may be given its final name when it is committed (<see cref="StorageWriteStream.CommitAsAsync"/>):
+    /// posix renames its temp file there. Object stores name an upload when it starts.</summary>
+    NameAtCommit = 4,
 }
 
 public enum StorageEntryType { File, Path, Link }
@@ -70,4 +74,12 @@ public abstract class StorageWriteStream : Stream
 
     /// <summary>Makes the written bytes durable and visible at the destination path.</summary>
     public abstract Task CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="CommitAsync"/>, at <paramref name="path"/> instead of the path the write was opened with (in the
+    /// same directory), for a name known only once the content was read (a WAL segment's SHA-1). Only where
+    /// <see cref="StorageFeatures.NameAtCommit"/> is set.
+    /// </summary>
+    public virtual Task CommitAsAsync(string path, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("this storage names a write when it opens");
 }

@@ -48,16 +48,18 @@ internal sealed class WalPusher
     public async Task<IReadOnlyList<string>> PushAsync(string walPath)
     {
         var walName = Path.GetFileName(walPath);
-        // The SHA-1 names the stored file, so it is computed before the write starts: one read to hash (with the
-        // header check on the first block), one to compress and store. The segment is in the page cache, and a small
-        // reused buffer costs far less than holding 16 MiB.
+        // The SHA-1 names the stored file. A repository that names a write at commit (posix) gets the segment in one
+        // pass, hashed on another core while it is compressed and written; otherwise it is hashed first (with the header
+        // check on the first block), then read again to compress and store. The segment is in the page cache, and small
+        // reused buffers cost far less than holding 16 MiB.
         var isSegment = Wal.IsSegment(walName);
-        var (sha1, header) = HashWalFile(walPath, isSegment && _headerCheck);
+        var valid = _archiveInfos.Valid;
+        var onePass = isSegment && valid.Count == 1 && valid[0].Repo.Storage.Features.HasFlag(Storage.StorageFeatures.NameAtCommit);
+        var (sha1, header) = onePass ? (null, ReadWalHeader(walPath, isSegment && _headerCheck)) : HashWalFile(walPath, isSegment && _headerCheck);
         Logging.Log.Timing("sha1");
 
         var warnings = new List<string>();
         var errors = new List<(Repo Repo, PgRestException Error)>();
-        var valid = _archiveInfos.Valid;
         if (valid.Count == 1)
         {
             var (repo, archiveInfo) = valid[0];
@@ -111,7 +113,8 @@ internal sealed class WalPusher
         return warnings;
     }
 
-    private async Task<string?> PushToRepoAsync(Repo repo, ArchiveInfo archiveInfo, string walPath, string walName, bool isSegment, string sha1, WalHeader? header)
+    /// <param name="sha1">Null: not hashed yet; stored in one pass (<see cref="RepoFiles.StoreFileNamedBySha1Async"/>).</param>
+    private async Task<string?> PushToRepoAsync(Repo repo, ArchiveInfo archiveInfo, string walPath, string walName, bool isSegment, string? sha1, WalHeader? header)
     {
         var cancellation = _context.Cancellation;
         if (_pgControl is not null && (_pgControl.DbVersion != archiveInfo.DbVersion || _pgControl.SystemId != archiveInfo.SystemId))
@@ -135,6 +138,7 @@ internal sealed class WalPusher
             var existing = await WalArchive.FindSegmentAsync(repo, _stanza, archiveId, walName, cancellation).ConfigureAwait(false);
             if (existing.Count > 0)
             {
+                sha1 ??= HashWalFile(walPath, readHeader: false).Sha1;
                 if (existing.Any(name => Wal.StoredChecksum(name, walName) == sha1))
                 {
                     return _modeCheck
@@ -144,6 +148,14 @@ internal sealed class WalPusher
                 }
 
                 throw new PgRestException(ErrorCode.ArchiveDuplicate, $"WAL file '{walName}' already exists in the {repo.Name} archive with a different checksum");
+            }
+
+            if (sha1 is null)
+            {
+                var extension = CompressTypes.Extension(compressType);
+                await StoreAsync(() => RepoFiles.StoreFileNamedBySha1Async(repo, RepositoryLayout.ArchiveFilePath(_stanza, archiveId, walName), walPath, compressType,
+                    _compressLevel, archiveInfo.CipherPass, hash => walName + "-" + hash + extension, cancellation)).ConfigureAwait(false);
+                return null;
             }
 
             storedName = walName + "-" + sha1 + CompressTypes.Extension(compressType);
@@ -156,9 +168,15 @@ internal sealed class WalPusher
         }
 
         var path = RepositoryLayout.ArchiveFilePath(_stanza, archiveId, storedName);
+        await StoreAsync(() => RepoFiles.StoreFileAsync(repo, path, walPath, compressType, _compressLevel, archiveInfo.CipherPass, cancellation)).ConfigureAwait(false);
+        return null;
+    }
+
+    private static async Task StoreAsync(Func<Task> store)
+    {
         try
         {
-            await RepoFiles.StoreFileAsync(repo, path, walPath, compressType, _compressLevel, archiveInfo.CipherPass, cancellation).ConfigureAwait(false);
+            await store().ConfigureAwait(false);
         }
         catch (PgRestException e)
         {
@@ -166,8 +184,17 @@ internal sealed class WalPusher
             // repository under [104], even when it is the only one.
             throw new StoreFailedException(e);
         }
+    }
 
-        return null;
+    /// <summary>Opens the file (a missing one fails here, as when hashing first) and reads its header when asked.</summary>
+    private static WalHeader? ReadWalHeader(string walPath, bool readHeader)
+    {
+        using var source = OpenWal(walPath);
+        if (!readHeader)
+            return null;
+        Span<byte> first = stackalloc byte[8192];
+        var read = source.ReadAtLeast(first, first.Length, throwOnEndOfStream: false);
+        return read == 0 ? null : WalHeader.Read(first[..read]);
     }
 
     /// <summary>An error of the write itself, as opposed to the checks before it.</summary>

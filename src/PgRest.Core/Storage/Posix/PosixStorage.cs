@@ -31,7 +31,7 @@ public sealed class PosixStorage : IStorage
         _pathMode = pathMode;
     }
 
-    public StorageFeatures Features => StorageFeatures.Path | StorageFeatures.Symlink;
+    public StorageFeatures Features => StorageFeatures.Path | StorageFeatures.Symlink | StorageFeatures.NameAtCommit;
 
     public string Root => _root;
 
@@ -278,21 +278,31 @@ public sealed class PosixStorage : IStorage
             }
         }
 
-        public override Task CommitAsync(CancellationToken cancellationToken = default)
+        public override Task CommitAsync(CancellationToken cancellationToken = default) => CommitTo(_path);
+
+        public override Task CommitAsAsync(string path, CancellationToken cancellationToken = default)
+        {
+            var full = path.Length > 0 && path[0] == '/' ? path : Path.Combine(Path.GetDirectoryName(_path)!, Path.GetFileName(path));
+            if (Path.GetDirectoryName(full) != Path.GetDirectoryName(_path))
+                throw new ArgumentException($"'{path}' is not in the directory of '{_path}'", nameof(path));
+            return CommitTo(full);
+        }
+
+        private Task CommitTo(string destination)
         {
             try
             {
                 if (_durable)
                     _stream.FlushToDisk();
                 _stream.Dispose();
-                File.Move(_tempPath, _path, overwrite: true);
+                File.Move(_tempPath, destination, overwrite: true);
                 if (_durable)
-                    Native.SyncDirectory(Path.GetDirectoryName(_path)!);
+                    Native.SyncDirectory(Path.GetDirectoryName(destination)!);
                 _committed = true;
             }
             catch (IOException e)
             {
-                throw new PgRestException(ErrorCode.FileSync, $"unable to sync and move '{_tempPath}' to '{_path}': {SystemError.Describe(e)}");
+                throw new PgRestException(ErrorCode.FileSync, $"unable to sync and move '{_tempPath}' to '{destination}': {SystemError.Describe(e)}");
             }
 
             return Task.CompletedTask;
