@@ -242,13 +242,7 @@ internal sealed class DataFrameStream(FrameBuilder frame, Func<Task> send) : Str
     {
         while (!buffer.IsEmpty)
         {
-            if (_pending == 0)
-                frame.Start(FrameKind.Data);
-            var count = Math.Min(buffer.Length, RemoteProtocol.DataChunk - _pending);
-            buffer[..count].CopyTo(frame.DataSpace(count));
-            frame.Advance(count);
-            _pending += count;
-            buffer = buffer[count..];
+            buffer = buffer[Append(buffer.Span)..];
             if (_pending == RemoteProtocol.DataChunk)
                 await SendPendingAsync().ConfigureAwait(false);
         }
@@ -257,23 +251,29 @@ internal sealed class DataFrameStream(FrameBuilder frame, Func<Task> send) : Str
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         // Compressors write synchronously; the bytes go into the frame in place, sent when it is full.
         while (!buffer.IsEmpty)
         {
-            if (_pending == 0)
-                frame.Start(FrameKind.Data);
-            var count = Math.Min(buffer.Length, RemoteProtocol.DataChunk - _pending);
-            buffer[..count].CopyTo(frame.DataSpace(count).Span);
-            frame.Advance(count);
-            _pending += count;
-            buffer = buffer[count..];
+            buffer = buffer[Append(buffer)..];
             if (_pending == RemoteProtocol.DataChunk)
                 SendPendingAsync().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Copies what fits of <paramref name="data"/> into the frame being filled; returns how much.</summary>
+    private int Append(ReadOnlySpan<byte> data)
+    {
+        if (_pending == 0)
+            frame.Start(FrameKind.Data);
+        var count = Math.Min(data.Length, RemoteProtocol.DataChunk - _pending);
+        data[..count].CopyTo(frame.DataSpace(count).Span);
+        frame.Advance(count);
+        _pending += count;
+        return count;
     }
 
     /// <summary>Sends what is buffered as a last, shorter frame.</summary>
